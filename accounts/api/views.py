@@ -1,0 +1,71 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission
+from rest_framework.response import Response
+from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+
+from accounts import selectors, services
+from accounts.api.base import WorkspaceViewSet
+from accounts.api.serializers import (
+    ApiKeyCreatedSerializer,
+    ApiKeyCreateSerializer,
+    ApiKeySerializer,
+    WorkspaceTokenObtainSerializer,
+)
+from accounts.authentication import HasWorkspace, JwtPrincipal
+from accounts.models import ApiKey, Membership
+
+
+@extend_schema(auth=[], tags=["auth"])
+class TokenObtainView(TokenObtainPairView):
+    serializer_class = WorkspaceTokenObtainSerializer
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+
+@extend_schema(auth=[], tags=["auth"])
+class TokenRefreshView_(TokenRefreshView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+
+class IsWorkspaceAdmin(BasePermission):
+    """API keys act for the whole workspace; a JWT user must be its owner or an admin."""
+
+    message = "Only owners and admins of the workspace can manage API keys."
+
+    def has_permission(self, request, view):
+        if request.method in SAFE_METHODS or not isinstance(request.auth, JwtPrincipal):
+            return True
+        role = selectors.membership_role(user_id=request.auth.user_id, workspace=request.auth.workspace)
+        return role in (Membership.Role.OWNER, Membership.Role.ADMIN)
+
+
+@extend_schema(tags=["api-keys"])
+class ApiKeyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, WorkspaceViewSet):
+    """The workspace's API keys. Creating returns the key once; deleting revokes it."""
+
+    serializer_class = ApiKeySerializer
+    permission_classes = [HasWorkspace, IsWorkspaceAdmin]
+    pagination_class = None
+
+    model = ApiKey
+
+    def scoped_queryset(self):
+        return selectors.api_key_list(workspace=self.workspace)
+
+    @extend_schema(request=ApiKeyCreateSerializer, responses={201: ApiKeyCreatedSerializer})
+    def create(self, request):
+        params = ApiKeyCreateSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        mode = params.validated_data.get("mode") or request.auth.mode
+        key, raw = services.api_key_create(workspace=self.workspace, mode=mode, **_only(params, "name"))
+        key.key = raw
+        return Response(ApiKeyCreatedSerializer(key).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        services.api_key_revoke(api_key=instance)
+
+
+def _only(serializer, *names) -> dict:
+    return {name: serializer.validated_data[name] for name in names if name in serializer.validated_data}

@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from accounts.api.views import ApiKeyViewSet, TokenObtainView, TokenRefreshView_
+from dravo.health import health
+
+router = SimpleRouter(trailing_slash=False)
+router.register("api-keys", ApiKeyViewSet, basename="api-key")
+
+handler404 = "dravo.errors.handler404"
+handler500 = "dravo.errors.handler500"
+
+public = {"authentication_classes": [], "permission_classes": []}
+
+v1 = [
+    path("health", health, name="health"),
+    path("auth/token", TokenObtainView.as_view(), name="token-obtain"),
+    path("auth/token/refresh", TokenRefreshView_.as_view(), name="token-refresh"),
+    path("schema", SpectacularAPIView.as_view(**public), name="schema"),
+    path("docs", SpectacularSwaggerView.as_view(url_name="schema", **public), name="docs"),
+    path("redoc", SpectacularRedocView.as_view(url_name="schema", **public), name="redoc"),
+    *router.urls,
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("v1/", include(v1)),
+]

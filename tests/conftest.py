@@ -1,0 +1,46 @@
+import pytest
+from rest_framework.test import APIClient
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def workspace(db):
+    return factories.make_workspace()
+
+
+@pytest.fixture
+def api_key(workspace):
+    """The raw test-mode key of `workspace`."""
+    return factories.make_api_key(workspace, mode="test")[1]
+
+
+@pytest.fixture
+def live_api_key(workspace):
+    return factories.make_api_key(workspace, mode="live")[1]
+
+
+@pytest.fixture
+def api_client(api_key):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_key}")
+    return client
+
+
+@pytest.fixture
+def anon_client():
+    return APIClient()
+
+
+def client_for(raw_key: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw_key}")
+    return client
