@@ -272,3 +272,51 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DRAVO_LOG_LEVEL", "INFO")},
 }
+PROVIDER_POLL_INTERVAL = env_float("DRAVO_POLL_INTERVAL", 2.0)
+PROVIDER_POLL_TIMEOUT = env_float("DRAVO_POLL_TIMEOUT", 300.0)
+
+# Every host of every network, and its API version, so that any compatible server (the
+# sandbox, a recording proxy, a newer version) can stand in without a code change.
+PROVIDER_ENDPOINTS = {
+    "facebook": {
+        "api_url": env_str("DRAVO_FACEBOOK_API_URL", "https://graph.facebook.com"),
+        "video_url": env_str("DRAVO_FACEBOOK_VIDEO_URL", "https://graph-video.facebook.com"),
+        "upload_url": env_str("DRAVO_FACEBOOK_UPLOAD_URL", "https://rupload.facebook.com"),
+        "oauth_url": env_str("DRAVO_FACEBOOK_OAUTH_URL", "https://www.facebook.com"),
+        "api_version": env_str("DRAVO_FACEBOOK_API_VERSION", "v25.0"),
+    },
+    "instagram": {
+        "api_url": env_str("DRAVO_INSTAGRAM_API_URL", "https://graph.facebook.com"),
+        "upload_url": env_str("DRAVO_INSTAGRAM_UPLOAD_URL", "https://rupload.facebook.com"),
+        "oauth_url": env_str("DRAVO_INSTAGRAM_OAUTH_URL", "https://www.facebook.com"),
+        "api_version": env_str("DRAVO_INSTAGRAM_API_VERSION", "v25.0"),
+    },
+    "x": {
+        "api_url": env_str("DRAVO_X_API_URL", "https://api.x.com"),
+        "oauth_url": env_str("DRAVO_X_OAUTH_URL", "https://x.com"),
+        "api_version": env_str("DRAVO_X_API_VERSION", "2"),
+    },
+    "linkedin": {
+        "api_url": env_str("DRAVO_LINKEDIN_API_URL", "https://api.linkedin.com"),
+        "oauth_url": env_str("DRAVO_LINKEDIN_OAUTH_URL", "https://www.linkedin.com"),
+        "api_version": env_str("DRAVO_LINKEDIN_API_VERSION", "202606"),
+    },
+    "tiktok": {
+        "api_url": env_str("DRAVO_TIKTOK_API_URL", "https://open.tiktokapis.com"),
+        "upload_url": env_str("DRAVO_TIKTOK_UPLOAD_URL", "https://open-upload.tiktokapis.com"),
+        "oauth_url": env_str("DRAVO_TIKTOK_OAUTH_URL", "https://www.tiktok.com"),
+        "api_version": env_str("DRAVO_TIKTOK_API_VERSION", "v2"),
+    },
+}
+# Where test-mode accounts' clients find the sandbox (this Dravo, by default).
+SANDBOX_URL = env_str("DRAVO_SANDBOX_URL", BASE_URL).rstrip("/")
+
+# Each network's OAuth app (client id and secret), used for the connect flow and refresh.
+PROVIDER_APPS = {
+    name: {
+        "client_id": env_str(f"DRAVO_{name.upper()}_CLIENT_ID"),
+        "client_secret": env_str(f"DRAVO_{name.upper()}_CLIENT_SECRET"),
+    }
+    for name in PROVIDER_ENDPOINTS
+}
+SANDBOX_APP = {"client_id": "dravo-sandbox", "client_secret": "dravo-sandbox-secret"}

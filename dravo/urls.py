@@ -27,4 +27,5 @@ v1 = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("v1/", include(v1)),
+    path("sandbox/", include("providers.sandbox.urls")),
 ]

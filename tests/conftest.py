@@ -44,3 +44,21 @@ def client_for(raw_key: str) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw_key}")
     return client
+
+
+@pytest.fixture
+def sandbox(live_server, settings):
+    """The sandbox served over real HTTP by live_server; clients built with
+    `registry.get_client(..., sandbox=True)` talk to it. Polling does not wait."""
+    settings.SANDBOX_ENABLED = True
+    settings.SANDBOX_URL = live_server.url
+    settings.BASE_URL = live_server.url
+    settings.PROVIDER_POLL_INTERVAL = 0
+    settings.PROVIDER_POLL_TIMEOUT = 5
+    return live_server.url
+
+
+@pytest.fixture
+def fast_polling(settings):
+    settings.PROVIDER_POLL_INTERVAL = 0
+    settings.PROVIDER_POLL_TIMEOUT = 1

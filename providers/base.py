@@ -1,0 +1,197 @@
+"""The interface every network client implements, and the plain values it takes and returns.
+
+A client is built for one connected account from its decrypted credentials and the
+endpoints (base URLs and API version) it must talk to: the real network's, from settings,
+or the sandbox's for test-mode accounts. Clients never touch the database.
+"""
+
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar
+
+from django.conf import settings
+from rest_framework import serializers
+
+from providers import http
+from providers.errors import MediaUnavailable, ProcessingTimeout
+
+MEDIA_KINDS = ("image", "video", "gif", "document")
+
+
+@dataclass(frozen=True)
+class Media:
+    url: str
+    kind: str  # one of MEDIA_KINDS
+    mime_type: str | None = None
+    size_bytes: int | None = None
+    width: int | None = None
+    height: int | None = None
+    duration_s: float | None = None
+    extra: dict = field(default_factory=dict)  # e.g. {"pages": 3} for a PDF
+
+
+@dataclass(frozen=True)
+class Content:
+    """What to publish on one network: the text (already the per-network override if
+    any), the media, and this network's options, validated by its options serializer."""
+
+    text: str
+    media: tuple[Media, ...] = ()
+    options: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str  # "text", "media_urls[1]", "platform_options.x.poll"
+    message: str
+    code: str = "invalid"
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: str
+    handle: str
+    name: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class PublishResult:
+    platform_post_id: str
+    url: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    published_at: datetime | None = None
+
+
+@dataclass
+class RefreshResult:
+    credentials: dict  # the full new credentials (extras kept)
+    expires_at: datetime | None
+
+
+@dataclass
+class MetricsResult:
+    metrics: dict[str, int]
+    warnings: list[str] = field(default_factory=list)
+    partial: bool = False
+
+
+SaveCheckpoint = Callable[[dict], None]
+
+
+class StrictSerializer(serializers.Serializer):
+    """A serializer that refuses keys it does not declare (`platform_options` is strict)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown option."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class ProviderClient(ABC):
+    """One network's client for one account.
+
+    Subclasses set `name`, `options_serializer` and `capabilities` (for the README table)
+    and implement the abstract methods. Every method may raise the errors of
+    `providers.errors`; none of them retries on its own except the bounded polling of
+    long media work.
+    """
+
+    name: ClassVar[str]
+    options_serializer: ClassVar[type[serializers.Serializer]]
+    capabilities: ClassVar[dict[str, Any]] = {}
+
+    def __init__(self, credentials: dict, *, endpoints: dict, app: dict | None = None):
+        self.credentials = credentials
+        self.endpoints = endpoints
+        self.app = app or {"client_id": "", "client_secret": ""}  # OAuth client_id / client_secret
+        self.sleep = time.sleep
+
+    # --- the interface ------------------------------------------------------------------
+    @abstractmethod
+    def verify(self) -> Profile:
+        """The profile behind the token. Raises ReconnectRequired/TokenExpired for a refused token."""
+
+    @abstractmethod
+    def validate(self, content: Content) -> list[Problem]:
+        """Problems this network would have with `content`; no I/O, safe to repeat."""
+
+    @abstractmethod
+    def publish(
+        self, content: Content, *, checkpoint: dict | None = None, save_checkpoint: SaveCheckpoint | None = None
+    ) -> PublishResult:
+        """Publish `content`. Server-side objects made on the way (containers, upload or
+        publish ids) are passed to `save_checkpoint` as soon as they exist; given that
+        `checkpoint` back, a retry resumes from it instead of starting again, so a retried
+        publish never posts twice where the network lets us tell."""
+
+    @abstractmethod
+    def refresh(self) -> RefreshResult:
+        """New credentials and expiry. ReconnectRequired when the network definitely
+        refuses the grant; ProviderUnavailable/RateLimited when it could not answer."""
+
+    @abstractmethod
+    def fetch_metrics(self, platform_post_id: str) -> MetricsResult:
+        """The post's metrics with the keys of analytics-v1."""
+
+    def reconcile(self, content: Content, checkpoint: dict | None) -> PublishResult | None:
+        """After a crash mid-publish: the live post if the network shows it, else None
+        (unknown). The default cannot tell."""
+        return None
+
+    # --- helpers for subclasses ----------------------------------------------------------
+    @property
+    def access_token(self) -> str:
+        return self.credentials.get("access_token", "")
+
+    def url(self, key: str, path: str) -> str:
+        return f"{self.endpoints[key].rstrip('/')}/{path.lstrip('/')}"
+
+    @property
+    def version(self) -> str:
+        return self.endpoints.get("api_version", "")
+
+    def extra_headers(self) -> dict:
+        """Headers sent on every call: the sandbox behaviour of a test-mode account."""
+        sandbox = self.credentials.get("sandbox")
+        if not isinstance(sandbox, dict):
+            return {}
+        parts = [f"behavior={sandbox.get('behavior', 'ok')}"]
+        if "latency_ms" in sandbox:
+            parts.append(f"latency_ms={int(sandbox['latency_ms'])}")
+        return {"X-Dravo-Sandbox": ";".join(parts)}
+
+    def call(self, method: str, url: str, *, headers: dict | None = None, **kwargs):
+        """One request through the shared session, then this provider's error mapping."""
+        response = http.request(method, url, headers={**self.extra_headers(), **(headers or {})}, **kwargs)
+        self.raise_for_response(response)
+        return response
+
+    @abstractmethod
+    def raise_for_response(self, response) -> None:
+        """Map a non-success answer to a typed error (STYLE rule 15)."""
+
+    def poll(self, check: Callable[[], Any], *, what: str, interval: float | None = None):
+        """Call `check` until it returns something other than None, waiting `interval`
+        between calls, at most DRAVO_POLL_TIMEOUT seconds in all; then ProcessingTimeout."""
+        interval = settings.PROVIDER_POLL_INTERVAL if interval is None else interval
+        deadline = time.monotonic() + settings.PROVIDER_POLL_TIMEOUT
+        while True:
+            result = check()
+            if result is not None:
+                return result
+            if time.monotonic() + interval > deadline:
+                raise ProcessingTimeout(f"{what} did not finish within {settings.PROVIDER_POLL_TIMEOUT:g}s")
+            self.sleep(interval)
+
+    def download(self, media: Media) -> bytes:
+        """The media's bytes, for networks that need an upload rather than a URL."""
+        response = http.request("GET", media.url)
+        if response.status_code != 200:
+            raise MediaUnavailable(f"Could not fetch media {media.url}: HTTP {response.status_code}")
+        return response.content

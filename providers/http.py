@@ -1,0 +1,69 @@
+"""The one `requests` session every provider uses: timeouts from settings, a Dravo
+User-Agent, and connection failures turned into ProviderUnavailable. Never logs tokens."""
+
+import logging
+from email.utils import parsedate_to_datetime
+from time import time
+
+import requests
+from django.conf import settings
+
+from providers.errors import ProviderUnavailable
+
+logger = logging.getLogger("dravo.providers")
+USER_AGENT = "Dravo/1.0 (+https://dravo.dev)"
+_session: requests.Session | None = None
+
+
+def session() -> requests.Session:
+    global _session
+    if _session is None:
+        _session = requests.Session()
+        _session.headers["User-Agent"] = USER_AGENT
+        adapter = requests.adapters.HTTPAdapter(pool_connections=20, pool_maxsize=50)
+        _session.mount("https://", adapter)
+        _session.mount("http://", adapter)
+    return _session
+
+
+def default_timeout() -> tuple[float, float]:
+    return (settings.HTTP_CONNECT_TIMEOUT, settings.HTTP_READ_TIMEOUT)
+
+
+def request(method: str, url: str, *, timeout=None, headers=None, **kwargs) -> requests.Response:
+    """Send one HTTP request. Raises ProviderUnavailable on timeouts and connection errors;
+    the caller maps the status code (its provider's `raise_for_response`)."""
+    try:
+        response = session().request(method, url, timeout=timeout or default_timeout(), headers=headers, **kwargs)
+    except requests.Timeout as exc:
+        raise ProviderUnavailable(f"Timed out calling {method} {_redact(url)}") from exc
+    except requests.RequestException as exc:
+        raise ProviderUnavailable(f"Could not reach {_redact(url)}: {exc.__class__.__name__}") from exc
+    logger.debug("%s %s -> %s", method, _redact(url), response.status_code)
+    return response
+
+
+def _redact(url: str) -> str:
+    """The URL without its query string (which may carry an access_token)."""
+    return url.split("?", 1)[0]
+
+
+def retry_after_seconds(value: str | None, default: float = 60.0) -> float:
+    """Retry-After as seconds, from a number of seconds or an HTTP date."""
+    if not value:
+        return default
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time())
+    except (TypeError, ValueError):
+        return default
+
+
+def json_or_empty(response: requests.Response) -> dict:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {"data": body}

@@ -1,0 +1,126 @@
+"""What every sandbox network shares: the behaviour header, latency, attempt counting,
+ids, stored records and deterministic metrics that grow with the time since publishing."""
+
+import hashlib
+import math
+import secrets
+import time
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+
+from providers.models import SandboxRecord
+
+BEHAVIORS = ("ok", "rate_limited", "flaky", "token_expired", "rejects", "slow")
+DEFAULT_SLOW_MS = 2000
+REJECT_REASON = "The sandbox refuses every post of this account (behavior 'rejects')."
+
+
+@dataclass(frozen=True)
+class Behavior:
+    name: str = "ok"
+    latency_ms: int = 0
+
+    @property
+    def delay_s(self) -> float:
+        if self.name == "slow":
+            return (self.latency_ms or DEFAULT_SLOW_MS) / 1000
+        return self.latency_ms / 1000
+
+
+def behavior_of(request) -> Behavior:
+    """Parse `X-Dravo-Sandbox: behavior=flaky;latency_ms=0` (sent by clients of sandbox accounts)."""
+    raw = request.headers.get("X-Dravo-Sandbox", "")
+    values = dict(part.split("=", 1) for part in raw.split(";") if "=" in part)
+    name = values.get("behavior", "ok").strip()
+    latency = values.get("latency_ms", "0").strip()
+    return Behavior(name=name if name in BEHAVIORS else "ok", latency_ms=int(latency) if latency.isdigit() else 0)
+
+
+def sandbox_view(view):
+    """Wrap a sandbox view: 404 unless DRAVO_SANDBOX is on, CSRF-exempt, and the account's latency applied."""
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not settings.SANDBOX_ENABLED:
+            raise Http404("The sandbox is off.")
+        behavior = behavior_of(request)
+        if behavior.delay_s:
+            time.sleep(behavior.delay_s)
+        request.sandbox = behavior
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def bearer_token(request) -> str:
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return request.GET.get("access_token") or request.POST.get("access_token") or ""
+
+
+def is_refused_token(token: str) -> bool:
+    """verify() always succeeds except for a missing token or one starting with `invalid`."""
+    return not token or token.startswith("invalid")
+
+
+def first_attempt(network: str, *parts: str) -> bool:
+    """True the first time this (network, parts) publish is attempted, False afterwards.
+    Used by the `rate_limited` and `flaky` behaviours: the first attempt fails."""
+    key = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    try:
+        with transaction.atomic():
+            SandboxRecord.objects.create(network=network, kind="attempt", object_id=key)
+    except IntegrityError:
+        return False
+    return True
+
+
+def numeric_id(digits: int = 17) -> str:
+    first = str(secrets.randbelow(9) + 1)
+    return first + "".join(str(secrets.randbelow(10)) for _ in range(digits - 1))
+
+
+def account_id_for(token: str, digits: int = 15) -> str:
+    """A stable numeric account id derived from a token (the sandbox has no user table)."""
+    number = int(hashlib.sha256(token.encode()).hexdigest(), 16)
+    return str(number)[:digits]
+
+
+def record_create(network: str, kind: str, object_id: str, *, owner: str = "", status: str = "", **data):
+    return SandboxRecord.objects.create(
+        network=network, kind=kind, object_id=object_id, owner=owner, status=status, data=data
+    )
+
+
+def record_get(network: str, kind: str, object_id: str) -> SandboxRecord | None:
+    return SandboxRecord.objects.filter(network=network, kind=kind, object_id=object_id).first()
+
+
+def record_list(network: str, kind: str, *, owner: str | None = None):
+    qs = SandboxRecord.objects.filter(network=network, kind=kind)
+    if owner is not None:
+        qs = qs.filter(owner=owner)
+    return qs.order_by("-created_at", "-id")
+
+
+def text_taken(network: str, owner: str, text: str) -> SandboxRecord | None:
+    """A live post of `owner` with exactly this text (for networks that refuse duplicates)."""
+    return record_list(network, "post", owner=owner).filter(data__text=text).first()
+
+
+def grown_metrics(record: SandboxRecord, keys_and_rates: dict[str, float]) -> dict[str, int]:
+    """Deterministic metrics: each key grows with log(1 + minutes since publishing),
+    scaled by its rate and a per-post factor from the post id."""
+    minutes = max(0.0, (timezone.now() - record.created_at).total_seconds() / 60)
+    seed = int(hashlib.sha256(record.object_id.encode()).hexdigest()[:8], 16)
+    factor = 1 + (seed % 100) / 100
+    growth = math.log1p(minutes) + 1
+    return {key: int(rate * factor * growth) for key, rate in keys_and_rates.items()}

@@ -1,0 +1,1 @@
+urlpatterns = []  # replaced by the facebook sandbox

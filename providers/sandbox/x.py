@@ -1,0 +1,1 @@
+urlpatterns = []  # replaced by the x sandbox
