@@ -48,7 +48,7 @@ def parse_key(raw: str) -> ParsedKey | None:
             break
     else:
         return None
-    rest = raw[len(prefix):]
+    rest = raw[len(prefix) :]
     if len(rest) != KEY_RANDOM_LENGTH + CHECKSUM_LENGTH or any(c not in BASE62 for c in rest):
         return None
     body, checksum = raw[:-CHECKSUM_LENGTH], raw[-CHECKSUM_LENGTH:]

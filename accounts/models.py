@@ -66,3 +66,104 @@ class ApiKey(models.Model):
     @property
     def display_prefix(self) -> str:
         return f"dra_{self.mode}_{self.lookup}"
+
+
+def new_social_account_id() -> str:
+    return new_id("acc")
+
+
+class Provider(models.TextChoices):
+    FACEBOOK = "facebook", "Facebook"
+    INSTAGRAM = "instagram", "Instagram"
+    X = "x", "X"
+    LINKEDIN = "linkedin", "LinkedIn"
+    TIKTOK = "tiktok", "TikTok"
+
+
+# What each network needs besides access_token (spec/README.md, "Accounts").
+REQUIRED_CREDENTIAL_EXTRAS = {"facebook": ["page_id"], "instagram": ["ig_user_id"], "linkedin": ["author_urn"]}
+
+
+class SocialAccount(models.Model):
+    class Health(models.TextChoices):
+        ACTIVE = "active"
+        EXPIRED = "expired"
+        REQUIRES_RECONNECT = "requires_reconnect"
+        DISCONNECTED = "disconnected"
+
+    class ConnectionType(models.TextChoices):
+        OAUTH = "oauth"
+        BYOK = "byok"
+
+    USABLE_HEALTH = (Health.ACTIVE, Health.EXPIRED)
+
+    id = models.CharField(primary_key=True, max_length=32, default=new_social_account_id, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="social_accounts")
+    mode = models.CharField(max_length=4, choices=Mode.choices)
+    provider = models.CharField(max_length=20, choices=Provider.choices)
+    platform_account_id = models.CharField(max_length=200)
+    handle = models.CharField(max_length=200, blank=True)
+    name = models.CharField(max_length=200, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    connection_type = models.CharField(max_length=5, choices=ConnectionType.choices, default=ConnectionType.BYOK)
+    health = models.CharField(max_length=20, choices=Health.choices, default=Health.ACTIVE)
+    health_reason = models.TextField(blank=True)
+    credentials_encrypted = models.TextField(blank=True, help_text="Fernet token; never shown.")
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+    refresh_lease_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    disconnected_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "mode", "provider", "platform_account_id"], name="unique_social_account"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["workspace", "mode", "-created_at", "-id"], name="account_page_idx"),
+            models.Index(fields=["health", "token_expires_at"], name="account_refresh_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_provider_display()} {self.handle or self.platform_account_id} ({self.id})"
+
+    @property
+    def is_sandbox(self) -> bool:
+        return self.mode == Mode.TEST
+
+    @property
+    def is_usable(self) -> bool:
+        return self.health in self.USABLE_HEALTH
+
+    def is_expired(self, now) -> bool:
+        return self.token_expires_at is not None and self.token_expires_at <= now
+
+
+def new_connect_link_id() -> str:
+    return new_id("cl")
+
+
+class ConnectLink(models.Model):
+    """A single-use hosted connect link a customer sends to their own end user."""
+
+    id = models.CharField(primary_key=True, max_length=32, default=new_connect_link_id, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="connect_links")
+    mode = models.CharField(max_length=4, choices=Mode.choices)
+    provider = models.CharField(max_length=20, choices=Provider.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    redirect_uri = models.URLField(max_length=2000, blank=True)
+    expires_at = models.DateTimeField()
+    opened_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    account_ids = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.provider} connect link {self.id}"
+
+    def is_open(self, now) -> bool:
+        return self.opened_at is None and self.expires_at > now

@@ -1,6 +1,8 @@
 """Reads on workspaces and keys; each takes the workspace first."""
 
-from accounts.models import ApiKey, Membership, Workspace
+from django.db.models import Q
+
+from accounts.models import ApiKey, Membership, SocialAccount, Workspace
 
 
 def api_key_list(*, workspace: Workspace):
@@ -17,3 +19,20 @@ def membership_for_user(*, user, workspace_id: str | None = None) -> Membership 
 
 def membership_role(*, user_id: int, workspace: Workspace) -> str | None:
     return Membership.objects.filter(user_id=user_id, workspace=workspace).values_list("role", flat=True).first()
+
+
+def social_account_list(*, workspace: Workspace, mode: str, provider: str | None = None, q: str | None = None):
+    """The workspace's connected accounts of one mode, filtered by provider and a search
+    on handle, name, platform id and metadata."""
+    qs = SocialAccount.objects.filter(workspace=workspace, mode=mode)
+    if provider:
+        qs = qs.filter(provider=provider)
+    if q:
+        qs = qs.filter(
+            Q(handle__icontains=q) | Q(name__icontains=q) | Q(platform_account_id=q) | Q(metadata__icontains=q)
+        )
+    return qs
+
+
+def social_accounts_usable(*, workspace: Workspace, mode: str, ids) -> dict[str, SocialAccount]:
+    return {a.id: a for a in SocialAccount.objects.filter(workspace=workspace, mode=mode, id__in=list(ids))}

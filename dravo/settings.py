@@ -68,8 +68,7 @@ def _secret(name: str) -> str:
         return value
     if not DEBUG:
         raise ImproperlyConfigured(
-            f"{name} is not set. It is required when DRAVO_DEBUG is off "
-            f"(production mode); set it in the environment."
+            f"{name} is not set. It is required when DRAVO_DEBUG is off (production mode); set it in the environment."
         )
     return _dev_secrets()[name]
 
@@ -144,6 +143,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory, so that a real Celery worker started by the tests shares it.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
     # WAL and a busy timeout let web, worker and beat share one SQLite file in dev.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
@@ -162,7 +163,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    # Connect flows only: their pipeline stores accounts and never logs anyone in.
+    "accounts.oauth.FacebookConnect",
+    "accounts.oauth.InstagramConnect",
+    "accounts.oauth.XConnect",
+    "accounts.oauth.LinkedInConnect",
+    "accounts.oauth.TikTokConnect",
+]
+SOCIAL_AUTH_URL_NAMESPACE = "social"
+SOCIAL_AUTH_PIPELINE = ("accounts.pipeline.store_grants",)
+SOCIAL_AUTH_JSONFIELD_ENABLED = True
+SOCIAL_AUTH_RAISE_EXCEPTIONS = True
 LOGIN_URL = "/admin/login/"
 
 LANGUAGE_CODE = "en-us"
@@ -214,6 +227,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/v1",
     "ENUM_NAME_OVERRIDES": {
+        "PostStatusEnum": "publishing.models.Post.Status",
+        "DeliveryStatusEnum": "publishing.models.Delivery.Status",
+        "AccountHealthEnum": "accounts.models.SocialAccount.Health",
         "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
         "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
@@ -246,6 +262,7 @@ else:
     # Longer than the longest delivery, so a late-acked message is not redelivered
     # while its worker is still at it.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("DRAVO_VISIBILITY_TIMEOUT", 3600)}
+CELERY_TASK_DEFAULT_QUEUE = env_str("DRAVO_CELERY_QUEUE", "celery")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_BACKEND = None
@@ -257,7 +274,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("DRAVO_TASK_SOFT_TIME_LIMIT", 600)
 CELERY_TASK_TIME_LIMIT = env_int("DRAVO_TASK_TIME_LIMIT", 660)
 CELERY_TASK_ALWAYS_EAGER = env_bool("DRAVO_TASKS_EAGER", False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict = {}
+
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Providers and sandbox -----------------------------------------------------------
@@ -287,8 +304,11 @@ PROVIDER_ENDPOINTS = {
     },
     "instagram": {
         "api_url": env_str("DRAVO_INSTAGRAM_API_URL", "https://graph.facebook.com"),
+        "ig_api_url": env_str("DRAVO_INSTAGRAM_IG_API_URL", "https://graph.instagram.com"),
         "upload_url": env_str("DRAVO_INSTAGRAM_UPLOAD_URL", "https://rupload.facebook.com"),
         "oauth_url": env_str("DRAVO_INSTAGRAM_OAUTH_URL", "https://www.facebook.com"),
+        "ig_oauth_url": env_str("DRAVO_INSTAGRAM_IG_OAUTH_URL", "https://www.instagram.com"),
+        "ig_token_url": env_str("DRAVO_INSTAGRAM_IG_TOKEN_URL", "https://api.instagram.com"),
         "api_version": env_str("DRAVO_INSTAGRAM_API_VERSION", "v25.0"),
     },
     "x": {
@@ -320,3 +340,21 @@ PROVIDER_APPS = {
     for name in PROVIDER_ENDPOINTS
 }
 SANDBOX_APP = {"client_id": "dravo-sandbox", "client_secret": "dravo-sandbox-secret"}
+
+# Delivery: a worker's lease on a delivery (longer than the longest delivery, polling
+# included), the base of the exponential backoff, and when a due delivery whose task
+# message never arrived is sent again.
+DELIVERY_LEASE_SECONDS = env_int("DRAVO_DELIVERY_LEASE_SECONDS", 900)
+RETRY_BASE_SECONDS = env_float("DRAVO_RETRY_BASE_SECONDS", 10.0)
+REDISPATCH_SECONDS = env_int("DRAVO_REDISPATCH_SECONDS", 120)
+
+CELERY_BEAT_SCHEDULE = {
+    "publishing-dispatch-due": {
+        "task": "publishing.tasks.dispatch_due_task",
+        "schedule": 1.0,
+        "options": {"expires": 5},
+    },
+    "publishing-recover-stuck": {"task": "publishing.tasks.recover_stuck_task", "schedule": 30.0},
+    "publishing-prune-idempotency-keys": {"task": "publishing.tasks.prune_idempotency_keys_task", "schedule": 3600.0},
+    "accounts-refresh-tokens": {"task": "accounts.tasks.refresh_due_tokens_task", "schedule": 300.0},
+}

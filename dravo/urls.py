@@ -3,11 +3,17 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from accounts.api.accounts_views import SocialAccountViewSet
 from accounts.api.views import ApiKeyViewSet, TokenObtainView, TokenRefreshView_
+from accounts.views import connect_complete, connect_open
 from dravo.health import health
+from publishing.api.views import PostViewSet, PublishViewSet
 
 router = SimpleRouter(trailing_slash=False)
 router.register("api-keys", ApiKeyViewSet, basename="api-key")
+router.register("accounts", SocialAccountViewSet, basename="account")
+router.register("posts", PostViewSet, basename="post")
+router.register("publish", PublishViewSet, basename="publish")
 
 handler404 = "dravo.errors.handler404"
 handler500 = "dravo.errors.handler500"
@@ -28,4 +34,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("v1/", include(v1)),
     path("sandbox/", include("providers.sandbox.urls")),
+    path("connect/<str:token>", connect_open, name="connect-open"),
+    path("oauth/complete/<str:backend>/", connect_complete, name="oauth-complete"),
+    path("oauth/", include("social_django.urls", namespace="social")),
 ]

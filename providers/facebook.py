@@ -1,6 +1,502 @@
-# Placeholder, replaced by the real facebook client.
-from providers.base import ProviderClient
+"""Facebook Pages client (Graph API), for one Page and its Page access token.
+
+Reference: /work/shared/providers/facebook.md. Feed posts, link posts, one or several
+photos, videos and Reels; first comment; Page-feed reconciliation; post insights.
+Credentials: {"access_token": <Page token>, "page_id": "...", optional "user_access_token"}.
+"""
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from rest_framework import serializers
+
+from providers import http
+from providers.base import (
+    Content,
+    Media,
+    MetricsResult,
+    Problem,
+    Profile,
+    ProviderClient,
+    PublishResult,
+    RefreshResult,
+    StrictSerializer,
+)
+from providers.errors import (
+    MediaUnavailable,
+    ProviderError,
+    ProviderUnavailable,
+    RateLimited,
+    ReconnectRequired,
+    Rejected,
+    TokenExpired,
+)
+
+TEXT_LIMIT = 63_206  # widely cited (Postiz); not in Meta's docs
+PHOTO_MIMES = ("image/jpeg", "image/bmp", "image/png", "image/gif", "image/tiff")
+PHOTO_MAX_BYTES = 4 * 1024 * 1024
+REEL_SECONDS = (3, 90)
+REEL_MIN_SIZE = (540, 960)
+# https://developers.facebook.com/docs/graph-api/guides/error-handling
+TOKEN_CODES = {190, 102}
+PERMISSION_CODES = {10, *range(200, 300)}
+THROTTLE_CODES = {4, 17, 32, 341, 613, *range(80001, 80010)}
+TRANSIENT_CODES = {1, 2}
+MEDIA_CODES = {324, 6000, 6001}
+MEDIA_SUBCODES = {1366046, 2207003, 2207052, 2207077}
+PAGE_PUBLISHING_AUTHORIZATION = 1404078
+INSIGHTS = {
+    "post_reactions_by_type_total": "post_reactions_by_type_total",
+    "post_clicks": "post_clicks",
+    "post_media_view": "views",
+    "post_total_media_view_unique": "reach",
+}
+NODE_COUNTS = "reactions.summary(total_count),comments.summary(total_count),shares"
+ENGAGED_USERS_GONE = (
+    "post_engaged_users is no longer served by Facebook (deprecated Page Insights metric), so it is left out."
+)
+RECONCILE_WINDOW = timedelta(hours=1)
+PUBLIC_SITE = "https://www.facebook.com"
 
 
-class FacebookClient(ProviderClient):  # type: ignore[misc]
+class StrictBooleanField(serializers.BooleanField):
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class StrictCharField(serializers.CharField):
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class FacebookOptions(StrictSerializer):
+    """`platform_options.facebook` (spec/platform-options.md)."""
+
+    text = StrictCharField(required=False, max_length=TEXT_LIMIT, trim_whitespace=False)
+    as_reel = StrictBooleanField(required=False)
+    first_comment = StrictCharField(required=False, min_length=1, max_length=8000, trim_whitespace=False)
+    link = serializers.URLField(required=False)
+    video_title = StrictCharField(required=False, max_length=255)
+
+    def validate(self, attrs):
+        if attrs.get("as_reel") and attrs.get("link"):
+            raise serializers.ValidationError({"link": ["A Reel cannot carry a link preview (as_reel is true)."]})
+        return attrs
+
+
+class FacebookClient(ProviderClient):
     name = "facebook"
+    options_serializer = FacebookOptions
+    capabilities = {
+        "content_kinds": ["text", "link", "photo", "photos", "video", "reel"],
+        "options": ["text", "as_reel", "first_comment", "link", "video_title"],
+        "limits": {
+            "text": f"{TEXT_LIMIT:,} characters (unconfirmed)",
+            "photos": "several per post; JPEG, BMP, PNG, GIF, TIFF; at most 4 MB each (unconfirmed)",
+            "video": "1 per post, not mixed with photos",
+            "reel": "1 video, 3-90 s, 9:16, at least 540x960; 30 API Reels per Page per 24 h",
+            "first_comment": "1-8,000 characters",
+            "video_title": "at most 255 characters",
+        },
+    }
+
+    @property
+    def page_id(self) -> str:
+        return str(self.credentials.get("page_id", ""))
+
+    def graph(self, method: str, path: str, *, host: str = "api_url", token: str | None = None, **kwargs) -> dict:
+        """One Graph call with the Page token (or `token`); the JSON body. Raises the typed errors."""
+        url = self.url(host, f"/{self.version}/{path.lstrip('/')}")
+        auth = {"Authorization": f"Bearer {token or self.access_token}"}
+        return http.json_or_empty(self.call(method, url, headers=auth, **kwargs))
+
+    # --- profile and validation --------------------------------------------------------
+    def verify(self) -> Profile:
+        """The Page behind the token (`GET /me`). ReconnectRequired/TokenExpired when refused; safe to repeat."""
+        body = self.graph("GET", "me", params={"fields": "id,name,username,link"})
+        page_id = str(body["id"])
+        return Profile(id=page_id, handle=body.get("username") or page_id, name=body.get("name", ""))
+
+    def validate(self, content: Content) -> list[Problem]:
+        """Text, media and option rules of facebook.md; no I/O, safe to repeat."""
+        text, link = content.text, content.options.get("link")
+        checks = [
+            (
+                len(text) > TEXT_LIMIT,
+                "text",
+                "too_long",
+                f"Facebook posts are limited to {TEXT_LIMIT:,} characters ({len(text):,} given).",
+            ),
+            (
+                not text.strip() and not content.media and not link,
+                "text",
+                "required",
+                "A Facebook post needs text, a link or media.",
+            ),
+            (
+                bool(link and content.media),
+                "platform_options.facebook.link",
+                "conflict",
+                "A link preview attaches only to a post without media.",
+            ),
+        ]
+        for index, media in enumerate(content.media):
+            checks += self._media_checks(f"media_urls[{index}]", media, content)
+        return [Problem(field, message, code) for failed, field, code, message in checks if failed]
+
+    @staticmethod
+    def _media_checks(field: str, media: Media, content: Content) -> list[tuple]:
+        """(failed, field, code, message) for one media; metadata rules only where it is known."""
+        mime, (low, high) = media.mime_type or "", REEL_SECONDS
+        if media.kind == "document":
+            return [(True, field, "unsupported", "Facebook posts take photos or one video, not documents.")]
+        if media.kind != "video":
+            return [
+                (
+                    bool(mime) and mime not in PHOTO_MIMES,
+                    field,
+                    "unsupported_format",
+                    f"Facebook photos must be JPEG, BMP, PNG, GIF or TIFF ({mime} given).",
+                ),
+                (
+                    (media.size_bytes or 0) > PHOTO_MAX_BYTES,
+                    field,
+                    "too_large",
+                    "Facebook photos must be at most 4 MB.",
+                ),
+            ]
+        reel, width, height = bool(content.options.get("as_reel")), media.width or 0, media.height or 0
+        return [
+            (
+                len(content.media) > 1,
+                field,
+                "too_many_media",
+                "A Facebook video post takes exactly one video and no photos.",
+            ),
+            (
+                bool(mime) and not mime.startswith("video/"),
+                field,
+                "unsupported_format",
+                f"A Facebook video must be a video file ({mime} given).",
+            ),
+            (
+                reel and media.duration_s is not None and not low <= media.duration_s <= high,
+                field,
+                "bad_duration",
+                f"A Facebook Reel must last {low}-{high} s ({media.duration_s} s given).",
+            ),
+            (
+                reel and width > 0 < height and (width < REEL_MIN_SIZE[0] or height < REEL_MIN_SIZE[1]),
+                field,
+                "too_small",
+                "A Facebook Reel must be at least 540x960 pixels.",
+            ),
+            (
+                reel and width > 0 < height and abs(width / height - 9 / 16) > 0.01,
+                field,
+                "bad_aspect_ratio",
+                "A Facebook Reel must have a 9:16 aspect ratio.",
+            ),
+        ]
+
+    # --- publishing ---------------------------------------------------------------------
+    def publish(self, content: Content, *, checkpoint=None, save_checkpoint=None) -> PublishResult:
+        """Publish on the Page. Saves `photo_ids`, `video_id` (+ `uploaded`, `finished` for Reels),
+        then `post_id`/`url`/`comment_id` as they exist; given that checkpoint back it resumes
+        without re-creating them, so a retry never posts twice once `post_id` is saved.
+        Raises the typed errors; a failed first comment is only a warning."""
+        state = dict(checkpoint or {})
+
+        def save(**values):
+            state.update(values)
+            if save_checkpoint:
+                save_checkpoint(dict(state))
+
+        if "post_id" not in state:
+            self._create(content, state, save)
+        warnings = self._option_warnings(content)
+        url = state.get("url") or self._permalink(state["post_id"], state.get("kind"))
+        if url != state.get("url"):
+            save(url=url)
+        warnings += self._first_comment(content, state, save)
+        return PublishResult(state["post_id"], url, warnings, published_at=datetime.now(UTC))
+
+    def _create(self, content: Content, state: dict, save) -> None:
+        videos = [media for media in content.media if media.kind == "video"]
+        if videos and content.options.get("as_reel") and len(content.media) == 1:
+            self._publish_reel(content, videos[0], state, save)
+        elif videos:
+            self._publish_video(content, videos[0], state, save)
+        elif len(content.media) == 1:
+            self._publish_photo(content, content.media[0], save)
+        elif content.media:
+            self._publish_album(content, state, save)
+        else:
+            self._publish_feed(content, save)
+
+    def _publish_feed(self, content: Content, save, attached: list[str] | None = None) -> None:
+        body = {"published": True}
+        if content.text:
+            body["message"] = content.text
+        if content.options.get("link"):
+            body["link"] = content.options["link"]
+        if attached:
+            body["attached_media"] = [{"media_fbid": photo_id} for photo_id in attached]
+        # Read-after-write: `fields` returns the permalink with the new id.
+        answer = self.graph("POST", f"{self.page_id}/feed", params={"fields": "id,permalink_url"}, json=body)
+        save(post_id=answer["id"], kind="post", url=answer.get("permalink_url"))
+
+    def _publish_photo(self, content: Content, media: Media, save) -> None:
+        body = {"url": media.url, "caption": content.text, "published": True}
+        answer = self.graph("POST", f"{self.page_id}/photos", json=body)
+        save(post_id=answer.get("post_id") or answer["id"], kind="post")
+
+    def _publish_album(self, content: Content, state: dict, save) -> None:
+        photo_ids = list(state.get("photo_ids", []))
+        for media in content.media[len(photo_ids) :]:
+            answer = self.graph("POST", f"{self.page_id}/photos", json={"url": media.url, "published": False})
+            photo_ids.append(answer["id"])
+            save(photo_ids=list(photo_ids))
+        self._publish_feed(content, save, attached=photo_ids)
+
+    def _publish_video(self, content: Content, media: Media, state: dict, save) -> None:
+        if "video_id" not in state:
+            body = {"file_url": media.url, "description": content.text, **self._title(content)}
+            answer = self.graph("POST", f"{self.page_id}/videos", host="video_url", json=body)
+            save(video_id=answer["id"], kind="video")
+        self._wait_for_video(state["video_id"])
+        save(post_id=state["video_id"])
+
+    def _publish_reel(self, content: Content, media: Media, state: dict, save) -> None:
+        if "video_id" not in state:
+            answer = self.graph("POST", f"{self.page_id}/video_reels", json={"upload_phase": "start"})
+            save(video_id=answer["video_id"], kind="reel")
+        video_id = state["video_id"]
+        if not state.get("uploaded"):
+            # The upload host comes from settings, never from the answer, so the token only goes to known hosts.
+            upload_url = self.url("upload_url", f"/video-upload/{self.version}/{video_id}")
+            self.call(
+                "POST", upload_url, headers={"Authorization": f"OAuth {self.access_token}", "file_url": media.url}
+            )
+            save(uploaded=True)
+        if not state.get("finished"):
+            body = {
+                "upload_phase": "finish",
+                "video_id": video_id,
+                "video_state": "PUBLISHED",
+                "description": content.text,
+                **self._title(content),
+            }
+            self.graph("POST", f"{self.page_id}/video_reels", json=body)
+            save(finished=True)
+        self._wait_for_video(video_id)
+        save(post_id=video_id)
+
+    @staticmethod
+    def _title(content: Content) -> dict:
+        return {"title": content.options["video_title"]} if content.options.get("video_title") else {}
+
+    def _wait_for_video(self, video_id: str) -> None:
+        """Poll `status` until ready; MediaUnavailable when a phase failed, ProcessingTimeout when too slow."""
+
+        def check():
+            status = self.graph("GET", video_id, params={"fields": "status"}).get("status") or {}
+            phases = [status.get(name) or {} for name in ("uploading_phase", "processing_phase", "publishing_phase")]
+            failed = [phase for phase in phases if phase.get("status") == "error"]
+            if failed or status.get("video_status") == "error":
+                reason = (failed[0].get("error") or {}).get("message", "") if failed else ""
+                raise MediaUnavailable(f"Facebook could not process video {video_id}. {reason}".strip())
+            published = (status.get("publishing_phase") or {}).get("status", "complete") == "complete"
+            return True if status.get("video_status") == "ready" and published else None
+
+        self.poll(check, what=f"Facebook video {video_id}")
+
+    def _permalink(self, object_id: str, kind: str | None) -> str:
+        """The public URL (`permalink_url`, relative for videos), or the documented fallback."""
+        if kind == "reel":
+            fallback = f"{PUBLIC_SITE}/reel/{object_id}"
+        elif kind == "video":
+            fallback = f"{PUBLIC_SITE}/{self.page_id}/videos/{object_id}"
+        else:
+            page, _, post = object_id.partition("_")
+            fallback = f"{PUBLIC_SITE}/{page}/posts/{post}"
+        try:
+            link = self.graph("GET", object_id, params={"fields": "permalink_url"}).get("permalink_url")
+        except ProviderError:  # the post is live; a missing URL must not fail the publish
+            return fallback
+        return f"{PUBLIC_SITE}{link}" if link and link.startswith("/") else link or fallback
+
+    def _option_warnings(self, content: Content) -> list[str]:
+        videos = [media for media in content.media if media.kind == "video"]
+        warnings = []
+        if content.options.get("as_reel") and not (len(videos) == 1 and len(content.media) == 1):
+            warnings.append("as_reel applies only to a post with exactly one video; published as a regular post.")
+        if content.options.get("video_title") and not videos:
+            warnings.append("video_title applies only to a video or Reel; ignored.")
+        return warnings
+
+    def _first_comment(self, content: Content, state: dict, save) -> list[str]:
+        message = content.options.get("first_comment")
+        if not message or state.get("comment_id"):
+            return []
+        try:
+            answer = self.graph("POST", f"{state['post_id']}/comments", json={"message": message})
+        except ProviderError as exc:
+            return [f"The post was published but its first comment failed: {exc}"]
+        save(comment_id=answer.get("id", ""))
+        return []
+
+    def reconcile(self, content: Content, checkpoint: dict | None) -> PublishResult | None:
+        """The live post after a crash: from the checkpoint when it names one, else a Page-feed
+        post of the last hour with the same message. None when unknown. Safe to repeat."""
+        state = checkpoint or {}
+        live_id = state.get("post_id") or (state.get("video_id") if state.get("kind") == "video" else None)
+        if state.get("kind") == "reel" and state.get("finished"):
+            live_id = state["video_id"]
+        if live_id:
+            return PublishResult(live_id, state.get("url") or self._permalink(live_id, state.get("kind")))
+        if not content.text:
+            return None
+        since = int((datetime.now(UTC) - RECONCILE_WINDOW).timestamp())
+        params = {"fields": "id,message,created_time,permalink_url", "since": since, "limit": 25}
+        for item in self.graph("GET", f"{self.page_id}/feed", params=params).get("data", []):
+            if item.get("message") == content.text:
+                created = datetime.strptime(item["created_time"], "%Y-%m-%dT%H:%M:%S%z")
+                return PublishResult(item["id"], item.get("permalink_url"), published_at=created)
+        return None
+
+    # --- tokens ---------------------------------------------------------------------------
+    def refresh(self) -> RefreshResult:
+        """Page tokens do not expire and have no refresh grant. With a `user_access_token`,
+        re-exchange it (`fb_exchange_token`, 60 days) and re-read the Page token from
+        `/me/accounts`; without one, check the Page token is alive and return it unchanged.
+        ReconnectRequired on a definite refusal; ProviderUnavailable/RateLimited otherwise."""
+        try:
+            if not self.credentials.get("user_access_token"):
+                self.verify()
+                return RefreshResult(credentials=dict(self.credentials), expires_at=None)
+            return self._reexchange_user_token()
+        except (TokenExpired, Rejected) as exc:
+            raise ReconnectRequired(f"Facebook refused the token: {exc}", status=exc.status) from exc
+
+    def _reexchange_user_token(self) -> RefreshResult:
+        params = {
+            "grant_type": "fb_exchange_token",
+            "client_id": self.app["client_id"],
+            "client_secret": self.app["client_secret"],
+            "fb_exchange_token": self.credentials["user_access_token"],
+        }
+        url = self.url("api_url", f"/{self.version}/oauth/access_token")
+        answer = http.json_or_empty(self.call("GET", url, params=params))
+        user_token = answer["access_token"]
+        pages = self.graph(
+            "GET", "me/accounts", token=user_token, params={"fields": "id,name,access_token", "limit": 100}
+        )
+        page = next((page for page in pages.get("data", []) if str(page.get("id")) == self.page_id), None)
+        if page is None:
+            raise ReconnectRequired("The Facebook Page is no longer granted to this app.")
+        credentials = {**self.credentials, "access_token": page["access_token"], "user_access_token": user_token}
+        if answer.get("expires_in"):
+            expiry = datetime.now(UTC) + timedelta(seconds=int(answer["expires_in"]))
+            credentials["user_token_expires_at"] = expiry.isoformat()
+        return RefreshResult(credentials=credentials, expires_at=None)
+
+    # --- analytics --------------------------------------------------------------------------
+    def fetch_metrics(self, platform_post_id: str) -> MetricsResult:
+        """analytics-v1 Facebook keys from `/insights` and the post node. Always partial:
+        post_engaged_users is gone. Raises the typed errors of the node read; safe to repeat."""
+        warnings = [ENGAGED_USERS_GONE]
+        try:
+            insights = self.graph("GET", f"{platform_post_id}/insights", params={"metric": ",".join(INSIGHTS)})
+        except Rejected as exc:  # e.g. Pages under 100 likes, or a video id
+            insights, warnings = {}, [*warnings, f"Facebook insights unavailable: {exc}"]
+        metrics = self._insight_values(insights)
+        missing = [key for key in INSIGHTS.values() if key not in metrics]
+        if missing and insights:
+            warnings.append(f"Facebook did not return {', '.join(missing)}.")
+        node = self.graph("GET", platform_post_id, params={"fields": NODE_COUNTS})
+        metrics["likes"] = int(((node.get("reactions") or {}).get("summary") or {}).get("total_count", 0))
+        metrics["comments"] = int(((node.get("comments") or {}).get("summary") or {}).get("total_count", 0))
+        metrics["shares"] = int((node.get("shares") or {}).get("count", 0))  # absent when nobody shared
+        return MetricsResult(metrics=metrics, warnings=warnings, partial=True)
+
+    @staticmethod
+    def _insight_values(insights: dict) -> dict[str, int]:
+        metrics = {}
+        for item in insights.get("data", []):
+            if item.get("name") not in INSIGHTS or not item.get("values"):
+                continue
+            value = item["values"][-1].get("value", 0)
+            metrics[INSIGHTS[item["name"]]] = int(sum(value.values()) if isinstance(value, dict) else value or 0)
+        return metrics
+
+    # --- errors -------------------------------------------------------------------------------
+    def raise_for_response(self, response) -> None:
+        """Graph `{"error": {...}}` bodies (and rupload `debug_info`) to typed errors (STYLE rule 15)."""
+        body = http.json_or_empty(response)
+        error = body.get("error") if isinstance(body.get("error"), dict) else None
+        if error is None and response.status_code < 400:
+            return
+        if error is None:
+            error = self._rupload_error(body.get("debug_info") or {})
+        raise self._error_for(response, error)
+
+    @staticmethod
+    def _rupload_error(info: dict) -> dict:
+        # https://developers.facebook.com/docs/video-api/guides/reels-publishing (rupload answers debug_info)
+        code = 190 if info.get("type") == "OAuthException" else 6000
+        return {"message": info.get("message", ""), "code": code, "is_transient": bool(info.get("retriable"))}
+
+    def _error_for(self, response, error: dict) -> ProviderError:
+        code, subcode, status = _int(error.get("code")), _int(error.get("error_subcode")), response.status_code
+        message, extra = self._message(error, code, subcode, status), {"status": status, "raw": error}
+        if code in THROTTLE_CODES or status == 429:
+            # https://developers.facebook.com/docs/graph-api/overview/rate-limiting
+            return RateLimited(message, retry_after=self._retry_after(response), **extra)
+        if code in TOKEN_CODES:
+            # Page tokens have no refresh: only a user token we can re-exchange makes this a TokenExpired.
+            expired = TokenExpired if self.credentials.get("user_access_token") else ReconnectRequired
+            return expired(message, **extra)
+        if code in PERMISSION_CODES or subcode == PAGE_PUBLISHING_AUTHORIZATION:
+            # https://developers.facebook.com/docs/graph-api/guides/error-handling#errorcodes (10, 200-299)
+            return ReconnectRequired(message, **extra)
+        if code in TRANSIENT_CODES or error.get("is_transient") or status >= 500:
+            return ProviderUnavailable(message, **extra)
+        if code in MEDIA_CODES or subcode in MEDIA_SUBCODES:
+            # 324 invalid image, 6000/6001 video upload, 1366046 photo too large (Postiz)
+            return MediaUnavailable(message, **extra)
+        return Rejected(message, **extra)  # 100 bad parameter, 368 policy block, 506 duplicate post
+
+    def _message(self, error: dict, code: int, subcode: int, status: int) -> str:
+        text = error.get("error_user_msg") or error.get("message") or f"HTTP {status}"
+        for secret in (self.access_token, self.credentials.get("user_access_token")):
+            if secret:
+                text = text.replace(secret, "[token]")  # Graph echoes malformed tokens
+        detail = f"code {code}" + (f", subcode {subcode}" if subcode else "")
+        return f"Facebook: {text} ({detail})"
+
+    @staticmethod
+    def _retry_after(response) -> float:
+        """Minutes from X-Business-Use-Case-Usage `estimated_time_to_regain_access`, else Retry-After."""
+        try:
+            usage = json.loads(response.headers.get("X-Business-Use-Case-Usage") or "{}")
+            minutes = max(
+                (entry.get("estimated_time_to_regain_access") or 0 for entries in usage.values() for entry in entries),
+                default=0,
+            )
+        except (ValueError, AttributeError, TypeError):
+            minutes = 0
+        if minutes > 0:
+            return minutes * 60.0
+        return http.retry_after_seconds(response.headers.get("Retry-After"))
+
+
+def _int(value) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0

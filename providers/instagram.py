@@ -1,6 +1,592 @@
-# Placeholder, replaced by the real instagram client.
-from providers.base import ProviderClient
+"""Instagram (Graph API, professional accounts): create a container, wait until it is
+FINISHED, publish it, then read its permalink.
+
+Reference: /work/shared/providers/instagram.md and Meta's "Instagram Platform › Content
+Publishing" (https://developers.facebook.com/docs/instagram-platform/content-publishing).
+Credentials: {"access_token", "ig_user_id", "login": "facebook" | "instagram"}.
+"""
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+
+from rest_framework import serializers
+
+from providers import http
+from providers.base import (
+    Content,
+    Media,
+    MetricsResult,
+    Problem,
+    Profile,
+    ProviderClient,
+    PublishResult,
+    RefreshResult,
+    StrictSerializer,
+)
+from providers.errors import (
+    MediaUnavailable,
+    ProviderError,
+    ProviderUnavailable,
+    RateLimited,
+    ReconnectRequired,
+    Rejected,
+    TokenExpired,
+)
+
+CAPTION_LIMIT = 2200
+HASHTAG_LIMIT = 30
+HASHTAG = re.compile(r"#\w+")
+CAROUSEL_MIN, CAROUSEL_MAX = 2, 10
+COLLABORATORS_MAX = 3
+IMAGE_MIMES = ("image/jpeg",)
+IMAGE_MAX_BYTES = 8 * 1024 * 1024
+IMAGE_WIDTH = (320, 1440)
+IMAGE_ASPECT = (4 / 5, 1.91)
+VIDEO_MIMES = ("video/mp4", "video/quicktime")
+VIDEO_MAX_BYTES = 300 * 1024 * 1024
+VIDEO_MAX_WIDTH = 1920
+REEL_SECONDS = (3, 15 * 60)
+STORY_VIDEO_MAX_S = 60
+METRICS = ("views", "reach", "likes", "comments", "shares", "saved", "total_interactions")
+STORY_METRICS = ("views", "reach", "shares", "total_interactions")
+REEL_OPTIONS = ("share_to_feed", "cover_url", "thumb_offset_ms")
+STORY_UNSUPPORTED = ("first_comment", "collaborators", "location_id", "alt_text") + REEL_OPTIONS
+RATE_LIMIT_CODES = {4, 9, 17, 32, 613, 80001, 80002}
+MEDIA_FETCH_SUBCODES = {2207052, 2207077, 2207003}
+TRANSIENT_SUBCODES = {2207082}
+PAGE_PUBLISHING_AUTHORIZATION = 1404078
+NOT_ENOUGH_VIEWERS = 2108006  # (unconfirmed) subcode of code 10 on insights of small audiences
+SUBCODE_IN_STATUS = re.compile(r"\b(2207\d{3})\b")
 
 
-class InstagramClient(ProviderClient):  # type: ignore[misc]
+class ContainerNotReady(ProviderUnavailable):
+    """media_publish answered 9007/2207027: the container is not FINISHED yet (keep polling)."""
+
+    code = "container_not_ready"
+
+
+class StrictBooleanField(serializers.BooleanField):
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class StrictIntegerField(serializers.IntegerField):
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class InstagramOptions(StrictSerializer):
+    """`platform_options.instagram` (spec/platform-options.md)."""
+
+    text = serializers.CharField(required=False, allow_blank=True, max_length=CAPTION_LIMIT, trim_whitespace=False)
+    placement = serializers.ChoiceField(choices=["feed", "reel", "story"], required=False)
+    first_comment = serializers.CharField(required=False, min_length=1, max_length=2200, trim_whitespace=False)
+    share_to_feed = StrictBooleanField(required=False)
+    collaborators = serializers.ListField(
+        child=serializers.CharField(min_length=1, max_length=30), required=False, max_length=COLLABORATORS_MAX
+    )
+    cover_url = serializers.URLField(required=False)
+    thumb_offset_ms = StrictIntegerField(required=False, min_value=0)
+    location_id = serializers.CharField(required=False, min_length=1)
+    alt_text = serializers.CharField(required=False, max_length=1000)
+
+    def validate(self, attrs):
+        if attrs.get("placement") == "story":
+            refused = {name: ["Not available for an Instagram story."] for name in STORY_UNSUPPORTED if name in attrs}
+            if refused:
+                raise serializers.ValidationError(refused)
+        if attrs.get("placement") == "reel" and "alt_text" in attrs:
+            raise serializers.ValidationError({"alt_text": ["alt_text applies to images only, not to a Reel."]})
+        return attrs
+
+
+def _field(option: str) -> str:
+    return f"platform_options.instagram.{option}"
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    for fmt in ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f%z"):
+        try:
+            return datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def kind_of(content: Content) -> str:
+    """image, carousel, reel or story: a single video in feed is published as a Reel."""
+    placement = content.options.get("placement", "feed")
+    if placement in ("reel", "story"):
+        return placement
+    if len(content.media) > 1:
+        return "carousel"
+    return "reel" if content.media and content.media[0].kind == "video" else "image"
+
+
+MESSAGES = {
+    "too_long": "Instagram captions are limited to 2,200 characters ({n:,} given).",
+    "too_many_hashtags": "Instagram allows at most 30 hashtags per caption ({n} given).",
+    "media_required": "Instagram needs an image or a video: text-only posts are not possible.",
+    "unsupported_media": "Instagram accepts images and videos only, not a {kind}.",
+    "one_media": "An Instagram {kind} takes exactly one image or video ({n} given).",
+    "too_many_media": "An Instagram carousel takes 2 to 10 items ({n} given).",
+    "video_required": "An Instagram Reel needs a video.",
+    "reel_only": "{name} applies only to a Reel (placement 'reel' or a single video in feed).",
+    "image_only": "alt_text applies only to a single feed image.",
+    "image_format": "Instagram accepts JPEG images only (got {mime}).",
+    "image_size": "Instagram images must be at most 8 MB.",
+    "image_width": "Instagram feed images must be 320 to 1440 px wide ({width} px).",
+    "aspect_ratio": "Instagram feed images need an aspect ratio from 4:5 to 1.91:1 ({ratio:.2f}:1).",
+    "video_format": "Instagram accepts MP4 or MOV videos only (got {mime}).",
+    "video_size": "Instagram videos must be at most 300 MB.",
+    "video_width": "Instagram videos must be at most 1920 px wide ({width} px).",
+    "reel_duration": "Instagram Reels must last 3 s to 15 min ({seconds:g} s).",
+    "story_duration": "Instagram story videos must last at most 60 s ({seconds:g} s).",
+}
+CODES = {"one_media": "too_many_media", "reel_only": "not_applicable", "image_only": "not_applicable"}
+CODES.update({key: "unsupported_format" for key in ("image_format", "video_format")})
+CODES.update({key: "too_large" for key in ("image_size", "video_size")})
+CODES.update({key: "bad_dimensions" for key in ("image_width", "video_width")})
+CODES.update({"aspect_ratio": "bad_aspect_ratio", "reel_duration": "bad_duration", "story_duration": "bad_duration"})
+
+
+def _problem(field: str, rule: str, **values) -> Problem:
+    return Problem(field, MESSAGES[rule].format(**values), CODES.get(rule, rule))
+
+
+def _text_problems(content: Content) -> list[Problem]:
+    if kind_of(content) == "story":
+        return []  # stories have no caption; the text is dropped with a warning
+    text, problems = content.text or "", []
+    if len(text) > CAPTION_LIMIT:
+        problems.append(_problem("text", "too_long", n=len(text)))
+    if len(HASHTAG.findall(text)) > HASHTAG_LIMIT:
+        problems.append(_problem("text", "too_many_hashtags", n=len(HASHTAG.findall(text))))
+    return problems
+
+
+def _media_problems(content: Content) -> list[Problem]:
+    kind, media = kind_of(content), content.media
+    if not media:
+        return [_problem("media_urls", "media_required")]
+    problems = [
+        _problem(f"media_urls[{i}]", "unsupported_media", kind=item.kind)
+        for i, item in enumerate(media)
+        if item.kind not in ("image", "video")
+    ]
+    if kind in ("story", "reel") and len(media) > 1:
+        problems.append(_problem("media_urls", "one_media", kind=kind, n=len(media)))
+    if kind == "reel" and media[0].kind != "video":
+        problems.append(_problem("media_urls[0]", "video_required"))
+    if kind == "carousel" and len(media) > CAROUSEL_MAX:
+        problems.append(_problem("media_urls", "too_many_media", n=len(media)))
+    return problems
+
+
+def _option_problems(content: Content) -> list[Problem]:
+    kind, options = kind_of(content), content.options
+    problems = [
+        _problem(_field(name), "reel_only", name=name) for name in REEL_OPTIONS if name in options and kind != "reel"
+    ]
+    if "alt_text" in options and kind != "image":
+        problems.append(_problem(_field("alt_text"), "image_only"))
+    return problems
+
+
+def _image_problems(field: str, media: Media, story: bool) -> list[Problem]:
+    ratio = media.width / media.height if media.width and media.height else None
+    broken = {
+        "image_format": media.mime_type and media.mime_type not in IMAGE_MIMES,
+        "image_size": media.size_bytes and media.size_bytes > IMAGE_MAX_BYTES,
+        "image_width": media.width and not story and not IMAGE_WIDTH[0] <= media.width <= IMAGE_WIDTH[1],
+        "aspect_ratio": ratio and not story and not IMAGE_ASPECT[0] - 0.005 <= ratio <= IMAGE_ASPECT[1] + 0.005,
+    }
+    values = {"mime": media.mime_type, "width": media.width, "ratio": ratio or 0}
+    return [_problem(field, rule, **values) for rule, bad in broken.items() if bad]
+
+
+def _video_problems(field: str, media: Media, story: bool) -> list[Problem]:
+    seconds = media.duration_s
+    broken = {
+        "video_format": media.mime_type and media.mime_type not in VIDEO_MIMES,
+        "video_size": media.size_bytes and media.size_bytes > VIDEO_MAX_BYTES,
+        "video_width": media.width and media.width > VIDEO_MAX_WIDTH,
+        "story_duration": story and seconds is not None and seconds > STORY_VIDEO_MAX_S,
+        "reel_duration": not story and seconds is not None and not REEL_SECONDS[0] <= seconds <= REEL_SECONDS[1],
+    }
+    values = {"mime": media.mime_type, "width": media.width, "seconds": seconds or 0}
+    return [_problem(field, rule, **values) for rule, bad in broken.items() if bad]
+
+
+def _metadata_problems(content: Content) -> list[Problem]:
+    story, problems = kind_of(content) == "story", []
+    for i, media in enumerate(content.media):
+        check = {"image": _image_problems, "video": _video_problems}.get(media.kind)
+        if check:
+            problems += check(f"media_urls[{i}]", media, story)
+    return problems
+
+
+def _buc_minutes(header: str | None) -> float:
+    """Largest `estimated_time_to_regain_access` (minutes) of X-Business-Use-Case-Usage."""
+    try:
+        usage = json.loads(header or "{}")
+    except ValueError:
+        return 0.0
+    entries = [
+        entry for items in usage.values() if isinstance(items, list) for entry in items if isinstance(entry, dict)
+    ]
+    return max((float(entry.get("estimated_time_to_regain_access") or 0) for entry in entries), default=0.0)
+
+
+class InstagramClient(ProviderClient):
     name = "instagram"
+    options_serializer = InstagramOptions
+    capabilities = {
+        "content_kinds": ["image", "carousel", "reel", "story"],
+        "options": [
+            "placement",
+            "first_comment",
+            "share_to_feed",
+            "collaborators",
+            "cover_url",
+            "thumb_offset_ms",
+            "location_id",
+            "alt_text",
+        ],
+        "limits": {
+            "text": "caption ≤ 2,200 characters, ≤ 30 hashtags (no caption on stories)",
+            "media": "1 image, 1 video (a Reel), carousel of 2–10 images/videos, story of 1 image or video",
+            "image": "JPEG, ≤ 8 MB, 320–1440 px wide, aspect 4:5 to 1.91:1 (feed)",
+            "video": "MP4/MOV, ≤ 300 MB, ≤ 1920 px wide, Reels 3 s–15 min, story video ≤ 60 s",
+            "first_comment": "1–2,200 characters",
+            "collaborators": "≤ 3 usernames",
+        },
+    }
+
+    # --- plumbing -------------------------------------------------------------------------
+    @property
+    def ig_login(self) -> bool:
+        return self.credentials.get("login", "facebook") == "instagram"
+
+    @property
+    def ig_user_id(self) -> str:
+        return str(self.credentials.get("ig_user_id", ""))
+
+    def _host(self) -> str:
+        # Instagram Login tokens talk to graph.instagram.com; `ig_api_url` when configured.
+        return "ig_api_url" if self.ig_login and "ig_api_url" in self.endpoints else "api_url"
+
+    def graph(self, path: str) -> str:
+        return self.url(self._host(), f"/{self.version}{path}")
+
+    def _auth(self) -> dict:
+        return {"Authorization": f"Bearer {self.access_token}"}
+
+    def _get(self, path: str, **params) -> dict:
+        return http.json_or_empty(self.call("GET", self.graph(path), headers=self._auth(), params=params))
+
+    def _post(self, path: str, data: dict) -> dict:
+        return http.json_or_empty(self.call("POST", self.graph(path), headers=self._auth(), data=data))
+
+    # --- interface ------------------------------------------------------------------------
+    def verify(self) -> Profile:
+        """The IG professional account of the token. TokenExpired/ReconnectRequired when refused. Safe to repeat."""
+        if self.ig_login:
+            body = self._get("/me", fields="user_id,username,name")
+            return Profile(
+                id=str(body.get("user_id") or body.get("id")),
+                handle=body.get("username", ""),
+                name=body.get("name", ""),
+            )
+        body = self._get(f"/{self.ig_user_id}", fields="id,username,name")
+        return Profile(id=str(body.get("id")), handle=body.get("username", ""), name=body.get("name", ""))
+
+    def validate(self, content: Content) -> list[Problem]:
+        """Caption, media count/kinds, option combinations and known media metadata. No I/O."""
+        return (
+            _text_problems(content) + _media_problems(content) + _option_problems(content) + _metadata_problems(content)
+        )
+
+    def publish(self, content: Content, *, checkpoint=None, save_checkpoint=None) -> PublishResult:
+        """Container → wait → media_publish → permalink (+ first comment). Container ids go to
+        `save_checkpoint` as soon as they exist; with `checkpoint` the same container is polled
+        and, if already PUBLISHED, found instead of published again. Raises the errors of
+        raise_for_response and ProcessingTimeout; safe to repeat with the saved checkpoint."""
+        state = dict(checkpoint or {})
+
+        def save(**updates):
+            state.update(updates)
+            if save_checkpoint:
+                save_checkpoint(dict(state))
+
+        if not state.get("media_id"):
+            container_id, status = self._ready_container(content, state, save)
+            save(
+                media_id=self._published_media(content, state) if status == "PUBLISHED" else self._publish(container_id)
+            )
+        return self._finish(content, state, save)
+
+    def reconcile(self, content: Content, checkpoint: dict | None) -> PublishResult | None:
+        """The live post when the checkpoint's container reports PUBLISHED and the media is
+        found among the account's recent media; None when unknown. Safe to repeat."""
+        state = checkpoint or {}
+        media_id = state.get("media_id")
+        if not media_id and state.get("container_id"):
+            status = self._get(f"/{state['container_id']}", fields="status_code").get("status_code")
+            media_id = self._find_media(content, state) if status == "PUBLISHED" else None
+        return self._result(media_id, []) if media_id else None
+
+    def refresh(self) -> RefreshResult:
+        """Instagram Login: `ig_refresh_token`; Facebook Login: re-exchange the user token with
+        `fb_exchange_token` (no refresh token exists). ReconnectRequired when the token is
+        refused; ProviderUnavailable/RateLimited when Meta could not answer. Safe to repeat."""
+        if self.ig_login:
+            url = self.url(self._host(), "/refresh_access_token")
+            params = {"grant_type": "ig_refresh_token", "access_token": self.access_token}
+        else:
+            url = self.graph("/oauth/access_token")
+            params = {
+                "grant_type": "fb_exchange_token",
+                "client_id": self.app["client_id"],
+                "client_secret": self.app["client_secret"],
+                "fb_exchange_token": self.access_token,
+            }
+        try:
+            body = http.json_or_empty(self.call("GET", url, params=params))
+        except TokenExpired as exc:  # a refused refresh is final
+            raise ReconnectRequired(exc.message, status=exc.status, raw=exc.raw) from exc
+        if not body.get("access_token"):
+            raise ProviderUnavailable("Instagram answered the token refresh without an access_token")
+        expires_in = _int(body.get("expires_in"))
+        expires_at = datetime.now(UTC) + timedelta(seconds=expires_in) if expires_in else None
+        return RefreshResult(
+            credentials={**self.credentials, "access_token": body["access_token"]}, expires_at=expires_at
+        )
+
+    def fetch_metrics(self, platform_post_id: str) -> MetricsResult:
+        """views, reach, likes, comments, shares, saved, total_interactions of one media; keys
+        Instagram does not report (stories, fresh or small-audience media) are left out with a
+        warning and `partial`. Safe to repeat."""
+        story = self._get(f"/{platform_post_id}", fields="media_product_type").get("media_product_type") == "STORY"
+        wanted = STORY_METRICS if story else METRICS
+        try:
+            data = self._get(f"/{platform_post_id}/insights", metric=",".join(wanted)).get("data") or []
+        except ReconnectRequired as exc:
+            if (exc.raw or {}).get("error_subcode") != NOT_ENOUGH_VIEWERS and "viewers" not in exc.message:
+                raise
+            return MetricsResult({}, [f"Instagram has no insights for this media yet: {exc.message}"], partial=True)
+        metrics = {
+            item["name"]: item["values"][0]["value"]
+            for item in data
+            if item.get("name") in METRICS and item.get("values")
+        }
+        metrics = {key: int(value) for key, value in metrics.items() if isinstance(value, int | float)}
+        missing = [key for key in METRICS if key not in metrics]
+        warnings = (
+            [f"Instagram did not report {', '.join(missing)} for this {'story' if story else 'media'}."]
+            if missing
+            else []
+        )
+        return MetricsResult(metrics, warnings, partial=bool(missing))
+
+    # --- publishing steps -------------------------------------------------------------------
+    def _ready_container(self, content: Content, state: dict, save) -> tuple[str, str]:
+        """(container_id, FINISHED|PUBLISHED): the checkpoint's container, or a new one when
+        there is none or it EXPIRED unpublished (24 h)."""
+        if state.get("container_id"):
+            status = self._wait(state["container_id"])
+            if status != "EXPIRED":
+                return state["container_id"], status
+            state.pop("container_id")
+            state.pop("children", None)
+            save()
+        container_id = self._create(content, state, save)
+        status = self._wait(container_id)
+        if status == "EXPIRED":
+            raise ProviderUnavailable(f"Instagram container {container_id} expired before it could be published")
+        return container_id, status
+
+    def _create(self, content: Content, state: dict, save) -> str:
+        kind = kind_of(content)
+        if kind == "carousel":
+            params = {"media_type": "CAROUSEL", "children": ",".join(self._children(content, state, save))}
+        else:
+            params = self._single_params(kind, content.media[0], content.options)
+        if kind != "story":
+            params.update(self._post_params(content))
+        container_id = str(self._post(f"/{self.ig_user_id}/media", params)["id"])
+        save(container_id=container_id, kind=kind, created_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S%z"))
+        return container_id
+
+    def _children(self, content: Content, state: dict, save) -> list[str]:
+        """Carousel item containers, each saved as soon as it exists, all waited to FINISHED."""
+        children = list(state.get("children", []))
+        for media in content.media[len(children) :]:
+            params = {"is_carousel_item": "true"}
+            params.update(
+                {"image_url": media.url} if media.kind == "image" else {"media_type": "VIDEO", "video_url": media.url}
+            )
+            children.append(str(self._post(f"/{self.ig_user_id}/media", params)["id"]))
+            save(children=list(children))
+        for child in children:
+            status = self._wait(child)
+            if status != "FINISHED":
+                raise Rejected(f"Instagram: carousel item container {child} is {status}, not FINISHED")
+        return children
+
+    @staticmethod
+    def _single_params(kind: str, media: Media, options: dict) -> dict:
+        media_key = "video_url" if media.kind == "video" else "image_url"
+        if kind == "story":
+            return {"media_type": "STORIES", media_key: media.url}
+        if kind == "image":
+            return {"image_url": media.url, **({"alt_text": options["alt_text"]} if "alt_text" in options else {})}
+        params = {"media_type": "REELS", "video_url": media.url}
+        params["share_to_feed"] = "true" if options.get("share_to_feed", True) else "false"
+        if "cover_url" in options:
+            params["cover_url"] = options["cover_url"]
+        elif "thumb_offset_ms" in options:
+            params["thumb_offset"] = str(options["thumb_offset_ms"])
+        return params
+
+    @staticmethod
+    def _post_params(content: Content) -> dict:
+        params = {"caption": content.text} if content.text else {}
+        if content.options.get("location_id"):
+            params["location_id"] = content.options["location_id"]
+        if content.options.get("collaborators"):
+            params["collaborators"] = json.dumps(list(content.options["collaborators"]))
+        return params
+
+    def _wait(self, container_id: str) -> str:
+        """Poll the container until it leaves IN_PROGRESS: FINISHED, PUBLISHED or EXPIRED.
+        ERROR raises MediaUnavailable (fetch failures) or Rejected; ProcessingTimeout when slow."""
+
+        def check():
+            body = self._get(f"/{container_id}", fields="status_code,status")
+            status = body.get("status_code")
+            if status == "ERROR":
+                raise self._container_error(body)
+            return status if status in ("FINISHED", "PUBLISHED", "EXPIRED") else None
+
+        return self.poll(check, what=f"Instagram container {container_id}")
+
+    @staticmethod
+    def _container_error(body: dict) -> ProviderError:
+        # https://developers.facebook.com/docs/instagram-platform/reference/ig-container — `status` carries the subcode
+        status = str(body.get("status") or "ERROR")
+        match = SUBCODE_IN_STATUS.search(status)
+        if match and int(match.group(1)) in MEDIA_FETCH_SUBCODES:
+            return MediaUnavailable(f"Instagram could not fetch the media: {status}", raw=body)
+        return Rejected(f"Instagram could not process the media: {status}", raw=body)
+
+    def _publish(self, container_id: str) -> str:
+        """media_publish, polled while Meta answers 9007/2207027 (not ready yet)."""
+
+        def attempt():
+            try:
+                return str(self._post(f"/{self.ig_user_id}/media_publish", {"creation_id": container_id})["id"])
+            except ContainerNotReady:
+                return None
+
+        return self.poll(attempt, what=f"Instagram publish of container {container_id}")
+
+    def _published_media(self, content: Content, state: dict) -> str:
+        media_id = self._find_media(content, state)
+        if not media_id:
+            raise ProviderUnavailable("Instagram reports the container PUBLISHED but its media is not listed yet")
+        return media_id
+
+    def _find_media(self, content: Content, state: dict) -> str | None:
+        """The recent media of the account matching the caption (stories: the newest one
+        published since the container was created)."""
+        story = state.get("kind") == "story"
+        items = self._get(
+            f"/{self.ig_user_id}/{'stories' if story else 'media'}", fields="id,caption,timestamp", limit=25
+        )
+        since = _parse_time(state.get("created_at"))
+        for item in items.get("data") or []:
+            if story and since and (_parse_time(item.get("timestamp")) or since) >= since - timedelta(minutes=1):
+                return str(item["id"])
+            if not story and (item.get("caption") or "") == (content.text or ""):
+                return str(item["id"])
+        return None
+
+    def _finish(self, content: Content, state: dict, save) -> PublishResult:
+        warnings = []
+        if state.get("kind") == "story" and content.text:
+            warnings.append("Instagram stories have no caption; the text was not posted.")
+        comment = content.options.get("first_comment")
+        if comment and not state.get("first_comment_done"):
+            try:
+                self._post(f"/{state['media_id']}/comments", {"message": comment})
+            except ProviderError as exc:
+                warnings.append(f"The post is live but its first comment failed: {exc.message}")
+            save(first_comment_done=True)
+        return self._result(state["media_id"], warnings)
+
+    def _result(self, media_id: str, warnings: list[str]) -> PublishResult:
+        """The result with the permalink; a failed lookup is a warning (the post is live)."""
+        try:
+            body = self._get(f"/{media_id}", fields="permalink,timestamp")
+        except ProviderError as exc:
+            return PublishResult(media_id, None, [*warnings, f"Could not read the post's link: {exc.message}"])
+        return PublishResult(media_id, body.get("permalink"), warnings, _parse_time(body.get("timestamp")))
+
+    # --- errors -----------------------------------------------------------------------------
+    def raise_for_response(self, response) -> None:
+        """Map a non-2xx answer or a Graph `{"error": …}` body to a typed error (STYLE rule 15)."""
+        body = http.json_or_empty(response)
+        error = body.get("error")
+        if response.status_code < 400 and not error:
+            return
+        if not isinstance(error, dict):  # api.instagram.com: {"error_type", "code", "error_message"}
+            error = {"message": body.get("error_message") or error or f"HTTP {response.status_code}"}
+        raise self._error_for(response, error)
+
+    def _error_for(self, response, error: dict) -> ProviderError:
+        code, sub, status = _int(error.get("code")), _int(error.get("error_subcode")), response.status_code
+        message = f"Instagram: {error.get('error_user_msg') or error.get('message') or f'HTTP {status}'}"
+        kwargs = {"status": status, "raw": error}
+        if code in (190, 102):
+            # https://developers.facebook.com/docs/instagram-platform/reference/access-token
+            # 190 = expired/revoked; only Instagram Login tokens can refresh (ig_refresh_token).
+            return (TokenExpired if self.ig_login else ReconnectRequired)(message, **kwargs)
+        if code == 10 or (code is not None and 200 <= code <= 299) or sub == PAGE_PUBLISHING_AUTHORIZATION:
+            # https://developers.facebook.com/docs/graph-api/guides/error-handling (permission / account type)
+            return ReconnectRequired(message, **kwargs)
+        if status == 429 or code in RATE_LIMIT_CODES:
+            # https://developers.facebook.com/docs/graph-api/overview/rate-limiting (BUC); 9/2207042 = daily quota
+            default = 3600.0 if code == 9 else 60.0
+            return RateLimited(message, retry_after=self._retry_after(response, default), **kwargs)
+        if code == 9007 or sub == 2207027:
+            # https://developers.facebook.com/docs/instagram-platform/content-publishing
+            # "Media ID is not available": the container is not FINISHED yet.
+            return ContainerNotReady(message, **kwargs)
+        if sub in MEDIA_FETCH_SUBCODES:
+            return MediaUnavailable(message, **kwargs)  # 2207052/2207077 fetch failed, 2207003 download timeout
+        if status >= 500 or code in (1, 2) or error.get("is_transient") or sub in TRANSIENT_SUBCODES:
+            return ProviderUnavailable(message, **kwargs)
+        return Rejected(message, **kwargs)  # 100, 368, 36003, 2207xxx content problems
+
+    @staticmethod
+    def _retry_after(response, default: float) -> float:
+        if response.headers.get("Retry-After"):
+            return http.retry_after_seconds(response.headers["Retry-After"], default)
+        minutes = _buc_minutes(response.headers.get("X-Business-Use-Case-Usage"))
+        return minutes * 60 if minutes else default

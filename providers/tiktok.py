@@ -1,6 +1,446 @@
-# Placeholder, replaced by the real tiktok client.
-from providers.base import ProviderClient
+"""TikTok (Content Posting API v2): direct posts of one video or of 1–35 photos, pulled by
+TikTok from their URLs, then followed through the publish status until the post is live.
+
+Reference: /work/shared/providers/tiktok.md (developers.tiktok.com, read 2026-11-22).
+Every answer carries the envelope `{"data": {...}, "error": {"code": "ok", ...}}`; a code
+other than "ok" is a failure even on HTTP 200. There is no first-comment API.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+from rest_framework import serializers
+
+from providers import http
+from providers.base import (
+    Content,
+    Media,
+    MetricsResult,
+    Problem,
+    Profile,
+    ProviderClient,
+    PublishResult,
+    RefreshResult,
+    StrictSerializer,
+)
+from providers.errors import (
+    MediaUnavailable,
+    ProviderUnavailable,
+    RateLimited,
+    ReconnectRequired,
+    Rejected,
+    TokenExpired,
+)
+
+OPT = "platform_options.tiktok"
+JSON = "application/json; charset=UTF-8"
+PRIVACY_LEVELS = ("PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "SELF_ONLY")
+METRIC_KEYS = ("view_count", "like_count", "comment_count", "share_count")
+VIDEO_CAPTION_MAX, PHOTO_DESCRIPTION_MAX, PHOTO_TITLE_MAX, MAX_PHOTOS = 2200, 4000, 90, 35
+PHOTO_MIMES = ("image/jpeg", "image/jpg", "image/webp")
+VIDEO_MIMES = ("video/mp4", "video/webm", "video/quicktime")
+PHOTO_MAX_BYTES, VIDEO_MAX_BYTES = 20 * 1024**2, 4 * 1024**3
+VIDEO_MIN_SECONDS, VIDEO_SIDES, VIDEO_FPS = 3, (360, 4096), (23, 60)
+PHOTO_SHORT_SIDE, PHOTO_LONG_SIDE = 1080, 1920
+DAY = 24 * 3600.0
+CREATOR_FLAGS = (("comment_disabled", "disable_comment"), ("duet_disabled", "disable_duet"),
+                 ("stitch_disabled", "disable_stitch"))
+VIDEO_ONLY_OPTIONS = ("disable_duet", "disable_stitch", "is_aigc", "video_cover_timestamp_ms")
+PHOTO_ONLY_OPTIONS = ("title", "auto_add_music")
+# https://developers.tiktok.com/doc/content-posting-api-reference-get-video-status (fail_reason)
+FAIL_REASON_ERRORS = {
+    "video_pull_failed": MediaUnavailable,
+    "photo_pull_failed": MediaUnavailable,
+    "internal": ProviderUnavailable,
+    "auth_removed": ReconnectRequired,
+}
 
 
-class TikTokClient(ProviderClient):  # type: ignore[misc]
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON boolean only: "true" or 1 are type errors (platform_options types are checked)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class StrictIntegerField(serializers.IntegerField):
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictCharField(serializers.CharField):
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class TikTokOptionsSerializer(StrictSerializer):
+    """`platform_options.tiktok` (spec/platform-options.md). privacy_level is required by
+    TikTok but checked by `TikTokClient.validate()`, so a bare `text` override is a valid shape."""
+
+    text = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
+    privacy_level = serializers.ChoiceField(choices=PRIVACY_LEVELS, required=False)
+    disable_comment = StrictBooleanField(required=False)
+    disable_duet = StrictBooleanField(required=False)
+    disable_stitch = StrictBooleanField(required=False)
+    video_cover_timestamp_ms = StrictIntegerField(required=False, min_value=0)
+    brand_content_toggle = StrictBooleanField(required=False)
+    brand_organic_toggle = StrictBooleanField(required=False)
+    is_aigc = StrictBooleanField(required=False)
+    title = StrictCharField(required=False, allow_blank=True, max_length=PHOTO_TITLE_MAX, trim_whitespace=False)
+    auto_add_music = StrictBooleanField(required=False)
+
+    def validate(self, attrs):
+        # Branded content cannot be private (tiktok.md "Direct Post", unconfirmed).
+        if attrs.get("brand_content_toggle") and attrs.get("privacy_level") == "SELF_ONLY":
+            raise serializers.ValidationError(
+                {"brand_content_toggle": ["Branded content (brand_content_toggle) cannot use privacy_level SELF_ONLY."]}
+            )
+        return attrs
+
+
+def utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+class TikTokClient(ProviderClient):
     name = "tiktok"
+    options_serializer = TikTokOptionsSerializer
+    capabilities = {
+        "content_kinds": ["video", "photo"],
+        "options": [name for name in TikTokOptionsSerializer().fields if name != "text"],
+        "limits": {
+            "text": "video caption ≤ 2,200 UTF-16 units; photo description ≤ 4,000, title ≤ 90",
+            "media": "exactly 1 video, or 1–35 photos (no mixing); media is required",
+            "photos": "JPEG/WebP (no PNG), ≤ 20 MB, ≤ 1080p",
+            "video": "MP4/WebM/MOV, ≤ 4 GB, 3 s to the creator's max_video_post_duration_sec, 360–4096 px, 23–60 fps",
+            "rate": "6 publish inits/min per token, ~15 posts/day per creator",
+        },
+    }
+
+    # --- HTTP helpers ------------------------------------------------------------------
+    def _api(self, path: str) -> str:
+        return self.url("api_url", f"/{self.version}/{path.lstrip('/')}")
+
+    def _post(self, path: str, body: dict | None = None) -> dict:
+        """POST a JSON body with the user token; the envelope's `data`."""
+        headers = {"Authorization": f"Bearer {self.access_token}", "Content-Type": JSON}
+        response = self.call("POST", self._api(path), headers=headers, json=body)
+        return http.json_or_empty(response).get("data") or {}
+
+    def raise_for_response(self, response) -> None:
+        """Map a TikTok error answer to a typed error; `error.code` decides, even on HTTP 200.
+        https://developers.tiktok.com/doc/tiktok-api-v2-error-handling"""
+        body = http.json_or_empty(response)
+        code, message = _error_of(body)
+        if response.ok and code in ("", "ok"):
+            return
+        status = response.status_code
+        text = f"TikTok refused the request ({code or f'HTTP {status}'}): {message or response.reason}"
+        if code == "access_token_invalid" or (status == 401 and not code):
+            raise TokenExpired(text, status=status, raw=body)
+        # Scope removed by the user, or (OAuth endpoint) a dead refresh token:
+        # https://developers.tiktok.com/doc/oauth-user-access-token-management
+        if code in ("scope_not_authorized", "scope_permission_missed", "invalid_grant"):
+            raise ReconnectRequired(text, status=status, raw=body)
+        # No documented reset header; honour Retry-After when present, else back off 60 s.
+        if code == "rate_limit_exceeded" or status == 429:
+            retry = http.retry_after_seconds(response.headers.get("Retry-After"), default=60.0)
+            raise RateLimited(text, retry_after=retry, status=status, raw=body)
+        # Daily post cap / full inbox: https://developers.tiktok.com/doc/content-sharing-guidelines
+        if code in ("spam_risk_too_many_posts", "spam_risk_too_many_pending_share"):
+            raise RateLimited(text, retry_after=DAY, status=status, raw=body)
+        if code == "internal_error" or status >= 500:
+            raise ProviderUnavailable(text, status=status, raw=body)
+        raise Rejected(text, status=status, raw=body)
+
+    # --- account ------------------------------------------------------------------------
+    def verify(self) -> Profile:
+        """The token's TikTok user (`GET /v2/user/info/`). TokenExpired for a refused token,
+        ReconnectRequired for a missing scope. Safe to repeat."""
+        fields = "open_id,union_id,avatar_url,display_name,username"
+        headers = {"Authorization": f"Bearer {self.access_token}"}
+        response = self.call("GET", self._api("/user/info/"), headers=headers, params={"fields": fields})
+        user = (http.json_or_empty(response).get("data") or {}).get("user") or {}
+        open_id = str(user.get("open_id", ""))
+        extra = {key: user[key] for key in ("union_id", "avatar_url") if user.get(key)}
+        handle = user.get("username") or open_id
+        return Profile(id=open_id, handle=handle, name=user.get("display_name", ""), extra=extra)
+
+    def refresh(self) -> RefreshResult:
+        """Rotate the tokens (`grant_type=refresh_token`; the old refresh token stops working,
+        so the new credentials must be stored at once). ReconnectRequired when TikTok refuses
+        the grant; RateLimited / ProviderUnavailable when it could not answer. Not safe to
+        repeat with the old refresh token once a call succeeded."""
+        refresh_token = self.credentials.get("refresh_token")
+        if not refresh_token:
+            raise ReconnectRequired("This TikTok account has no refresh token; reconnect it.")
+        form = {
+            "client_key": self.app["client_id"],
+            "client_secret": self.app["client_secret"],
+            "grant_type": "refresh_token",
+            "refresh_token": refresh_token,
+        }
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Cache-Control": "no-cache"}
+        try:
+            response = self.call("POST", self._api("/oauth/token/"), headers=headers, data=form)
+        except TokenExpired as exc:
+            raise ReconnectRequired(f"TikTok refused the refresh token: {exc.message}", status=exc.status) from exc
+        return self._refreshed(http.json_or_empty(response))
+
+    def _refreshed(self, body: dict) -> RefreshResult:
+        if not body.get("access_token"):
+            raise ProviderUnavailable("TikTok's token answer carried no access_token.")
+        now = datetime.now(UTC)
+        credentials = {**self.credentials, "access_token": body["access_token"]}
+        for key in ("refresh_token", "open_id"):
+            if body.get(key):
+                credentials[key] = body[key]
+        if body.get("refresh_expires_in"):
+            credentials["refresh_expires_at"] = (now + timedelta(seconds=int(body["refresh_expires_in"]))).isoformat()
+        expires_at = now + timedelta(seconds=int(body["expires_in"])) if body.get("expires_in") else None
+        return RefreshResult(credentials=credentials, expires_at=expires_at)
+
+    # --- validation ---------------------------------------------------------------------
+    def validate(self, content: Content) -> list[Problem]:
+        """Problems TikTok would have with `content` (options, media, text); no I/O, safe to repeat."""
+        problems = self._option_problems(content.options)
+        if "privacy_level" not in content.options:
+            levels = ", ".join(PRIVACY_LEVELS)
+            problems.append(Problem(f"{OPT}.privacy_level", f"TikTok requires privacy_level (one of {levels}).",
+                                    "required"))
+        problems += _media_problems(content.media)
+        photo = bool(content.media) and all(m.kind == "image" for m in content.media)
+        limit, what = (PHOTO_DESCRIPTION_MAX, "photo description") if photo else (VIDEO_CAPTION_MAX, "video caption")
+        if utf16_length(content.text) > limit:
+            problems.append(Problem("text", f"A TikTok {what} is at most {limit:,} characters (UTF-16 units); "
+                                            f"this one has {utf16_length(content.text):,}.", "too_long"))
+        return problems
+
+    def _option_problems(self, options: dict) -> list[Problem]:
+        serializer = self.options_serializer(data=options)
+        if serializer.is_valid():
+            return []
+        problems = []
+        for name, messages in serializer.errors.items():
+            field = OPT if name == "non_field_errors" else f"{OPT}.{name}"
+            problems.append(Problem(field, " ".join(str(m) for m in messages), "invalid_option"))
+        return problems
+
+    # --- publishing ---------------------------------------------------------------------
+    def publish(self, content, *, checkpoint=None, save_checkpoint=None) -> PublishResult:
+        """Direct-post a video (`/video/init/`) or photos (`/content/init/`) pulled from their
+        URLs, after checking the creator's settings (`creator_info`), then poll the status.
+
+        Raises Rejected (privacy level not offered, video too long for the creator, content
+        refused), MediaUnavailable (TikTok could not pull the media), RateLimited,
+        TokenExpired, ReconnectRequired, ProviderUnavailable / ProcessingTimeout. The
+        publish_id is saved right after init; given it back, a retry only polls it, so a
+        retried publish never posts twice. A FAILED publish clears it so a retry starts anew."""
+        checkpoint = dict(checkpoint or {})
+        save = save_checkpoint or (lambda data: None)
+        warnings: list[str] = []
+        if not checkpoint.get("publish_id"):
+            checkpoint = {**checkpoint, **self._start(content, warnings)}
+            save(checkpoint)
+        publish_id = checkpoint["publish_id"]
+        result = self.poll(lambda: self._check(publish_id, checkpoint, save), what=f"TikTok publish {publish_id}")
+        result.warnings = warnings + result.warnings
+        return result
+
+    def _start(self, content: Content, warnings: list[str]) -> dict:
+        """creator_info, then one init call; the checkpoint keys of the new publish."""
+        creator = self._post("/post/publish/creator_info/query/")
+        videos = [m for m in content.media if m.kind == "video"]
+        options = self._creator_options(content, creator, warnings, videos)
+        data = self._init(content, options, videos)
+        if not data.get("publish_id"):
+            raise ProviderUnavailable("TikTok's init answer carried no publish_id.")
+        username = self.credentials.get("username") or creator.get("creator_username") or ""
+        return {"publish_id": data["publish_id"], "username": username, "kind": "video" if videos else "photo"}
+
+    def _init(self, content: Content, options: dict, videos: list[Media]) -> dict:
+        """Direct post of the video, or of the photos, pulled by TikTok from their URLs."""
+        if videos:
+            source = {"source": "PULL_FROM_URL", "video_url": videos[0].url}
+            body = {"post_info": _video_post_info(content.text, options), "source_info": source}
+            return self._post("/post/publish/video/init/", body)
+        images = [m.url for m in content.media]
+        source = {"source": "PULL_FROM_URL", "photo_cover_index": 0, "photo_images": images}
+        body = {"media_type": "PHOTO", "post_mode": "DIRECT_POST",
+                "post_info": _photo_post_info(content.text, options), "source_info": source}
+        return self._post("/post/publish/content/init/", body)
+
+    def _creator_options(self, content: Content, creator: dict, warnings: list[str], videos: list[Media]) -> dict:
+        """The options TikTok will accept for this creator: Rejected before posting when the
+        privacy level is not offered or the video is too long; disabled interactions forced."""
+        options = dict(content.options)
+        offered = creator.get("privacy_level_options") or []
+        if options.get("privacy_level") not in offered:
+            raise Rejected(f"privacy_level {options.get('privacy_level')!r} is not offered by this TikTok account "
+                           f"(creator_info allows {', '.join(offered) or 'nothing'}).")
+        longest = creator.get("max_video_post_duration_sec")
+        duration = videos[0].duration_s if videos else None
+        if longest and duration is not None and duration > longest:
+            raise Rejected(f"The video lasts {duration:g} s; this TikTok account may post at most {longest} s "
+                           "(creator_info max_video_post_duration_sec).")
+        not_applicable = PHOTO_ONLY_OPTIONS if videos else VIDEO_ONLY_OPTIONS
+        for name in not_applicable:
+            if name in content.options:
+                warnings.append(f"{name} does not apply to a TikTok {'video' if videos else 'photo'} post; ignored.")
+        for flag, name in CREATOR_FLAGS:
+            if creator.get(flag):
+                if options.get(name) is False:
+                    warnings.append(f"{name}=false ignored: the creator has turned this off in TikTok ({flag}).")
+                options[name] = True
+        return options
+
+    def _check(self, publish_id: str, checkpoint: dict, save) -> PublishResult | None:
+        """One status read: the result when complete, None while TikTok is still working."""
+        data = self._status(publish_id)
+        status = data.get("status")
+        if status == "PUBLISH_COMPLETE":
+            return self._result(data, publish_id, checkpoint.get("username", ""))
+        if status == "FAILED":
+            # This publish ended without a post: a retry must init again, not poll it.
+            save({**checkpoint, "publish_id": None, "failed_publish_id": publish_id})
+            raise _failure(str(data.get("fail_reason") or "unknown"))
+        if status == "SEND_TO_USER_INBOX":
+            raise Rejected("TikTok delivered the post to the creator's inbox as a draft instead of publishing it.")
+        return None
+
+    def _status(self, publish_id: str) -> dict:
+        return self._post("/post/publish/status/fetch/", {"publish_id": publish_id})
+
+    def _result(self, data: dict, publish_id: str, username: str) -> PublishResult:
+        ids = data.get("publicaly_available_post_id") or []  # sic, TikTok's spelling
+        if not ids:
+            warning = ("TikTok has not exposed the public post id yet (moderation or a private post); "
+                       "the publish_id is stored instead.")
+            return PublishResult(publish_id, None, [warning], datetime.now(UTC))
+        post_id = str(ids[0])
+        return PublishResult(post_id, self._post_url(username, post_id), [], datetime.now(UTC))
+
+    def _post_url(self, username: str, post_id: str) -> str | None:
+        # The public site is the OAuth host (www.tiktok.com), so the sandbox can stand in.
+        return self.url("oauth_url", f"/@{username}/video/{post_id}") if username else None
+
+    def reconcile(self, content: Content, checkpoint: dict | None) -> PublishResult | None:
+        """The live post when the saved publish_id has completed, else None. One status read;
+        safe to repeat."""
+        publish_id = (checkpoint or {}).get("publish_id")
+        if not publish_id:
+            return None
+        data = self._status(publish_id)
+        if data.get("status") != "PUBLISH_COMPLETE":
+            return None
+        return self._result(data, publish_id, checkpoint.get("username", ""))
+
+    # --- analytics ----------------------------------------------------------------------
+    def fetch_metrics(self, platform_post_id: str) -> MetricsResult:
+        """view_count, like_count, comment_count, share_count from `/v2/video/query/`.
+        Partial (with a warning) when TikTok does not list the post. Safe to repeat."""
+        if not str(platform_post_id).isdigit():
+            return MetricsResult({}, [f"{platform_post_id} is a publish_id, not a public post id: "
+                                      "TikTok has no metrics for it yet."], partial=True)
+        path = f"/video/query/?fields=id,{','.join(METRIC_KEYS)}"
+        data = self._post(path, {"filters": {"video_ids": [str(platform_post_id)]}})
+        videos = [v for v in data.get("videos") or [] if str(v.get("id")) == str(platform_post_id)]
+        if not videos:
+            return MetricsResult({}, [f"TikTok's video query did not return post {platform_post_id} "
+                                      "(deleted, not this account's, or a photo post)."], partial=True)
+        metrics = {key: int(videos[0][key]) for key in METRIC_KEYS if videos[0].get(key) is not None}
+        missing = [key for key in METRIC_KEYS if key not in metrics]
+        warnings = [f"TikTok did not return {', '.join(missing)}."] if missing else []
+        return MetricsResult(metrics, warnings, partial=bool(missing))
+
+
+def _error_of(body: dict) -> tuple[str, str]:
+    """(code, message) of the API envelope, or of the OAuth endpoint's flat error shape."""
+    error = body.get("error")
+    if isinstance(error, dict):
+        return str(error.get("code") or ""), str(error.get("message") or "")
+    if isinstance(error, str):
+        return error, str(body.get("error_description") or "")
+    return "", ""
+
+
+def _failure(reason: str) -> Exception:
+    message = f"TikTok could not publish the post (fail_reason {reason})."
+    if reason.startswith("spam_risk"):
+        return RateLimited(message, retry_after=DAY)
+    return FAIL_REASON_ERRORS.get(reason, Rejected)(message)
+
+
+def _flags(options: dict, names: tuple[str, ...]) -> dict:
+    return {name: bool(options.get(name, False)) for name in names}
+
+
+def _video_post_info(caption: str, options: dict) -> dict:
+    info = {"title": caption, "privacy_level": options["privacy_level"]}
+    info |= _flags(options, ("disable_comment", "disable_duet", "disable_stitch"))
+    if "video_cover_timestamp_ms" in options:
+        info["video_cover_timestamp_ms"] = options["video_cover_timestamp_ms"]
+    return info | _flags(options, ("brand_content_toggle", "brand_organic_toggle", "is_aigc"))
+
+
+def _photo_post_info(description: str, options: dict) -> dict:
+    info = {"title": options.get("title", ""), "description": description, "privacy_level": options["privacy_level"]}
+    info |= _flags(options, ("disable_comment",))
+    if "auto_add_music" in options:
+        info["auto_add_music"] = options["auto_add_music"]
+    return info | _flags(options, ("brand_content_toggle", "brand_organic_toggle"))
+
+
+def _media_problems(media: tuple[Media, ...]) -> list[Problem]:
+    """Media count, kinds and (when known) format, size, dimensions and duration."""
+    if not media:
+        return [Problem("media_urls", "A TikTok post needs media: one video or 1–35 photos.", "media_required")]
+    problems = [Problem(f"media_urls[{i}]", f"TikTok posts a video or photos, not a {m.kind}.", "unsupported_media")
+                for i, m in enumerate(media) if m.kind not in ("image", "video")]
+    videos = sum(m.kind == "video" for m in media)
+    photos = sum(m.kind == "image" for m in media)
+    if videos and photos:
+        problems.append(Problem("media_urls", "TikTok cannot mix photos and a video in one post.", "mixed_media"))
+    if videos > 1:
+        problems.append(Problem("media_urls", f"A TikTok post has at most 1 video; got {videos}.", "too_many_media"))
+    if photos > MAX_PHOTOS:
+        problems.append(Problem("media_urls", f"A TikTok photo post has at most {MAX_PHOTOS} photos; got {photos}.",
+                                "too_many_media"))
+    for i, m in enumerate(media):
+        rules = _photo_rules(m) if m.kind == "image" else _video_rules(m) if m.kind == "video" else []
+        problems += [Problem(f"media_urls[{i}]", message, "invalid_media") for message in rules]
+    return problems
+
+
+def _photo_rules(m: Media) -> list[str]:
+    broken = []
+    if m.mime_type is not None and m.mime_type not in PHOTO_MIMES:
+        broken.append(f"TikTok photos must be JPEG or WebP (no PNG); this one is {m.mime_type}.")
+    if m.size_bytes is not None and m.size_bytes > PHOTO_MAX_BYTES:
+        broken.append(f"TikTok photos are at most 20 MB; this one is {m.size_bytes / 1024**2:.1f} MB.")
+    if m.width is not None and m.height is not None:
+        if min(m.width, m.height) > PHOTO_SHORT_SIDE or max(m.width, m.height) > PHOTO_LONG_SIDE:
+            broken.append(f"TikTok photos are at most 1080p (1920×1080 px); this one is {m.width}×{m.height}.")
+    return broken
+
+
+def _video_rules(m: Media) -> list[str]:
+    broken = []
+    if m.mime_type is not None and m.mime_type not in VIDEO_MIMES:
+        broken.append(f"TikTok videos must be MP4, WebM or MOV; this one is {m.mime_type}.")
+    if m.size_bytes is not None and m.size_bytes > VIDEO_MAX_BYTES:
+        broken.append(f"TikTok videos are at most 4 GB; this one is {m.size_bytes / 1024**3:.1f} GB.")
+    if m.duration_s is not None and m.duration_s < VIDEO_MIN_SECONDS:
+        broken.append(f"TikTok videos last at least {VIDEO_MIN_SECONDS} s; this one lasts {m.duration_s:g} s.")
+    for side in (m.width, m.height):
+        if side is not None and not VIDEO_SIDES[0] <= side <= VIDEO_SIDES[1]:
+            broken.append(f"TikTok video sides are 360–4096 px; this video has a side of {side} px.")
+    fps = m.extra.get("fps")
+    if fps is not None and not VIDEO_FPS[0] <= fps <= VIDEO_FPS[1]:
+        broken.append(f"TikTok videos run at 23–60 fps; this one runs at {fps:g} fps.")
+    return broken

@@ -1,6 +1,465 @@
-# Placeholder, replaced by the real x client.
-from providers.base import ProviderClient
+"""X (API v2) client: text posts, images, a GIF or a video, polls, threads, replies and
+quotes; media upload (simple and chunked); post metrics; OAuth 2.0 refresh.
+
+Reference: /work/shared/providers/x.md (X API v2, OpenAPI 2.167).
+Docs: https://docs.x.com/x-api/posts/manage-tweets/introduction
+"""
+
+import html
+import re
+import time
+import unicodedata
+from datetime import timedelta
+
+from django.utils import timezone
+from rest_framework import serializers
+from twitter_text import parse_tweet
+
+from providers import http
+from providers.base import (
+    Content,
+    Media,
+    MetricsResult,
+    Problem,
+    Profile,
+    ProviderClient,
+    PublishResult,
+    RefreshResult,
+    StrictSerializer,
+)
+from providers.errors import (
+    MediaUnavailable,
+    ProviderUnavailable,
+    RateLimited,
+    ReconnectRequired,
+    Rejected,
+    TokenExpired,
+)
+
+MAX_WEIGHTED = 280
+MAX_IMAGES = 4
+MAX_THREAD = 24
+MB = 1024 * 1024
+CHUNK_BYTES = 4 * MB
+PUBLIC_WEB = "https://x.com"
+REPLY_SETTINGS = ("following", "mentionedUsers", "subscribers", "verified")
+CATEGORY = {"gif": "tweet_gif", "video": "tweet_video"}  # chunked upload; images use the simple one
+DEFAULT_MIME = {"image": "image/jpeg", "gif": "image/gif", "video": "video/mp4"}
+ALL_METRICS = "public_metrics,non_public_metrics,organic_metrics"
+MEDIA_RULES = {  # https://docs.x.com/x-api/media/quickstart/best-practices
+    "image": {"types": ("image/jpeg", "image/png", "image/gif", "image/webp"), "max_mb": 5},
+    "gif": {"types": ("image/gif",), "max_mb": 15, "max_wh": (1280, 1080)},
+    "video": {
+        "types": ("video/mp4", "video/quicktime"),
+        "max_mb": 512,
+        "max_wh": (1280, 1024),
+        "min_wh": (32, 32),
+        "seconds": (0.5, 140),
+        "aspect": (1 / 3, 3),
+    },
+}
+NO_NON_PUBLIC = (
+    "X gave public metrics only: non-public and organic metrics exist only for the owner's posts under 30 days old."
+)
+URL_RE = re.compile(r"https?://\S+")
 
 
-class XClient(ProviderClient):  # type: ignore[misc]
+class PollSerializer(StrictSerializer):
+    options = serializers.ListField(
+        child=serializers.CharField(min_length=1, max_length=25, trim_whitespace=False), min_length=2, max_length=4
+    )
+    duration_minutes = serializers.IntegerField(min_value=5, max_value=10080)
+
+
+class XOptionsSerializer(StrictSerializer):
+    """`platform_options.x` (spec/platform-options.md)."""
+
+    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    poll = PollSerializer(required=False)
+    thread = serializers.ListField(
+        child=serializers.CharField(trim_whitespace=False), max_length=MAX_THREAD, required=False
+    )
+    reply_settings = serializers.ChoiceField(choices=REPLY_SETTINGS, required=False)
+    quote_post_id = serializers.RegexField(r"^[0-9]{1,19}$", required=False)
+    reply_to_post_id = serializers.RegexField(r"^[0-9]{1,19}$", required=False)
+
+    def validate_text(self, value):
+        if problem := _text_problem("text", value):
+            raise serializers.ValidationError(problem.message)
+        return value
+
+    def validate_thread(self, value):
+        errors = {i: [p.message] for i, text in enumerate(value) if (p := _text_problem("thread", text, required=True))}
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
+
+    def validate(self, attrs):
+        if "poll" in attrs and "quote_post_id" in attrs:
+            raise serializers.ValidationError({"poll": ["An X poll cannot quote a post: drop poll or quote_post_id."]})
+        return attrs
+
+
+class XClient(ProviderClient):
     name = "x"
+    options_serializer = XOptionsSerializer
+    capabilities = {
+        "content_kinds": ["text", "images", "gif", "video", "poll", "thread", "reply", "quote"],
+        "options": ["text", "poll", "thread", "reply_settings", "quote_post_id", "reply_to_post_id"],
+        "limits": {
+            "text": "280 weighted characters (each URL 23, emoji and CJK 2)",
+            "media": "1-4 images, or 1 GIF, or 1 video; no mixing; no documents",
+            "image": "JPG/PNG/GIF/WEBP, at most 5 MB",
+            "gif": "at most 15 MB and 1280x1080",
+            "video": "MP4/MOV, at most 512 MB, 0.5-140 s, 32x32 to 1280x1024, aspect 1:3 to 3:1",
+            "poll": "2-4 options of 1-25 characters, 5-10,080 minutes, not with media or a quote",
+            "thread": f"at most {MAX_THREAD} further posts, each within the text limit",
+        },
+    }
+
+    # --- interface ----------------------------------------------------------------------
+    def verify(self) -> Profile:
+        """The user behind the token (`GET /2/users/me`). TokenExpired on 401; safe to repeat."""
+        data = self._data(self.call("GET", self.api("users/me"), headers=self._auth()))
+        return Profile(id=str(data.get("id", "")), handle=data.get("username", ""), name=data.get("name", ""))
+
+    def validate(self, content: Content) -> list[Problem]:
+        """Problems X would have with `content` (text, media, option combinations); no I/O."""
+        options = content.options or {}
+        problems = [p for p in [_text_problem("text", content.text)] if p]
+        if not content.text.strip() and not content.media:
+            problems.append(Problem("text", "An X post needs text or media.", "required"))
+        problems += _media_mix_problems(content.media)
+        for index, media in enumerate(content.media):
+            problems += _media_problems(f"media_urls[{index}]", media)
+        for index, text in enumerate(options.get("thread") or []):
+            problems += [p for p in [_text_problem(f"platform_options.x.thread[{index}]", text, required=True)] if p]
+        if options.get("poll") and content.media:
+            problems.append(Problem("platform_options.x.poll", "An X poll cannot be combined with media.", "conflict"))
+        if options.get("poll") and options.get("quote_post_id"):
+            problems.append(Problem("platform_options.x.poll", "An X poll cannot quote a post.", "conflict"))
+        return problems
+
+    def publish(self, content: Content, *, checkpoint=None, save_checkpoint=None) -> PublishResult:
+        """Upload the media, create the post, then each `thread` item as a reply to the previous one.
+
+        Checkpoint: `media_ids` (uploaded so far) and `post_ids` (published so far). Given it
+        back, uploaded media are reused and published posts skipped, so a retry never posts
+        twice. A thread part X refuses permanently ends the thread with a warning (the posts
+        before it are live). Raises the typed errors of raise_for_response, MediaUnavailable
+        and ProcessingTimeout."""
+        state = dict(checkpoint or {})
+
+        def save(**changes):
+            state.update(changes)
+            if save_checkpoint:
+                save_checkpoint(dict(state))
+
+        post_ids = list(state.get("post_ids") or [])
+        if not post_ids:
+            media_ids = self._upload_all(content.media, state, save)
+            post_ids = [self._create_post(self._post_body(content, media_ids))]
+            save(post_ids=list(post_ids))
+        warnings = self._publish_thread(content.options or {}, post_ids, save)
+        return PublishResult(post_ids[0], self.post_url(post_ids[0]), warnings, timezone.now())
+
+    def refresh(self) -> RefreshResult:
+        """Rotate the tokens (`POST /2/oauth2/token`, grant refresh_token, Basic client auth).
+        The old refresh token dies with this call: store the result before anything else.
+        ReconnectRequired when X refuses the grant or there is no refresh token; not safe to
+        repeat with the old credentials."""
+        refresh_token = self.credentials.get("refresh_token")
+        if not refresh_token:
+            raise ReconnectRequired("This X account has no refresh token (offline.access not granted): reconnect it.")
+        form = {"grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": self.app["client_id"]}
+        try:
+            response = self.call(
+                "POST", self.api("oauth2/token"), data=form, auth=(self.app["client_id"], self.app["client_secret"])
+            )
+        except TokenExpired as exc:  # a 401 here refuses the client or the grant, not an access token
+            raise ReconnectRequired(f"X refused the refresh: {exc}", status=exc.status) from exc
+        body = http.json_or_empty(response)
+        if not body.get("access_token"):
+            raise ProviderUnavailable("X answered the refresh without an access token.")
+        credentials = {**self.credentials, "access_token": body["access_token"]}
+        if body.get("refresh_token"):
+            credentials["refresh_token"] = body["refresh_token"]
+        expires_in = body.get("expires_in")
+        expires_at = timezone.now() + timedelta(seconds=int(expires_in)) if expires_in else None
+        return RefreshResult(credentials=credentials, expires_at=expires_at)
+
+    def fetch_metrics(self, platform_post_id: str) -> MetricsResult:
+        """Flattened `public_metrics` (+ non-public/organic keys when X grants them, else a
+        warning and public only). Rejected when the post does not exist; safe to repeat."""
+        try:
+            body = self._post_fields(platform_post_id, ALL_METRICS)
+        except Rejected:
+            body = {}
+        warnings = []
+        if not body.get("data") and not _error_type(body, "resource-not-found"):
+            body = self._post_fields(platform_post_id, "public_metrics")
+            warnings.append(NO_NON_PUBLIC)
+        if not body.get("data"):
+            raise Rejected(f"X has no post {platform_post_id}: {_error_message(body, 200)}", raw=body)
+        return MetricsResult(metrics=_flatten_metrics(body["data"]), warnings=warnings)
+
+    def reconcile(self, content: Content, checkpoint: dict | None) -> PublishResult | None:
+        """The live post after a crash or a 403 duplicate: from a complete checkpoint, else the
+        account's recent posts (`GET /2/users/{id}/tweets`) matched by text. None when unknown,
+        or when a thread is half published (publish with the checkpoint resumes it). Safe to repeat."""
+        post_ids = (checkpoint or {}).get("post_ids") or []
+        thread = (content.options or {}).get("thread") or []
+        if post_ids:
+            return PublishResult(post_ids[0], self.post_url(post_ids[0])) if len(post_ids) > len(thread) else None
+        if not content.text.strip():
+            return None
+        post_id = self._find_live_post(content.text)
+        if post_id is None:
+            return None
+        warnings = ["The thread replies of the earlier post could not be confirmed."] if thread else []
+        return PublishResult(post_id, self.post_url(post_id), warnings)
+
+    def raise_for_response(self, response) -> None:
+        """The one mapping of X answers to typed errors (x.md "Errors"). Never names a token.
+        Docs: https://docs.x.com/x-api/fundamentals/response-codes-and-errors"""
+        status = response.status_code
+        if status < 400:
+            return
+        body = http.json_or_empty(response)
+        message = _error_message(body, status)
+        extra = {"status": status, "raw": body}
+        if status == 429:  # https://docs.x.com/x-api/fundamentals/rate-limits (reset epoch, no Retry-After)
+            raise RateLimited(f"X rate limit: {message}", retry_after=_retry_after(response, body), **extra)
+        if status >= 500:
+            raise ProviderUnavailable(f"X is unavailable (HTTP {status}): {message}", **extra)
+        if isinstance(body.get("error"), str):  # OAuth token endpoint: invalid_grant / invalid_request
+            # https://docs.x.com/resources/fundamentals/authentication/oauth-2-0/user-access-token
+            raise ReconnectRequired(f"X refused the grant ({body['error']}): {message}", **extra)
+        if status == 401:  # https://docs.x.com/x-api/fundamentals/authentication (2 h user tokens)
+            raise TokenExpired(f"X refused the access token: {message}", **extra)
+        if "/media/upload" in (response.url or "") and status in (400, 413, 415):
+            # https://docs.x.com/x-api/media/quickstart/best-practices (invalid or oversized media)
+            raise MediaUnavailable(f"X refused the media: {message}", **extra)
+        if status == 403 and "duplicate" in message.lower():  # earlier post is live: see reconcile()
+            raise Rejected(f"X refused a duplicate post: {message}", **extra)
+        raise Rejected(f"X refused the request (HTTP {status}): {message}", **extra)
+
+    # --- helpers ------------------------------------------------------------------------
+    def api(self, path: str) -> str:
+        return self.url("api_url", f"/{self.version}/{path}")
+
+    def post_url(self, post_id: str) -> str:
+        return f"{PUBLIC_WEB}/{self.credentials.get('username') or 'i'}/status/{post_id}"
+
+    def _auth(self) -> dict:
+        return {"Authorization": f"Bearer {self.access_token}"}
+
+    @staticmethod
+    def _data(response) -> dict:
+        return http.json_or_empty(response).get("data") or {}
+
+    def _post_body(self, content: Content, media_ids: list[str]) -> dict:
+        options = content.options or {}
+        body = {"text": content.text} if content.text else {}
+        if media_ids:
+            body["media"] = {"media_ids": media_ids}
+        if poll := options.get("poll"):
+            body["poll"] = {"options": list(poll["options"]), "duration_minutes": poll["duration_minutes"]}
+        if options.get("reply_settings"):
+            body["reply_settings"] = options["reply_settings"]
+        if options.get("quote_post_id"):
+            body["quote_tweet_id"] = options["quote_post_id"]
+        if options.get("reply_to_post_id"):
+            body["reply"] = {"in_reply_to_tweet_id": options["reply_to_post_id"]}
+        return body
+
+    def _create_post(self, body: dict) -> str:
+        data = self._data(self.call("POST", self.api("tweets"), headers=self._auth(), json=body))
+        if not data.get("id"):
+            raise ProviderUnavailable("X answered the post without an id.")
+        return str(data["id"])
+
+    def _publish_thread(self, options: dict, post_ids: list[str], save) -> list[str]:
+        parts = options.get("thread") or []
+        for number, text in enumerate(parts[len(post_ids) - 1 :], start=len(post_ids) + 1):
+            body = {"text": text, "reply": {"in_reply_to_tweet_id": post_ids[-1]}}
+            if options.get("reply_settings"):
+                body["reply_settings"] = options["reply_settings"]
+            try:
+                post_ids.append(self._create_post(body))
+            except (Rejected, MediaUnavailable) as exc:
+                live = len(post_ids)
+                return [f"X refused post {number} of the thread ({exc}); the first {live} are live, the rest was not."]
+            save(post_ids=list(post_ids))
+        return []
+
+    def _upload_all(self, media: tuple[Media, ...], state: dict, save) -> list[str]:
+        ids = list(state.get("media_ids") or [])
+        for index, item in enumerate(media):
+            if index < len(ids):
+                processing = item.kind in CATEGORY  # resumed: ask X where the processing is
+            else:
+                media_id, processing = self._upload(item)
+                ids.append(media_id)
+                save(media_ids=list(ids))
+            if processing:
+                self._wait_processed(ids[index])
+        return ids
+
+    def _upload(self, media: Media) -> tuple[str, bool]:
+        """Upload one file; returns its media id and whether X is still processing it."""
+        body = self.download(media)
+        mime = media.mime_type or DEFAULT_MIME.get(media.kind, "application/octet-stream")
+        if media.kind not in CATEGORY:
+            files = {"media": ("media", body, mime)}
+            form = {"media_category": "tweet_image"}
+            response = self.call("POST", self.api("media/upload"), headers=self._auth(), files=files, data=form)
+            return str(self._data(response)["id"]), False
+        return self._upload_chunked(body, mime, CATEGORY[media.kind])
+
+    def _upload_chunked(self, body: bytes, mime: str, category: str) -> tuple[str, bool]:
+        """initialize, append each chunk, finalize (x.md "Chunked")."""
+        init = {"media_type": mime, "total_bytes": len(body), "media_category": category}
+        response = self.call("POST", self.api("media/upload/initialize"), headers=self._auth(), json=init)
+        media_id = str(self._data(response)["id"])
+        for segment, start in enumerate(range(0, len(body), CHUNK_BYTES)):
+            chunk = {"media": ("chunk", body[start : start + CHUNK_BYTES], "application/octet-stream")}
+            form = {"segment_index": str(segment)}
+            self.call("POST", self.api(f"media/upload/{media_id}/append"), headers=self._auth(), files=chunk, data=form)
+        response = self.call("POST", self.api(f"media/upload/{media_id}/finalize"), headers=self._auth())
+        info = self._data(response).get("processing_info") or {}
+        return media_id, bool(info) and info.get("state") != "succeeded"
+
+    def _wait_processed(self, media_id: str) -> None:
+        """Poll `GET /2/media/upload?command=STATUS` until succeeded; MediaUnavailable if failed."""
+
+        def check():
+            params = {"command": "STATUS", "media_id": media_id}
+            info = self._data(self.call("GET", self.api("media/upload"), headers=self._auth(), params=params))
+            info = info.get("processing_info") or {"state": "succeeded"}
+            if info.get("state") == "failed":
+                reason = (info.get("error") or {}).get("message", "processing failed")
+                raise MediaUnavailable(f"X could not process media {media_id}: {reason}", raw=info)
+            return True if info.get("state") == "succeeded" else None
+
+        self.poll(check, what=f"X media {media_id} processing")
+
+    def _post_fields(self, post_id: str, fields: str) -> dict:
+        params = {"tweet.fields": fields}
+        response = self.call("GET", self.api(f"tweets/{post_id}"), headers=self._auth(), params=params)
+        return http.json_or_empty(response)
+
+    def _find_live_post(self, text: str) -> str | None:
+        user_id = self.credentials.get("user_id") or self.verify().id
+        params = {"max_results": 20, "exclude": "retweets", "tweet.fields": "created_at"}
+        response = self.call("GET", self.api(f"users/{user_id}/tweets"), headers=self._auth(), params=params)
+        wanted = _comparable(text)
+        for post in http.json_or_empty(response).get("data") or []:
+            if _comparable(html.unescape(post.get("text", ""))) == wanted:
+                return str(post["id"])
+        return None
+
+
+# --- pure rules --------------------------------------------------------------------------
+def _text_problem(field: str, text: str, *, required: bool = False) -> Problem | None:
+    if required and not text.strip():
+        return Problem(field, "Each post of an X thread needs text.", "required")
+    weighted = parse_tweet(text).weightedLength
+    if weighted > MAX_WEIGHTED:
+        rule = f"X allows {MAX_WEIGHTED} weighted characters (URLs 23, emoji and CJK 2)"
+        message = f"{rule}; this text counts {weighted}."
+        return Problem(field, message, "too_long")
+    return None
+
+
+def _media_mix_problems(media: tuple[Media, ...]) -> list[Problem]:
+    kinds = [item.kind for item in media]
+    if len(media) > 1 and any(kind in CATEGORY for kind in kinds):
+        message = "A GIF or a video must be the only media of an X post (up to 4 images, or 1 GIF, or 1 video)."
+        return [Problem("media_urls[1]", message, "media_mix")]
+    if len(media) > MAX_IMAGES:
+        message = f"X allows at most {MAX_IMAGES} images per post; this post has {len(media)}."
+        return [Problem(f"media_urls[{MAX_IMAGES}]", message, "too_many_media")]
+    return []
+
+
+def _media_problems(field: str, media: Media) -> list[Problem]:
+    rule = MEDIA_RULES.get(media.kind)
+    if rule is None:
+        return [Problem(field, f"X does not accept {media.kind} media (images, a GIF or a video only).", "unsupported")]
+    kind, problems = media.kind, []
+    if media.mime_type and media.mime_type not in rule["types"]:
+        allowed = ", ".join(rule["types"])
+        problems.append(Problem(field, f"X accepts a {kind} as {allowed}, not {media.mime_type}.", "format"))
+    if media.size_bytes is not None and media.size_bytes > rule["max_mb"] * MB:
+        size = f"{media.size_bytes / MB:.1f} MB"
+        problems.append(Problem(field, f"An X {kind} must be at most {rule['max_mb']} MB; this one is {size}.", "size"))
+    if media.width and media.height:
+        problems += _dimension_problems(field, media, rule)
+    low, high = rule.get("seconds", (0, float("inf")))
+    if media.duration_s is not None and not low <= media.duration_s <= high:
+        message = f"An X video must last {low:g}-{high:g} s; this one lasts {media.duration_s:g} s."
+        problems.append(Problem(field, message, "duration"))
+    return problems
+
+
+def _dimension_problems(field: str, media: Media, rule: dict) -> list[Problem]:
+    (max_w, max_h), (min_w, min_h) = rule.get("max_wh", (10**6, 10**6)), rule.get("min_wh", (1, 1))
+    size = f"{media.width}x{media.height}"
+    if not (min_w <= media.width <= max_w and min_h <= media.height <= max_h):
+        limits = f"{min_w}x{min_h} to {max_w}x{max_h}" if "min_wh" in rule else f"at most {max_w}x{max_h}"
+        return [Problem(field, f"An X {media.kind} must be {limits} pixels; this one is {size}.", "dimensions")]
+    low, high = rule.get("aspect", (0, float("inf")))
+    if not low <= media.width / media.height <= high:
+        message = f"An X {media.kind} needs an aspect ratio from 1:3 to 3:1; this one is {size}."
+        return [Problem(field, message, "aspect")]
+    return []
+
+
+def _flatten_metrics(data: dict) -> dict[str, int]:
+    """Public metrics win where the groups share a key; the others only add keys."""
+    metrics = {}
+    for group in ("organic_metrics", "non_public_metrics", "public_metrics"):
+        for key, value in (data.get(group) or {}).items():
+            if isinstance(value, int) and not isinstance(value, bool):
+                metrics[key] = value
+    return metrics
+
+
+def _error_message(body: dict, status: int) -> str:
+    errors = body.get("errors") if isinstance(body.get("errors"), list) else []
+    first = errors[0] if errors and isinstance(errors[0], dict) else {}
+    message = (
+        body.get("detail")
+        or body.get("error_description")
+        or first.get("detail")
+        or first.get("message")
+        or body.get("title")
+        or body.get("error")
+        or f"HTTP {status}"
+    )
+    return str(message)[:500]
+
+
+def _error_type(body: dict, suffix: str) -> bool:
+    errors = body.get("errors") if isinstance(body.get("errors"), list) else []
+    types = [str(body.get("type", ""))] + [str(e.get("type", "")) for e in errors if isinstance(e, dict)]
+    return any(t.endswith(suffix) for t in types)
+
+
+def _retry_after(response, body: dict) -> float:
+    headers = response.headers
+    if headers.get("Retry-After"):
+        return http.retry_after_seconds(headers["Retry-After"])
+    reset = headers.get("x-rate-limit-reset")
+    for scope in ("user", "app"):  # the 24-hour caps of POST /2/tweets, when they are the exhausted ones
+        if headers.get(f"x-{scope}-limit-24hour-remaining") == "0":
+            reset = headers.get(f"x-{scope}-limit-24hour-reset")
+    if reset and reset.isdigit():
+        return max(1.0, int(reset) - time.time())
+    return 86400.0 if _error_type(body, "usage-capped") else 60.0
+
+
+def _comparable(text: str) -> str:
+    """X answers URLs as t.co links and NFC-normalizes, so compare without them."""
+    return URL_RE.sub("<url>", unicodedata.normalize("NFC", text)).strip()

@@ -62,3 +62,13 @@ def sandbox(live_server, settings):
 def fast_polling(settings):
     settings.PROVIDER_POLL_INTERVAL = 0
     settings.PROVIDER_POLL_TIMEOUT = 1
+
+
+@pytest.fixture
+def eager_tasks():
+    """Run Celery tasks in-process as they are sent (after commit, as services send them)."""
+    from dravo.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False

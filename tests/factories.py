@@ -21,3 +21,23 @@ def make_user(workspace=None, role: str = Membership.Role.OWNER, password: str =
     if workspace is not None:
         services.membership_ensure(user=user, workspace=workspace, role=role)
     return user
+
+
+def make_account(workspace, *, provider="x", mode="test", platform_account_id=None, handle=None, health=None,
+                 credentials=None, token_expires_at=None):
+    """A connected account stored directly (no network call); credentials encrypted as the service does."""
+    from accounts.crypto import encrypt_credentials
+    from accounts.models import SocialAccount
+
+    extras = {"facebook": {"page_id": "1001"}, "instagram": {"ig_user_id": "1784"},
+              "linkedin": {"author_urn": "urn:li:organization:5515"}}
+    creds = credentials if credentials is not None else {"access_token": f"tok-{random_base62(10)}",
+                                                          **extras.get(provider, {})}
+    if mode == "test" and "sandbox" not in creds:
+        creds = {**creds, "sandbox": {"behavior": "ok"}}
+    return SocialAccount.objects.create(
+        workspace=workspace, mode=mode, provider=provider,
+        platform_account_id=platform_account_id or random_base62(12), handle=handle or f"@h{random_base62(6)}",
+        health=health or SocialAccount.Health.ACTIVE, credentials_encrypted=encrypt_credentials(creds),
+        token_expires_at=token_expires_at,
+    )

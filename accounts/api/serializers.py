@@ -2,7 +2,10 @@ from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
 from accounts import selectors
-from accounts.models import Mode
+from accounts.models import REQUIRED_CREDENTIAL_EXTRAS, Mode, Provider, SocialAccount
+from dravo.pagination import KeysetParams
+from providers.base import StrictSerializer
+from providers.sandbox.core import BEHAVIORS
 
 
 class WorkspaceTokenObtainSerializer(TokenObtainPairSerializer):
@@ -44,3 +47,97 @@ class ApiKeyCreateSerializer(serializers.Serializer):
 
 class ApiKeyCreatedSerializer(ApiKeySerializer):
     key = serializers.CharField(read_only=True, help_text="The key itself. Shown only in this response.")
+
+
+class SocialAccountSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SocialAccount
+        fields = [
+            "id",
+            "provider",
+            "platform_account_id",
+            "handle",
+            "name",
+            "health",
+            "health_reason",
+            "connection_type",
+            "mode",
+            "token_expires_at",
+            "metadata",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class SocialAccountCreatedSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SocialAccount
+        fields = ["id", "provider", "health", "handle", "platform_account_id", "connection_type"]
+        read_only_fields = fields
+
+
+class SocialAccountRefreshedSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SocialAccount
+        fields = ["id", "health", "token_expires_at"]
+        read_only_fields = fields
+
+
+class SandboxSettingsSerializer(StrictSerializer):
+    behavior = serializers.ChoiceField(choices=BEHAVIORS, default="ok")
+    latency_ms = serializers.IntegerField(min_value=0, max_value=60_000, required=False)
+
+
+class CredentialsSerializer(serializers.Serializer):
+    """access_token plus the provider's extras; other keys are kept as given."""
+
+    access_token = serializers.CharField(max_length=8000, trim_whitespace=False)
+    refresh_token = serializers.CharField(max_length=8000, required=False)
+    expires_at = serializers.DateTimeField(required=False)
+    sandbox = SandboxSettingsSerializer(required=False, help_text="Test mode only: the sandbox behaviour.")
+
+    def to_internal_value(self, data):
+        validated = super().to_internal_value(data)
+        extras = {k: v for k, v in data.items() if k not in self.fields} if isinstance(data, dict) else {}
+        for key, value in extras.items():
+            if not isinstance(value, (str, int)) or len(str(value)) > 2000:
+                raise serializers.ValidationError({key: "Must be a string of at most 2000 characters."})
+        return {**extras, **validated}
+
+
+class SocialAccountConnectSerializer(serializers.Serializer):
+    provider = serializers.ChoiceField(choices=Provider.choices)
+    platform_account_id = serializers.CharField(max_length=200)
+    handle = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    credentials = CredentialsSerializer()
+
+    def validate(self, attrs):
+        credentials = attrs["credentials"]
+        missing = [k for k in REQUIRED_CREDENTIAL_EXTRAS.get(attrs["provider"], []) if not credentials.get(k)]
+        if missing:
+            raise serializers.ValidationError(
+                {f"credentials.{key}": f"Required for {attrs['provider']} accounts." for key in missing}
+            )
+        if "expires_at" in credentials:
+            credentials["expires_at"] = credentials["expires_at"].isoformat()
+        return attrs
+
+
+class SocialAccountListParams(KeysetParams):
+    provider = serializers.ChoiceField(choices=Provider.choices, required=False)
+    q = serializers.CharField(required=False, max_length=200)
+
+
+class ConnectLinkRequestSerializer(serializers.Serializer):
+    provider = serializers.ChoiceField(choices=Provider.choices)
+    redirect_uri = serializers.URLField(required=False, allow_blank=True, default="", max_length=2000)
+
+    def validate_redirect_uri(self, value):
+        if value and not value.lower().startswith(("https://", "http://")):
+            raise serializers.ValidationError("Must be an http(s) URL.")
+        return value
+
+
+class ConnectLinkSerializer(serializers.Serializer):
+    url = serializers.URLField()
+    expires_at = serializers.DateTimeField()

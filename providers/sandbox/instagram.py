@@ -1,1 +1,585 @@
-urlpatterns = []  # replaced by the instagram sandbox
+"""Sandbox Instagram: the subset of the Graph API (Facebook and Instagram Login) that
+`providers.instagram` uses, mounted at /sandbox/instagram/ in place of every Instagram host.
+
+It keeps containers, media, comments, codes and tokens as SandboxRecord rows and enforces
+the rules of /work/shared/providers/instagram.md: a container reads IN_PROGRESS once, then
+FINISHED (or ERROR for unfetchable media); media_publish before FINISHED answers
+9007/2207027; containers expire after 24 h; carousels take 2–10 carousel items; Reels need a
+video; the 24 h publishing quota answers 9/2207042; a published container reads PUBLISHED.
+"""
+
+import secrets
+from datetime import UTC, timedelta
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import path, re_path
+from django.utils import timezone
+from django.utils.html import escape
+
+from providers.sandbox.core import (
+    REJECT_REASON,
+    account_id_for,
+    bearer_token,
+    first_attempt,
+    grown_metrics,
+    is_refused_token,
+    numeric_id,
+    record_create,
+    record_get,
+    record_list,
+    sandbox_view,
+)
+from providers.sandbox.files import SAMPLES
+
+NETWORK = "instagram"
+QUOTA_TOTAL = 50  # content_publishing_limit.config.quota_total; tests may lower it
+DAY = timedelta(hours=24)
+CAROUSEL_MIN, CAROUSEL_MAX = 2, 10
+CAPTION_LIMIT, HASHTAG_LIMIT = 2200, 30
+LONG_LIVED_S, SHORT_LIVED_S = 5_183_944, 3600
+FB_SCOPES = "instagram_basic,instagram_content_publish,pages_read_engagement,pages_show_list"
+IG_SCOPES = "instagram_business_basic,instagram_business_content_publish"
+METRIC_RATES = {"views": 40, "reach": 30, "likes": 6, "comments": 2, "shares": 1, "saved": 1}
+LIVE_METRICS = {*METRIC_RATES, "total_interactions", "profile_visits", "follows", "replies", "navigation"}
+NOT_FOR_STORIES = {"likes", "comments", "saved"}
+
+
+# --- answers -------------------------------------------------------------------------------
+def graph_error(message, code, *, status=400, subcode=None, transient=False, kind="OAuthException", headers=None):
+    error = {"message": message, "type": kind, "code": code, "fbtrace_id": "Sbx" + secrets.token_hex(6)}
+    if subcode:
+        error["error_subcode"] = subcode
+    if transient:
+        error["is_transient"] = True
+    response = JsonResponse({"error": error}, status=status)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def invalid_token():
+    return graph_error("Invalid OAuth access token - Cannot parse access token", 190)
+
+
+def expired_token():
+    return graph_error("Error validating access token: Session has expired.", 190, subcode=463)
+
+
+def bad_param(message, subcode=None):
+    return graph_error(f"(#100) {message}", 100, subcode=subcode)
+
+
+def not_found(object_id):
+    message = (
+        f"Unsupported request. Object with ID '{object_id}' does not exist, cannot be loaded due to missing "
+        "permissions, or does not support this operation."
+    )
+    return graph_error(message, 100, subcode=33, kind="GraphMethodException")
+
+
+def ig_oauth_error(message, status=400):
+    """api.instagram.com's own error shape."""
+    return JsonResponse({"error_type": "OAuthException", "code": status, "error_message": message}, status=status)
+
+
+def params_of(request) -> dict:
+    return {**request.GET.dict(), **request.POST.dict()}
+
+
+def graph_view(methods=("GET",)):
+    """A Graph endpoint: sandbox behaviour, allowed methods, and the refused-token answer."""
+
+    def decorate(view):
+        @sandbox_view
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method not in methods:
+                return bad_param(f"Unsupported request - method type: {request.method.lower()}")
+            token = bearer_token(request)
+            if is_refused_token(token):
+                return invalid_token()
+            request.token = token
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+# --- identities and tokens ------------------------------------------------------------------
+def identity(token: str) -> dict:
+    record = record_get(NETWORK, "token", token)
+    if record:
+        return record.data
+    return {
+        "ig_user_id": "17841" + account_id_for("ig:" + token, 12),
+        "page_id": account_id_for("page:" + token, 15),
+        "user_id": account_id_for("user:" + token, 15),
+    }
+
+
+def username_for(ig_user_id: str) -> str:
+    return f"sandbox_{ig_user_id[-6:]}"
+
+
+def issue_token(ident: dict, prefix: str = "sbx_") -> str:
+    token = prefix + secrets.token_urlsafe(24)
+    record_create(NETWORK, "token", token, owner=ident["ig_user_id"], **ident)
+    return token
+
+
+def token_answer(ident: dict, expires_in: int = LONG_LIVED_S) -> JsonResponse:
+    return JsonResponse({"access_token": issue_token(ident), "token_type": "bearer", "expires_in": expires_in})
+
+
+# --- OAuth: consent pages --------------------------------------------------------------------
+CONSENT_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>Instagram (sandbox): authorize {app}</title></head>
+<body>
+<h1>{app} would like to access your Instagram professional account</h1>
+<p>App: <strong>{app}</strong> ({login} Login, Dravo sandbox)</p>
+<p>Permissions requested:</p>
+<ul>{scopes}</ul>
+<form method="post">
+{hidden}
+<button type="submit" name="decision" value="allow">Allow</button>
+<button type="submit" name="decision" value="deny">Deny</button>
+</form>
+</body></html>
+"""
+
+
+def redirect_to(redirect_uri: str, **query) -> HttpResponseRedirect:
+    separator = "&" if "?" in redirect_uri else "?"
+    return HttpResponseRedirect(f"{redirect_uri}{separator}{urlencode(query)}")
+
+
+def consent(request, login: str):
+    values = params_of(request)
+    if values.get("client_id") != settings.SANDBOX_APP["client_id"]:
+        return HttpResponse("Invalid App ID: the sandbox only knows the app 'dravo-sandbox'.", status=400)
+    if not values.get("redirect_uri", "").startswith(("http://", "https://")):
+        return HttpResponse("Invalid redirect_uri.", status=400)
+    if request.method == "POST":
+        return consent_decision(values, login)
+    keys = ("client_id", "redirect_uri", "state", "scope", "response_type")
+    hidden = "\n".join(
+        f'<input type="hidden" name="{key}" value="{escape(values[key])}">' for key in keys if key in values
+    )
+    scopes = values.get("scope") or (IG_SCOPES if login == "instagram" else FB_SCOPES)
+    items = "".join(f"<li>{escape(scope)}</li>" for scope in scopes.replace(" ", ",").split(",") if scope)
+    page = CONSENT_PAGE.format(app=escape(values["client_id"]), login=login.title(), scopes=items, hidden=hidden)
+    return HttpResponse(page)
+
+
+def consent_decision(values: dict, login: str):
+    state = values.get("state", "")
+    if values.get("decision") != "allow":
+        query = {"error": "access_denied", "error_reason": "user_denied", "error_description": "Permissions error"}
+        return redirect_to(values["redirect_uri"], **query, state=state)
+    code = "sbx_" + secrets.token_urlsafe(24)
+    record_create(
+        NETWORK,
+        "code",
+        code,
+        status="issued",
+        login=login,
+        redirect_uri=values["redirect_uri"],
+        scope=values.get("scope", ""),
+    )
+    return redirect_to(values["redirect_uri"], code=code, state=state)
+
+
+@sandbox_view
+def fb_consent(request, version):
+    """Facebook Login dialog: https://www.facebook.com/{v}/dialog/oauth."""
+    return consent(request, "facebook")
+
+
+@sandbox_view
+def ig_consent(request):
+    """Instagram Login: https://www.instagram.com/oauth/authorize."""
+    return consent(request, "instagram")
+
+
+# --- OAuth: token endpoints ------------------------------------------------------------------
+def redeem_code(values: dict) -> tuple[dict | None, str]:
+    """(identity, "") for a valid, unused code of the sandbox app, else (None, why)."""
+    if values.get("client_id") != settings.SANDBOX_APP["client_id"]:
+        return None, "Error validating application. Invalid application ID."
+    if values.get("client_secret") != settings.SANDBOX_APP["client_secret"]:
+        return None, "Error validating client secret."
+    record = record_get(NETWORK, "code", values.get("code", ""))
+    if record is None:
+        return None, "Invalid verification code format."
+    if record.status != "issued":
+        return None, "This authorization code has been used."
+    if record.data.get("redirect_uri") != values.get("redirect_uri"):
+        return None, "Error validating verification code. Please make sure your redirect_uri is identical."
+    record.status = "used"
+    record.save(update_fields=["status", "updated_at"])
+    return identity("code:" + record.object_id), ""
+
+
+@sandbox_view
+def fb_token(request, version):
+    """GET /{v}/oauth/access_token: code exchange, or the fb_exchange_token long-lived exchange."""
+    values = params_of(request)
+    if values.get("grant_type") == "fb_exchange_token":
+        if values.get("client_id") != settings.SANDBOX_APP["client_id"]:
+            return graph_error("Error validating application. Invalid application ID.", 101)
+        token = values.get("fb_exchange_token", "")
+        if is_refused_token(token):
+            return invalid_token()
+        if request.sandbox.name == "token_expired":
+            return expired_token()
+        return token_answer(identity(token))
+    ident, why = redeem_code(values)
+    if ident is None:
+        return bad_param(why, subcode=36007)
+    return token_answer(ident, SHORT_LIVED_S)
+
+
+@sandbox_view
+def ig_token(request):
+    """POST api.instagram.com/oauth/access_token: code → short-lived token, user_id, permissions."""
+    values = params_of(request)
+    if request.method != "POST" or values.get("grant_type") != "authorization_code":
+        return ig_oauth_error("Invalid grant_type: authorization_code expected")
+    ident, why = redeem_code(values)
+    if ident is None:
+        return ig_oauth_error(why)
+    token = issue_token(ident)
+    return JsonResponse(
+        {"access_token": token, "user_id": int(ident["ig_user_id"]), "permissions": IG_SCOPES.split(",")}
+    )
+
+
+def ig_long_lived(request, grant_type: str):
+    values = params_of(request)
+    if values.get("grant_type") != grant_type:
+        return bad_param(f"grant_type must be {grant_type}")
+    token = values.get("access_token", "")
+    if is_refused_token(token):
+        return invalid_token()
+    if request.sandbox.name == "token_expired":
+        return expired_token()
+    return token_answer(identity(token))
+
+
+@sandbox_view
+def ig_exchange(request):
+    """GET graph.instagram.com/access_token?grant_type=ig_exchange_token: the 60-day token."""
+    if request.GET.get("client_secret") != settings.SANDBOX_APP["client_secret"]:
+        return graph_error("Error validating client secret.", 1)
+    return ig_long_lived(request, "ig_exchange_token")
+
+
+@sandbox_view
+def ig_refresh(request):
+    """GET graph.instagram.com/refresh_access_token?grant_type=ig_refresh_token: a new 60-day token."""
+    return ig_long_lived(request, "ig_refresh_token")
+
+
+# --- accounts -------------------------------------------------------------------------------
+@graph_view()
+def me(request, version):
+    ident = identity(request.token)
+    return JsonResponse(
+        {
+            "id": ident["user_id"],
+            "name": "Sandbox User",
+            "user_id": ident["ig_user_id"],
+            "username": username_for(ident["ig_user_id"]),
+        }
+    )
+
+
+@graph_view()
+def me_accounts(request, version):
+    """The Pages of the user, each with its Page token and IG business account."""
+    ident = identity(request.token)
+    page = {
+        "id": ident["page_id"],
+        "name": "Sandbox Page",
+        "access_token": issue_token(ident, prefix="sbx_page_"),
+        "category": "Brand",
+        "tasks": ["ANALYZE", "ADVERTISE", "MODERATE", "CREATE_CONTENT", "MANAGE"],
+        "instagram_business_account": {"id": ident["ig_user_id"]},
+    }
+    return JsonResponse({"data": [page], "paging": {"cursors": {"before": "QVFIU", "after": "QVFIU"}}})
+
+
+# --- publishing -----------------------------------------------------------------------------
+def publish_gate(request, *key, first_step: bool):
+    """The account's behaviour at a publishing step; None to go on."""
+    behavior = request.sandbox.name
+    if behavior == "token_expired":
+        return expired_token()
+    if behavior == "rejects":
+        return graph_error(REJECT_REASON, 100, subcode=2207050)
+    if first_step and behavior in ("rate_limited", "flaky") and first_attempt(NETWORK, behavior, request.token, *key):
+        if behavior == "rate_limited":
+            headers = {"Retry-After": "1"}
+            return graph_error("Application request limit reached", 4, status=429, transient=True, headers=headers)
+        return graph_error(
+            "An unexpected error has occurred. Please retry your request later.", 2, status=503, transient=True
+        )
+    return None
+
+
+def media_fetch_error(values: dict) -> str:
+    """The ERROR status Meta would reach after cURLing the media (sandbox files only)."""
+    for key, prefix, subcode in (("image_url", "image/", 2207005), ("video_url", "video/", 2207026)):
+        url = values.get(key, "")
+        if "/sandbox/files/" not in url:
+            continue
+        name = url.rsplit("/sandbox/files/", 1)[1]
+        if name not in SAMPLES:
+            return "Error: 2207052: The media could not be fetched from the URI."
+        if not SAMPLES[name][0].startswith(prefix):
+            return f"Error: {subcode}: The media format is not supported ({SAMPLES[name][0]})."
+    return ""
+
+
+def container_problem(values: dict, ig_user_id: str):
+    media_type, child = values.get("media_type", "IMAGE"), values.get("is_carousel_item") == "true"
+    caption = values.get("caption", "")
+    if len(caption) > CAPTION_LIMIT or caption.count("#") > HASHTAG_LIMIT:
+        return bad_param("The caption is too long or has too many hashtags.", subcode=2207010)
+    if "collaborators" in values and (child or len(values["collaborators"].split(",")) > 3):
+        return bad_param("param collaborators is not allowed" if child else "At most 3 collaborators are allowed.")
+    required = {"IMAGE": "image_url", "REELS": "video_url", "VIDEO": "video_url", "CAROUSEL": "children"}
+    if media_type == "VIDEO" and not child:
+        return bad_param("The media type VIDEO is not supported for single videos; use REELS.")
+    if media_type == "STORIES":
+        return (
+            None
+            if values.get("image_url") or values.get("video_url")
+            else bad_param("image_url or video_url is required")
+        )
+    if media_type not in required:
+        return bad_param(f"media_type {media_type} is not supported")
+    if not values.get(required[media_type]):
+        return bad_param(f"The parameter {required[media_type]} is required")
+    return carousel_problem(values["children"], ig_user_id) if media_type == "CAROUSEL" else None
+
+
+def carousel_problem(children: str, ig_user_id: str):
+    ids = [child for child in children.split(",") if child]
+    if not CAROUSEL_MIN <= len(ids) <= CAROUSEL_MAX:
+        return bad_param(f"A carousel takes {CAROUSEL_MIN} to {CAROUSEL_MAX} children ({len(ids)} given).")
+    for child in ids:
+        record = record_get(NETWORK, "container", child)
+        if not record or record.owner != ig_user_id or not record.data.get("is_carousel_item"):
+            return bad_param(f"{child} is not a carousel item container of this account.")
+    return None
+
+
+@graph_view(methods=("GET", "POST"))
+def user_media(request, version, ig_user_id):
+    """POST creates a container; GET lists the account's recent feed media."""
+    if request.method == "GET":
+        return media_list(request, ig_user_id, stories=False)
+    values = params_of(request)
+    values.pop("access_token", None)
+    child = values.get("is_carousel_item") == "true"
+    key = values.get("caption") or values.get("image_url") or values.get("video_url") or values.get("children", "")
+    refusal = publish_gate(request, ig_user_id, key, first_step=not child) or container_problem(values, ig_user_id)
+    if refusal:
+        return refusal
+    container_id = numeric_id(17)
+    values.update(is_carousel_item=child, error=media_fetch_error(values))
+    record_create(NETWORK, "container", container_id, owner=ig_user_id, status="IN_PROGRESS", **values)
+    return JsonResponse({"id": container_id})
+
+
+@graph_view(methods=("POST",))
+def media_publish(request, version, ig_user_id):
+    container_id = params_of(request).get("creation_id", "")
+    container = record_get(NETWORK, "container", container_id)
+    if container is None or container.owner != ig_user_id:
+        return not_found(container_id)
+    refusal = publish_gate(request, ig_user_id, container_id, first_step=False) or publish_problem(container)
+    if refusal:
+        return refusal
+    media_id = numeric_id(17)
+    media_type = container.data.get("media_type", "IMAGE")
+    product = {"REELS": "REELS", "STORIES": "STORY"}.get(media_type, "FEED")
+    record_create(
+        NETWORK,
+        "post",
+        media_id,
+        owner=ig_user_id,
+        text=container.data.get("caption", ""),
+        media_type={"REELS": "VIDEO", "CAROUSEL": "CAROUSEL_ALBUM"}.get(media_type, media_type),
+        product=product,
+        shortcode=secrets.token_urlsafe(8)[:11],
+        container_id=container_id,
+    )
+    container.status = "PUBLISHED"
+    container.data["media_id"] = media_id
+    container.save(update_fields=["status", "data", "updated_at"])
+    return JsonResponse({"id": media_id})
+
+
+def publish_problem(container):
+    status = container_status(container, advance=False)
+    if container.data.get("is_carousel_item"):
+        return bad_param("A carousel item cannot be published on its own.")
+    if status == "EXPIRED":
+        return bad_param("The media container has expired.", subcode=2207020)
+    if status == "PUBLISHED":
+        return bad_param("This media container has already been published.")
+    if status == "ERROR":
+        return bad_param(container.data["error"], subcode=int(container.data["error"].split(":")[1]))
+    if status != "FINISHED":
+        return graph_error("Media ID is not available", 9007, subcode=2207027)
+    used = record_list(NETWORK, "post", owner=container.owner).filter(created_at__gte=timezone.now() - DAY).count()
+    if used >= QUOTA_TOTAL:
+        return graph_error("Application request limit reached", 9, subcode=2207042)
+    return None
+
+
+def container_status(container, *, advance: bool) -> str:
+    """The status_code now; a read (advance) moves IN_PROGRESS on to FINISHED or ERROR."""
+    if container.status != "PUBLISHED" and timezone.now() - container.created_at > DAY:
+        return "EXPIRED"
+    status = container.status
+    if advance and status == "IN_PROGRESS":
+        container.status = "ERROR" if container.data.get("error") else "FINISHED"
+        container.save(update_fields=["status", "updated_at"])
+    return status
+
+
+# --- reading --------------------------------------------------------------------------------
+def media_fields(post) -> dict:
+    username = username_for(post.owner)
+    if post.data["product"] == "STORY":
+        permalink = f"https://www.instagram.com/stories/{username}/{post.object_id}/"
+    else:
+        kind = "reel" if post.data["product"] == "REELS" else "p"
+        permalink = f"https://www.instagram.com/{kind}/{post.data['shortcode']}/"
+    metrics = grown_metrics(post, METRIC_RATES)
+    return {
+        "id": post.object_id,
+        "caption": post.data.get("text", ""),
+        "media_type": post.data["media_type"],
+        "media_product_type": post.data["product"],
+        "permalink": permalink,
+        "shortcode": post.data["shortcode"],
+        "timestamp": post.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+0000"),
+        "username": username,
+        "like_count": metrics["likes"],
+        "comments_count": metrics["comments"],
+    }
+
+
+def only(fields: dict, request, default: str) -> dict:
+    wanted = [name for name in (request.GET.get("fields") or default).split(",") if name in fields]
+    return {"id": fields["id"], **{name: fields[name] for name in wanted}}
+
+
+def media_list(request, ig_user_id: str, *, stories: bool):
+    posts = record_list(NETWORK, "post", owner=ig_user_id)
+    posts = (
+        posts.filter(data__product="STORY", created_at__gte=timezone.now() - DAY)
+        if stories
+        else posts.exclude(data__product="STORY")
+    )
+    limit = int(request.GET.get("limit", "25")) if request.GET.get("limit", "").isdigit() else 25
+    data = [only(media_fields(post), request, "id") for post in posts[:limit]]
+    return JsonResponse({"data": data, "paging": {"cursors": {"before": "QVFIU", "after": "QVFIU"}}})
+
+
+@graph_view()
+def stories(request, version, ig_user_id):
+    return media_list(request, ig_user_id, stories=True)
+
+
+@graph_view()
+def publishing_limit(request, version, ig_user_id):
+    used = record_list(NETWORK, "post", owner=ig_user_id).filter(created_at__gte=timezone.now() - DAY).count()
+    config = {"quota_total": QUOTA_TOTAL, "quota_duration": 86400}
+    return JsonResponse({"data": [{"quota_usage": used, "config": config}]})
+
+
+@graph_view()
+def graph_object(request, version, object_id):
+    """GET /{id}: a container's status, a media's fields, or an IG user."""
+    container = record_get(NETWORK, "container", object_id)
+    if container:
+        status = container_status(container, advance=True)
+        body = {"id": object_id, "status_code": status}
+        if status == "ERROR":
+            body["status"] = container.data["error"]
+        return JsonResponse(body)
+    post = record_get(NETWORK, "post", object_id)
+    if post:
+        return JsonResponse(only(media_fields(post), request, "id"))
+    if object_id.isdigit():
+        user = {"id": object_id, "username": username_for(object_id), "name": "Sandbox Instagram"}
+        return JsonResponse(only(user, request, "id"))
+    return not_found(object_id)
+
+
+@graph_view(methods=("POST",))
+def comments(request, version, media_id):
+    post = record_get(NETWORK, "post", media_id)
+    if post is None or post.data["product"] == "STORY":
+        return not_found(media_id)
+    message = params_of(request).get("message", "")
+    if not message:
+        return bad_param("The parameter message is required")
+    comment_id = numeric_id(17)
+    record_create(NETWORK, "comment", comment_id, owner=post.owner, media_id=media_id, text=message)
+    return JsonResponse({"id": comment_id})
+
+
+@graph_view()
+def insights(request, version, media_id):
+    post = record_get(NETWORK, "post", media_id)
+    if post is None:
+        return not_found(media_id)
+    names = [name for name in request.GET.get("metric", "").split(",") if name]
+    for index, name in enumerate(names):
+        if name not in LIVE_METRICS:
+            return bad_param(f"metric[{index}] must be one of the following values: {', '.join(sorted(LIVE_METRICS))}")
+        if post.data["product"] == "STORY" and name in NOT_FOR_STORIES:
+            return bad_param(f"The Media Insights API does not support the {name} metric for this media product type.")
+    values = grown_metrics(post, METRIC_RATES)
+    values["total_interactions"] = sum(values[key] for key in ("likes", "comments", "shares", "saved"))
+    data = [
+        {
+            "name": name,
+            "period": "lifetime",
+            "values": [{"value": values.get(name, 0)}],
+            "title": name.replace("_", " ").capitalize(),
+            "id": f"{media_id}/insights/{name}/lifetime",
+        }
+        for name in names
+    ]
+    return JsonResponse({"data": data})
+
+
+GRAPH = r"^(?P<version>v\d+\.\d+)/"
+urlpatterns = [
+    path("oauth/authorize", ig_consent, name="sandbox-instagram-authorize"),
+    path("oauth/access_token", ig_token, name="sandbox-instagram-ig-token"),
+    path("access_token", ig_exchange, name="sandbox-instagram-ig-exchange"),
+    path("refresh_access_token", ig_refresh, name="sandbox-instagram-ig-refresh"),
+    re_path(GRAPH + r"dialog/oauth$", fb_consent, name="sandbox-instagram-dialog"),
+    re_path(GRAPH + r"oauth/access_token$", fb_token, name="sandbox-instagram-fb-token"),
+    re_path(GRAPH + r"me$", me),
+    re_path(GRAPH + r"me/accounts$", me_accounts),
+    re_path(GRAPH + r"(?P<ig_user_id>\d+)/media$", user_media),
+    re_path(GRAPH + r"(?P<ig_user_id>\d+)/media_publish$", media_publish),
+    re_path(GRAPH + r"(?P<ig_user_id>\d+)/content_publishing_limit$", publishing_limit),
+    re_path(GRAPH + r"(?P<ig_user_id>\d+)/stories$", stories),
+    re_path(GRAPH + r"(?P<media_id>\d+)/comments$", comments),
+    re_path(GRAPH + r"(?P<media_id>\d+)/insights$", insights),
+    re_path(GRAPH + r"(?P<object_id>[^/]+)$", graph_object),
+]

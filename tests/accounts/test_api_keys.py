@@ -83,7 +83,7 @@ def test_only_a_hash_and_lookup_prefix_are_stored(workspace):
     row = ApiKey.objects.filter(pk=key.pk).values().get()
     assert raw not in str(row.values())
     assert row["key_hash"] == hashlib.sha256(raw.encode()).hexdigest()
-    assert raw[len("dra_test_"):].startswith(row["lookup"])
+    assert raw[len("dra_test_") :].startswith(row["lookup"])
     assert len(row["lookup"]) == 8
 
 

@@ -31,9 +31,7 @@ def api_key_create(*, workspace: Workspace, mode: str, name: str = "") -> tuple[
     """Create a key; returns the row and the raw key, which is never retrievable again."""
     raw = generate_key(mode)
     parsed = parse_key(raw)
-    key = ApiKey.objects.create(
-        workspace=workspace, mode=mode, name=name, lookup=parsed.lookup, key_hash=hash_key(raw)
-    )
+    key = ApiKey.objects.create(workspace=workspace, mode=mode, name=name, lookup=parsed.lookup, key_hash=hash_key(raw))
     return key, raw
 
 

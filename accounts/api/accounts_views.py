@@ -1,0 +1,84 @@
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts import selectors, services
+from accounts.api.base import WorkspaceViewSet
+from accounts.api.serializers import (
+    ConnectLinkRequestSerializer,
+    ConnectLinkSerializer,
+    SocialAccountConnectSerializer,
+    SocialAccountCreatedSerializer,
+    SocialAccountListParams,
+    SocialAccountRefreshedSerializer,
+    SocialAccountSerializer,
+)
+from accounts.models import SocialAccount
+from dravo.pagination import keyset_page
+
+
+def page_serializer(name: str, item):
+    return inline_serializer(
+        name,
+        {
+            "items": item(many=True),
+            "next_cursor": serializers.CharField(allow_null=True),
+            "total": serializers.IntegerField(),
+        },
+    )
+
+
+@extend_schema(tags=["accounts"])
+class SocialAccountViewSet(mixins.RetrieveModelMixin, WorkspaceViewSet):
+    """Connected social accounts of the caller's workspace and mode."""
+
+    model = SocialAccount
+    serializer_class = SocialAccountSerializer
+
+    def scoped_queryset(self):
+        return selectors.social_account_list(workspace=self.workspace, mode=self.mode)
+
+    @extend_schema(
+        parameters=[SocialAccountListParams], responses=page_serializer("AccountPage", SocialAccountSerializer)
+    )
+    def list(self, request):
+        params = SocialAccountListParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        p = params.validated_data
+        qs = selectors.social_account_list(
+            workspace=self.workspace, mode=self.mode, provider=p.get("provider"), q=p.get("q")
+        )
+        page = keyset_page(qs, limit=p["limit"], cursor=p.get("cursor"))
+        items = SocialAccountSerializer(page.items, many=True).data
+        return Response({"items": items, "next_cursor": page.next_cursor, "total": page.total})
+
+    @extend_schema(request=SocialAccountConnectSerializer, responses={201: SocialAccountCreatedSerializer})
+    def create(self, request):
+        params = SocialAccountConnectSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        account, created = services.social_account_connect(
+            workspace=self.workspace, mode=self.mode, **params.validated_data
+        )
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(SocialAccountCreatedSerializer(account).data, status=code)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, pk=None):
+        services.social_account_disconnect(account=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=ConnectLinkRequestSerializer, responses={201: ConnectLinkSerializer})
+    @action(detail=False, methods=["post"])
+    def connect(self, request):
+        """A single-use hosted connect link for your own end user (valid 30 minutes)."""
+        params = ConnectLinkRequestSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        link, url = services.connect_link_create(workspace=self.workspace, mode=self.mode, **params.validated_data)
+        return Response({"url": url, "expires_at": link.expires_at}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: SocialAccountRefreshedSerializer})
+    @action(detail=True, methods=["post"])
+    def refresh(self, request, pk=None):
+        account = services.social_account_refresh(account_id=self.get_object().id)
+        return Response(SocialAccountRefreshedSerializer(account).data)

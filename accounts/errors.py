@@ -1,0 +1,28 @@
+"""Domain errors of the accounts app; DRF renders them with the one error format."""
+
+from rest_framework import status
+from rest_framework.exceptions import APIException, ValidationError
+
+from dravo.errors import Conflict
+
+
+class AccountVerificationFailed(ValidationError):
+    """The network refused the token given for a connection (400, naming `credentials`)."""
+
+    def __init__(self, reason: str):
+        super().__init__({"credentials": [f"The network refused this token: {reason}"]}, code="token_refused")
+
+
+class ProviderUnreachable(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "provider_unavailable"
+    default_detail = "The network could not be reached; try again shortly."
+
+
+class RefreshFailed(Conflict):
+    default_code = "refresh_failed"
+    default_detail = "The network refused the refresh; the account needs to be reconnected."
+
+
+class AccountNotUsable(ValidationError):
+    pass

@@ -1,0 +1,28 @@
+"""Writes of the accounts app: workspaces and API keys, connected social accounts."""
+
+from accounts.services.connect import (  # noqa: F401, E402
+    ConnectLinkInvalid,
+    connect_link_complete,
+    connect_link_create,
+    connect_link_fail,
+    connect_link_open,
+    redirect_target,
+)
+from accounts.services.social_accounts import (  # noqa: F401
+    client_for,
+    credentials_of,
+    social_account_connect,
+    social_account_disconnect,
+    social_account_mark_reconnect,
+    social_account_refresh,
+    social_accounts_refresh_due,
+    social_accounts_rotate_encryption,
+)
+from accounts.services.workspaces import (  # noqa: F401
+    api_key_create,
+    api_key_revoke,
+    api_key_touch,
+    demo_setup,
+    membership_ensure,
+    workspace_get_or_create,
+)

@@ -1,0 +1,199 @@
+"""Connected social accounts: connect (BYOK and OAuth), disconnect, token refresh."""
+
+import logging
+import time
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from accounts.crypto import decrypt_credentials, encrypt_credentials, reencrypt
+from accounts.errors import AccountVerificationFailed, ProviderUnreachable, RefreshFailed
+from accounts.models import SocialAccount, Workspace
+from providers import registry
+from providers.errors import ProviderError, ProviderUnavailable, RateLimited, ReconnectRequired, TokenExpired
+
+logger = logging.getLogger(__name__)
+Health = SocialAccount.Health
+
+REFRESH_LEASE = timedelta(seconds=120)
+# How long before expiry a token is refreshed, by the network's own token lifetime
+# (X and TikTok: 2 h access tokens; Instagram/LinkedIn: 60 days).
+REFRESH_AHEAD = {
+    "x": timedelta(minutes=20),
+    "tiktok": timedelta(minutes=20),
+    "instagram": timedelta(days=7),
+    "linkedin": timedelta(days=7),
+    "facebook": timedelta(days=7),
+}
+
+
+def credentials_of(account: SocialAccount) -> dict:
+    return decrypt_credentials(account.credentials_encrypted)
+
+
+def client_for(account: SocialAccount, credentials: dict | None = None):
+    creds = credentials if credentials is not None else credentials_of(account)
+    return registry.get_client(account.provider, creds, sandbox=account.is_sandbox)
+
+
+def _expires_at(credentials: dict) -> datetime | None:
+    value = credentials.get("expires_at")
+    if not value or isinstance(value, datetime):
+        return value or None
+    return parse_datetime(str(value))
+
+
+def social_account_connect(
+    *,
+    workspace: Workspace,
+    mode: str,
+    provider: str,
+    credentials: dict,
+    platform_account_id: str | None = None,
+    handle: str | None = None,
+    connection_type: str = SocialAccount.ConnectionType.BYOK,
+    metadata: dict | None = None,
+) -> tuple[SocialAccount, bool]:
+    """Verify the token with the network and store the account (created or updated).
+
+    Connecting the same provider account again updates its credentials and keeps its id.
+    Raises AccountVerificationFailed (400) when the network refuses the token and
+    ProviderUnreachable (503) when it cannot answer. Safe to repeat.
+    """
+    if mode == "test":
+        credentials = {**credentials, "sandbox": credentials.get("sandbox") or {"behavior": "ok"}}
+    else:
+        credentials = {key: value for key, value in credentials.items() if key != "sandbox"}
+    client = registry.get_client(provider, credentials, sandbox=mode == "test")
+    try:
+        profile = client.verify()
+    except (ProviderUnavailable, RateLimited) as exc:
+        raise ProviderUnreachable(f"{provider} could not verify the token right now: {exc}") from exc
+    except ProviderError as exc:
+        raise AccountVerificationFailed(str(exc)) from exc
+    account_id = platform_account_id or profile.id
+    fields = {
+        "handle": handle or profile.handle,
+        "name": profile.name,
+        "metadata": {**(metadata or {}), **profile.extra},
+        "connection_type": connection_type,
+        "health": Health.ACTIVE,
+        "health_reason": "",
+        "credentials_encrypted": encrypt_credentials(_without_expiry(credentials)),
+        "token_expires_at": _expires_at(credentials),
+        "disconnected_at": None,
+    }
+    lookup = {"workspace": workspace, "mode": mode, "provider": provider, "platform_account_id": account_id}
+    try:
+        with transaction.atomic():
+            return SocialAccount.objects.update_or_create(**lookup, defaults=fields)
+    except IntegrityError:  # a concurrent connect of the same account won the insert
+        return SocialAccount.objects.update_or_create(**lookup, defaults=fields)[0], False
+
+
+def _without_expiry(credentials: dict) -> dict:
+    return {key: value for key, value in credentials.items() if key != "expires_at"}
+
+
+def social_account_disconnect(*, account: SocialAccount) -> SocialAccount:
+    """Erase the credentials and mark the account disconnected; its history stays. Safe to repeat."""
+    now = timezone.now()
+    SocialAccount.objects.filter(pk=account.pk).update(
+        health=Health.DISCONNECTED, credentials_encrypted="", token_expires_at=None, disconnected_at=now, updated_at=now
+    )
+    account.refresh_from_db()
+    return account
+
+
+def social_account_mark_reconnect(*, account_id: str, reason: str) -> None:
+    """The network refused the grant for good: the account must be reconnected."""
+    SocialAccount.objects.filter(pk=account_id).exclude(health=Health.DISCONNECTED).update(
+        health=Health.REQUIRES_RECONNECT, health_reason=reason[:2000], updated_at=timezone.now()
+    )
+
+
+def _claim_refresh(account_id: str) -> bool:
+    now = timezone.now()
+    return bool(
+        SocialAccount.objects.filter(pk=account_id)
+        .filter(Q(refresh_lease_until__isnull=True) | Q(refresh_lease_until__lt=now))
+        .update(refresh_lease_until=now + REFRESH_LEASE)
+    )
+
+
+def _release_refresh(account_id: str, **fields) -> None:
+    SocialAccount.objects.filter(pk=account_id).update(refresh_lease_until=None, updated_at=timezone.now(), **fields)
+
+
+def social_account_refresh(*, account_id: str, wait: float = 30.0) -> SocialAccount:
+    """Refresh the account's token with its network and store the new credentials.
+
+    Refreshes of one account are serialized by a lease on the row (claimed with a
+    conditional update, so no transaction is held across the HTTP call); whoever waits
+    for a running refresh re-reads the row afterwards instead of spending the (possibly
+    single-use) refresh token again. A stored refresh token is never replaced by an empty
+    one. Only a definite refusal (ReconnectRequired) makes the account
+    `requires_reconnect` and raises RefreshFailed; a timeout, 5xx or 429 leaves it
+    connected and raises ProviderUnreachable.
+    """
+    deadline = timezone.now() + timedelta(seconds=wait)
+    started = timezone.now()
+    while not _claim_refresh(account_id):
+        if timezone.now() > deadline:
+            raise ProviderUnreachable("Another refresh of this account is still running.")
+        time.sleep(0.2)
+    account = SocialAccount.objects.get(pk=account_id)  # re-read under the lease
+    if account.refreshed_at and account.refreshed_at >= started and account.health == Health.ACTIVE:
+        _release_refresh(account_id)  # someone refreshed while we waited
+        return account
+    if account.health == Health.DISCONNECTED:
+        _release_refresh(account_id)
+        raise RefreshFailed("The account is disconnected.")
+    old = credentials_of(account)
+    try:
+        result = client_for(account, old).refresh()
+    except (ReconnectRequired, TokenExpired) as exc:
+        _release_refresh(account_id, health=Health.REQUIRES_RECONNECT, health_reason=str(exc)[:2000])
+        raise RefreshFailed(f"The network refused the refresh: {exc}") from exc
+    except ProviderError as exc:
+        _release_refresh(account_id, health_reason=f"Refresh deferred: {exc}"[:2000])
+        raise ProviderUnreachable(f"The network could not refresh the token right now: {exc}") from exc
+    new = {**old, **{k: v for k, v in result.credentials.items() if v not in (None, "")}}
+    _release_refresh(
+        account_id,
+        credentials_encrypted=encrypt_credentials(_without_expiry(new)),
+        token_expires_at=result.expires_at,
+        refreshed_at=timezone.now(),
+        health=Health.ACTIVE,
+        health_reason="",
+    )
+    return SocialAccount.objects.get(pk=account_id)
+
+
+def social_accounts_refresh_due(*, now=None) -> list[str]:
+    """Mark accounts past expiry `expired`, and return the ids whose token expires within
+    its network's lead time (to be refreshed by one task each). Safe to repeat."""
+    now = now or timezone.now()
+    SocialAccount.objects.filter(health=Health.ACTIVE, token_expires_at__lte=now).update(health=Health.EXPIRED)
+    due = Q()
+    for provider, ahead in REFRESH_AHEAD.items():
+        due |= Q(provider=provider, token_expires_at__lte=now + ahead)
+    qs = SocialAccount.objects.filter(due, health__in=SocialAccount.USABLE_HEALTH, token_expires_at__isnull=False)
+    qs = qs.filter(Q(refresh_lease_until__isnull=True) | Q(refresh_lease_until__lt=now))
+    return list(qs.values_list("id", flat=True)[:500])
+
+
+def social_accounts_rotate_encryption() -> int:
+    """Re-encrypt every stored credential with the newest key. Safe to repeat."""
+    count = 0
+    for account_id, token in (
+        SocialAccount.objects.exclude(credentials_encrypted="").values_list("id", "credentials_encrypted").iterator()
+    ):
+        SocialAccount.objects.filter(pk=account_id, credentials_encrypted=token).update(
+            credentials_encrypted=reencrypt(token)
+        )
+        count += 1
+    return count

@@ -1,0 +1,60 @@
+"""Keyset pagination shared by every list endpoint: newest first on (created_at, id),
+an opaque cursor, `next_cursor` null on the last page. Rows inserted while a client
+pages are newer than its cursor, so nothing is skipped or repeated."""
+
+import base64
+import json
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils.dateparse import parse_datetime
+from rest_framework import serializers
+
+
+class KeysetParams(serializers.Serializer):
+    limit = serializers.IntegerField(min_value=1, max_value=100, default=50)
+    cursor = serializers.CharField(required=False, allow_blank=False)
+
+    def validate_cursor(self, value):
+        try:
+            decode_cursor(value)
+        except ValueError as exc:
+            raise serializers.ValidationError("Invalid cursor.") from exc
+        return value
+
+
+@dataclass
+class Page:
+    items: list
+    next_cursor: str | None
+    total: int
+
+
+def encode_cursor(created_at, pk: str) -> str:
+    raw = json.dumps([created_at.isoformat(), pk]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str):
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        created_at, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        when = parse_datetime(created_at)
+    except (ValueError, TypeError, json.JSONDecodeError) as exc:
+        raise ValueError("bad cursor") from exc
+    if when is None or not isinstance(pk, str):
+        raise ValueError("bad cursor")
+    return when, pk
+
+
+def keyset_page(qs: QuerySet, *, limit: int, cursor: str | None = None) -> Page:
+    """One page of `qs` (already filtered and scoped), newest first."""
+    total = qs.count()
+    ordered = qs.order_by("-created_at", "-pk")
+    if cursor:
+        when, pk = decode_cursor(cursor)
+        ordered = ordered.filter(Q(created_at__lt=when) | Q(created_at=when, pk__lt=pk))
+    rows = list(ordered[: limit + 1])
+    items, more = rows[:limit], len(rows) > limit
+    next_cursor = encode_cursor(items[-1].created_at, items[-1].pk) if more else None
+    return Page(items=items, next_cursor=next_cursor, total=total)

@@ -1,0 +1,155 @@
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from rest_framework import serializers
+
+from dravo.pagination import KeysetParams
+from providers.registry import PROVIDERS
+from publishing.models import Delivery, Post
+
+MIN_SCHEDULE_AHEAD = timedelta(seconds=60)
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """ISO 8601 with an explicit offset; a naive time is refused rather than guessed."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            parsed = parse_datetime(value)
+            if parsed is not None and parsed.tzinfo is None:
+                raise serializers.ValidationError(
+                    "Must include a time zone offset, e.g. 2026-07-01T09:00:00Z.", code="naive_datetime"
+                )
+        return super().to_internal_value(value)
+
+
+class PostCreateSerializer(serializers.Serializer):
+    account_ids = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        min_length=1,
+        max_length=100,
+        help_text="1 to 100 connected account ids.",
+    )
+    text = serializers.CharField(min_length=1, max_length=5000, trim_whitespace=False)
+    media_urls = serializers.ListField(
+        child=serializers.URLField(max_length=2000), required=False, default=list, max_length=35
+    )
+    platform_options = serializers.DictField(child=serializers.DictField(), required=False, default=dict)
+    scheduled_at = AwareDateTimeField(required=False, allow_null=True, default=None)
+
+    def validate_account_ids(self, value):
+        seen = set()
+        for index, account_id in enumerate(value):
+            if account_id in seen:
+                raise serializers.ValidationError(
+                    f"Duplicate account id {account_id} at index {index}.", code="duplicate"
+                )
+            seen.add(account_id)
+        return value
+
+    def validate_media_urls(self, value):
+        for url in value:
+            if not url.lower().startswith(("http://", "https://")):
+                raise serializers.ValidationError(f"{url} is not an http(s) URL.", code="invalid_url")
+        return value
+
+    def validate_text(self, value):
+        if not value.strip():
+            raise serializers.ValidationError("Text cannot be blank.", code="blank")
+        return value
+
+    def validate_scheduled_at(self, value):
+        if value is not None and value < timezone.now() + MIN_SCHEDULE_AHEAD:
+            raise serializers.ValidationError("Must be at least 60 seconds in the future.", code="too_soon")
+        return value
+
+
+class LegacyPublishSerializer(PostCreateSerializer):
+    """The /v1/publish body: `provider_options` is the old name of `platform_options`."""
+
+    provider_options = serializers.DictField(child=serializers.DictField(), required=False)
+
+    def validate(self, attrs):
+        legacy = attrs.pop("provider_options", None)
+        if legacy is not None:
+            if attrs.get("platform_options"):
+                raise serializers.ValidationError(
+                    {"provider_options": "Send platform_options or provider_options, not both."}
+                )
+            attrs["platform_options"] = legacy
+        return attrs
+
+
+class ResultSerializer(serializers.ModelSerializer):
+    error = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Delivery
+        fields = [
+            "account_id",
+            "provider",
+            "status",
+            "platform_post_id",
+            "platform_post_url",
+            "error",
+            "error_code",
+            "warnings",
+            "attempts",
+            "next_attempt_at",
+            "published_at",
+        ]
+        read_only_fields = fields
+
+    def get_error(self, delivery) -> str | None:
+        return delivery.error or None
+
+
+class PostSerializer(serializers.ModelSerializer):
+    results = ResultSerializer(source="deliveries", many=True, read_only=True)
+
+    class Meta:
+        model = Post
+        fields = [
+            "id",
+            "status",
+            "text",
+            "providers",
+            "media_urls",
+            "platform_options",
+            "results",
+            "scheduled_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class PostAcceptedSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Post
+        fields = ["id", "status", "scheduled_at"]
+        read_only_fields = fields
+
+
+class JobAcceptedSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Post
+        fields = ["job_id", "status", "scheduled_at"]
+        read_only_fields = fields
+
+
+class JobSerializer(PostSerializer):
+    class Meta(PostSerializer.Meta):
+        fields = ["id", "job_id", *PostSerializer.Meta.fields[1:]]
+
+
+class PostListParams(KeysetParams):
+    status = serializers.ChoiceField(choices=Post.Status.choices, required=False)
+    provider = serializers.ChoiceField(choices=PROVIDERS, required=False)
+    q = serializers.CharField(required=False, max_length=200)
+
+
+class ValidationReportSerializer(serializers.Serializer):
+    valid = serializers.BooleanField()
+    errors = serializers.ListField(child=serializers.DictField())

@@ -1,0 +1,196 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.api.base import WorkspaceViewSet
+from dravo.pagination import keyset_page
+from publishing import selectors, services
+from publishing.api.serializers import (
+    JobAcceptedSerializer,
+    JobSerializer,
+    LegacyPublishSerializer,
+    PostAcceptedSerializer,
+    PostCreateSerializer,
+    PostListParams,
+    PostSerializer,
+    ValidationReportSerializer,
+)
+from publishing.errors import PostNotFound
+from publishing.models import Post
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key", str, OpenApiParameter.HEADER, description="Replays the first answer for 24 h."
+)
+
+
+class BasePostViewSet(WorkspaceViewSet):
+    """Shared by /v1/posts and the legacy /v1/publish: the shapes differ, not the behaviour."""
+
+    model = Post
+    input_serializer = PostCreateSerializer
+    accepted_serializer = PostAcceptedSerializer
+    output_serializer = PostSerializer
+    lookup_field = "pk"
+
+    def scoped_queryset(self):
+        return selectors.post_list(workspace=self.workspace, mode=self.mode)
+
+    def get_object(self):
+        post = selectors.post_get(workspace=self.workspace, mode=self.mode, post_id=self.kwargs["pk"])
+        if post is None:
+            raise PostNotFound()
+        return post
+
+    def _create(self, request):
+        params = self.input_serializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        post = services.post_create(workspace=self.workspace, mode=self.mode, **params.validated_data)
+        return status.HTTP_202_ACCEPTED, self.accepted_serializer(post).data
+
+    def create(self, request):
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            code, body = self._create(request)
+            return Response(body, status=code)
+        key_param = IdempotencyKeyParam(data={"key": key})
+        key_param.is_valid(raise_exception=True)
+        code, body, replayed = services.idempotent(
+            workspace=self.workspace,
+            key=key,
+            fingerprint=services.request_fingerprint(path=request.path, body=request.data),
+            create=lambda: self._create(request),
+        )
+        headers = {"Idempotent-Replayed": "true"} if replayed else {}
+        return Response(body, status=code, headers=headers)
+
+    def list(self, request):
+        params = PostListParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        p = params.validated_data
+        qs = selectors.post_list(
+            workspace=self.workspace, mode=self.mode, status=p.get("status"), provider=p.get("provider"), q=p.get("q")
+        )
+        page = keyset_page(qs, limit=p["limit"], cursor=p.get("cursor"))
+        items = self.output_serializer(page.items, many=True).data
+        return Response({"items": items, "next_cursor": page.next_cursor, "total": page.total})
+
+    def retrieve(self, request, pk=None):
+        return Response(self.output_serializer(self.get_object()).data)
+
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        post = services.post_cancel(post=self.get_object())
+        return Response(self.accepted_serializer(post).data)
+
+
+class IdempotencyKeyParam(serializers.Serializer):
+    key = serializers.RegexField(
+        r"^[\x20-\x7e]{1,255}$", error_messages={"invalid": "Must be 1 to 255 printable ASCII characters."}
+    )
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({"Idempotency-Key": exc.detail["key"]}) from exc
+
+
+def _page(name, item):
+    return inline_serializer(
+        name,
+        {
+            "items": item(many=True),
+            "next_cursor": serializers.CharField(allow_null=True),
+            "total": serializers.IntegerField(),
+        },
+    )
+
+
+@extend_schema(tags=["posts"])
+class PostViewSet(BasePostViewSet):
+    """Posts: create (202), history, one post with its per-account results, cancel, retry, validate."""
+
+    @extend_schema(
+        request=PostCreateSerializer, responses={202: PostAcceptedSerializer}, parameters=[IDEMPOTENCY_HEADER]
+    )
+    def create(self, request):
+        return super().create(request)
+
+    @extend_schema(parameters=[PostListParams], responses=_page("PostPage", PostSerializer))
+    def list(self, request):
+        return super().list(request)
+
+    @extend_schema(responses=PostSerializer)
+    def retrieve(self, request, pk=None):
+        return super().retrieve(request, pk)
+
+    @extend_schema(request=None, responses=PostAcceptedSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return super().cancel(request, pk)
+
+    @extend_schema(request=None, responses={202: PostSerializer})
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        post = services.post_retry(post=self.get_object())
+        return Response(PostSerializer(post).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=PostCreateSerializer, responses=ValidationReportSerializer)
+    @action(detail=False, methods=["post"])
+    def validate(self, request):
+        """Pre-flight: the problems each targeted account would raise; nothing stored or queued."""
+        params = PostCreateSerializer(data=request.data)
+        if not params.is_valid():
+            return Response({"valid": False, "errors": _errors(params.errors)})
+        data = {k: v for k, v in params.validated_data.items() if k != "scheduled_at"}
+        _, problems = services.check_post(workspace=self.workspace, mode=self.mode, **data)
+        errors = [
+            {"code": d.code, "detail": str(d), "attr": attr}
+            for attr, details in problems.errors.items()
+            for d in details
+        ]
+        return Response({"valid": not errors, "errors": errors})
+
+
+def _errors(errors, prefix=""):
+    out = []
+    for key, value in errors.items():
+        attr = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict):
+            out += _errors(value, attr)
+        else:
+            for item in value:
+                if isinstance(item, dict):
+                    out += _errors(item, attr)
+                else:
+                    out.append({"code": getattr(item, "code", "invalid"), "detail": str(item), "attr": attr})
+    return out
+
+
+@extend_schema(tags=["publish (legacy)"])
+class PublishViewSet(BasePostViewSet):
+    """The legacy /v1/publish routes: the same posts, shown as jobs (`job_…`)."""
+
+    input_serializer = LegacyPublishSerializer
+    accepted_serializer = JobAcceptedSerializer
+    output_serializer = JobSerializer
+
+    @extend_schema(
+        request=LegacyPublishSerializer, responses={202: JobAcceptedSerializer}, parameters=[IDEMPOTENCY_HEADER]
+    )
+    def create(self, request):
+        return super().create(request)
+
+    @extend_schema(parameters=[PostListParams], responses=_page("JobPage", JobSerializer))
+    def list(self, request):
+        return super().list(request)
+
+    @extend_schema(responses=JobSerializer)
+    def retrieve(self, request, pk=None):
+        return super().retrieve(request, pk)
+
+    @extend_schema(request=None, responses=JobAcceptedSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return super().cancel(request, pk)

@@ -1,0 +1,125 @@
+from datetime import timedelta
+
+from django.db import models
+from django.db.models import Q
+
+from accounts.models import Mode, SocialAccount, Workspace
+from dravo.ids import new_id
+
+
+def new_post_id() -> str:
+    return new_id("post")
+
+
+class Post(models.Model):
+    """One piece of content sent to up to 100 accounts; its status derives from its deliveries."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled"
+        QUEUED = "queued"
+        PROCESSING = "processing"
+        PUBLISHED = "published"
+        PARTIAL = "partial"
+        FAILED = "failed"
+        CANCELED = "canceled"
+
+    FINAL = (Status.PUBLISHED, Status.PARTIAL, Status.FAILED, Status.CANCELED)
+
+    id = models.CharField(primary_key=True, max_length=32, default=new_post_id, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="posts")
+    mode = models.CharField(max_length=4, choices=Mode.choices)
+    text = models.TextField()
+    media_urls = models.JSONField(default=list, blank=True)
+    platform_options = models.JSONField(default=dict, blank=True)
+    providers = models.JSONField(default=list, blank=True, help_text="Networks targeted, for filtering and display.")
+    status = models.CharField(max_length=12, choices=Status.choices)
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True, help_text="When it was queued for delivery.")
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["workspace", "mode", "-created_at", "-id"], name="post_page_idx"),
+            models.Index(fields=["scheduled_at"], name="post_due_idx", condition=Q(status="scheduled")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.status})"
+
+    def is_due(self, now) -> bool:
+        return self.status == self.Status.SCHEDULED and self.scheduled_at is not None and self.scheduled_at <= now
+
+    @property
+    def job_id(self) -> str:
+        """The legacy /v1/publish name of this post: the same suffix with `job_`."""
+        return "job_" + self.id.split("_", 1)[1]
+
+
+class Delivery(models.Model):
+    """The post on one account: claimed by a conditional update, written before and after
+    the network call, never published twice once it has a platform post id."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        PROCESSING = "processing"
+        PUBLISHED = "published"
+        FAILED = "failed"
+
+    FINAL = (Status.PUBLISHED, Status.FAILED)
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="deliveries")
+    account = models.ForeignKey(SocialAccount, on_delete=models.PROTECT, related_name="deliveries")
+    provider = models.CharField(max_length=20)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, help_text="Due time; null while not released.")
+    dispatched_at = models.DateTimeField(null=True, blank=True, help_text="When a task message was last sent.")
+    lease_until = models.DateTimeField(null=True, blank=True, help_text="A worker holds it until then.")
+    error = models.TextField(blank=True)
+    error_code = models.CharField(max_length=40, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    checkpoint = models.JSONField(default=dict, blank=True, help_text="Server-side objects made so far.")
+    platform_post_id = models.CharField(max_length=200, blank=True)
+    platform_post_url = models.URLField(max_length=500, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "account"], name="one_delivery_per_account")]
+        indexes = [
+            models.Index(fields=["next_attempt_at"], name="delivery_due_idx", condition=Q(status="pending")),
+            models.Index(fields=["lease_until"], name="delivery_lease_idx", condition=Q(status="processing")),
+            models.Index(fields=["provider", "status"]),
+        ]
+        verbose_name_plural = "deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.post_id} → {self.account_id} ({self.status})"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in self.FINAL
+
+    def backoff(self, base: float, cap: float = 3600.0) -> timedelta:
+        """Exponential backoff for the next attempt after `attempts` tries (jitter added by the caller)."""
+        return timedelta(seconds=min(cap, base * 2 ** max(0, self.attempts - 1)))
+
+
+class IdempotencyKey(models.Model):
+    """The first response to a POST with an Idempotency-Key, replayed for 24 hours."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE)
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField()
+    response_body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workspace", "key"], name="unique_idempotency_key")]
+
+    def __str__(self) -> str:
+        return f"{self.workspace_id}:{self.key}"

@@ -1,0 +1,254 @@
+"""Delivering one post to one account, and the scheduler's sweeps.
+
+The database is the queue's truth: a delivery is due when `status=pending` and
+`next_attempt_at` has passed; a task message only says "look at row N now". A worker
+claims the row with a conditional update (status, attempts and a lease in one UPDATE),
+records the platform post id as soon as the network answers, and writes a backoff to
+`next_attempt_at` instead of sleeping in the broker. No transaction is held across a
+network call.
+"""
+
+import logging
+import random
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.db.models.functions import Now
+from django.utils import timezone
+
+from accounts import services as account_services
+from accounts.errors import ProviderUnreachable, RefreshFailed
+from accounts.models import SocialAccount
+from providers.base import PublishResult
+from providers.errors import (
+    ProviderError,
+    ProviderUnavailable,
+    RateLimited,
+    ReconnectRequired,
+    TokenExpired,
+)
+from publishing.content import content_for, media_from_url
+from publishing.models import Delivery, Post
+from publishing.services.posts import _enqueue, post_refresh_status
+
+logger = logging.getLogger(__name__)
+DStatus = Delivery.Status
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
+
+
+def _claim(delivery_id: int) -> bool:
+    now = timezone.now()
+    return bool(
+        Delivery.objects.filter(pk=delivery_id, status=DStatus.PENDING, next_attempt_at__lte=now)
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        .update(status=DStatus.PROCESSING, attempts=F("attempts") + 1, lease_until=now + _lease(), updated_at=now)
+    )
+
+
+def _finish(delivery: Delivery, **fields) -> None:
+    Delivery.objects.filter(pk=delivery.pk).update(lease_until=None, updated_at=timezone.now(), **fields)
+    post_refresh_status(post_id=delivery.post_id)
+
+
+def _published(delivery: Delivery, result: PublishResult) -> None:
+    _finish(
+        delivery,
+        status=DStatus.PUBLISHED,
+        platform_post_id=result.platform_post_id,
+        platform_post_url=result.url or "",
+        warnings=result.warnings,
+        published_at=result.published_at or timezone.now(),
+        error="",
+        error_code="",
+        next_attempt_at=None,
+    )
+
+
+def _failed(delivery: Delivery, *, code: str, error: str) -> None:
+    _finish(delivery, status=DStatus.FAILED, error=error[:4000], error_code=code[:40], next_attempt_at=None)
+
+
+def _again(delivery: Delivery, *, delay: timedelta, code: str, error: str) -> None:
+    """Back to pending, due after `delay`; the dispatcher sends it again then."""
+    _finish(
+        delivery,
+        status=DStatus.PENDING,
+        next_attempt_at=timezone.now() + delay,
+        dispatched_at=None,
+        error=error[:4000],
+        error_code=code[:40],
+    )
+
+
+def _content(delivery: Delivery):
+    post = delivery.post
+    media = tuple(media_from_url(url) for url in post.media_urls)
+    return content_for(text=post.text, media=media, options=post.platform_options, provider=delivery.provider)
+
+
+def _publish(delivery: Delivery, account: SocialAccount) -> PublishResult:
+    """Publish once; on TokenExpired refresh the token once and publish again."""
+
+    def save_checkpoint(checkpoint: dict) -> None:
+        delivery.checkpoint = checkpoint
+        Delivery.objects.filter(pk=delivery.pk).update(checkpoint=checkpoint)
+
+    content = _content(delivery)
+    try:
+        return account_services.client_for(account).publish(
+            content, checkpoint=delivery.checkpoint or None, save_checkpoint=save_checkpoint
+        )
+    except TokenExpired:
+        account = account_services.social_account_refresh(account_id=account.pk)  # RefreshFailed / ProviderUnreachable
+    try:
+        return account_services.client_for(account).publish(
+            content, checkpoint=delivery.checkpoint or None, save_checkpoint=save_checkpoint
+        )
+    except TokenExpired as exc:
+        raise ReconnectRequired(f"The token was refused again after a refresh: {exc}") from exc
+
+
+def delivery_attempt(*, delivery_id: int) -> None:
+    """One attempt at one delivery. Safe to repeat and to run concurrently: only the worker
+    whose conditional update claims the row goes on; a delivery that already has a
+    platform post id is never published again."""
+    if not _claim(delivery_id):
+        return
+    delivery = Delivery.objects.select_related("post", "account").get(pk=delivery_id)
+    post_refresh_status(post_id=delivery.post_id)
+    account = delivery.account
+    if delivery.platform_post_id:
+        _finish(delivery, status=DStatus.PUBLISHED)
+        return
+    if not account.is_usable:
+        _failed(delivery, code="account_not_usable", error=f"The account is {account.health}; reconnect it.")
+        return
+    try:
+        result = _publish(delivery, account)
+    except Exception as exc:  # noqa: BLE001 - every outcome must end recorded
+        _handle_failure(delivery, exc)
+        return
+    _published(delivery, result)
+
+
+def _handle_failure(delivery: Delivery, exc: Exception) -> None:
+    attempts_left = delivery.attempts < settings.MAX_ATTEMPTS
+    if isinstance(exc, RateLimited) and attempts_left:
+        _again(delivery, delay=timedelta(seconds=exc.retry_after), code=exc.code, error=str(exc))
+    elif isinstance(exc, (ProviderUnavailable, ProviderUnreachable)) and attempts_left:
+        base = delivery.backoff(settings.RETRY_BASE_SECONDS)
+        jitter = timedelta(seconds=random.uniform(0, base.total_seconds() / 2))
+        code = getattr(exc, "code", "provider_unavailable")
+        _again(
+            delivery,
+            delay=base + jitter,
+            code=code if isinstance(code, str) else "provider_unavailable",
+            error=str(exc),
+        )
+    elif isinstance(exc, (ReconnectRequired, RefreshFailed)):
+        account_services.social_account_mark_reconnect(account_id=delivery.account_id, reason=str(exc))
+        _failed(delivery, code="reconnect_required", error=str(exc))
+    elif isinstance(exc, (ProviderError, ProviderUnreachable)):
+        _failed(delivery, code=getattr(exc, "code", "provider_error"), error=str(exc))
+    else:
+        logger.exception("Delivery %s failed unexpectedly", delivery.pk)
+        _failed(delivery, code="internal_error", error=f"Internal error: {exc.__class__.__name__}")
+
+
+def posts_release_due(*, batch: int = 1000, max_batches: int = 50) -> int:
+    """Release scheduled posts whose time has come (by the database's clock) and queue
+    their deliveries. Batches are claimed with SELECT … FOR UPDATE SKIP LOCKED, so several
+    schedulers never release one post twice, and a cancel racing a release has one winner."""
+    released = 0
+    for _ in range(max_batches):
+        count = _release_batch(batch)
+        released += count
+        if count < batch:
+            break
+    return released
+
+
+@transaction.atomic
+def _release_batch(batch: int) -> int:
+    ids = list(
+        Post.objects.select_for_update(skip_locked=True)
+        .filter(status=Post.Status.SCHEDULED, scheduled_at__lte=Now())
+        .order_by("scheduled_at")
+        .values_list("pk", flat=True)[:batch]
+    )
+    if not ids:
+        return 0
+    now = timezone.now()
+    Post.objects.filter(pk__in=ids, status=Post.Status.SCHEDULED).update(
+        status=Post.Status.QUEUED, released_at=Now(), updated_at=now
+    )
+    pending = Delivery.objects.filter(post_id__in=ids, status=DStatus.PENDING)
+    delivery_ids = list(pending.values_list("pk", flat=True))
+    pending.update(next_attempt_at=Now(), dispatched_at=now, updated_at=now)
+    _enqueue(delivery_ids)
+    return len(ids)
+
+
+@transaction.atomic
+def deliveries_dispatch_due(*, batch: int = 1000) -> int:
+    """Send a task for each due pending delivery that has no message in flight (never
+    sent, or sent longer ago than DRAVO_REDISPATCH_SECONDS: a lost message costs a delay,
+    never a delivery)."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.REDISPATCH_SECONDS)
+    ids = list(
+        Delivery.objects.select_for_update(skip_locked=True)
+        .filter(status=DStatus.PENDING, next_attempt_at__lte=Now())
+        .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=stale))
+        .values_list("pk", flat=True)[:batch]
+    )
+    Delivery.objects.filter(pk__in=ids).update(dispatched_at=now)
+    _enqueue(ids)
+    return len(ids)
+
+
+def deliveries_recover_stuck(*, batch: int = 200) -> int:
+    """Deliveries left `processing` past their lease (a worker died mid-call): the outcome
+    is reconciled with the network where it lets us look the post up, else the delivery
+    ends `failed` with `outcome_unknown`. Never a blind second publish."""
+    now = timezone.now()
+    stuck = list(
+        Delivery.objects.select_related("post", "account").filter(status=DStatus.PROCESSING, lease_until__lt=now)[
+            :batch
+        ]
+    )
+    for delivery in stuck:
+        # Take it over with a fresh lease, so that two sweeps never reconcile one row twice.
+        if not Delivery.objects.filter(
+            pk=delivery.pk, status=DStatus.PROCESSING, lease_until=delivery.lease_until
+        ).update(lease_until=now + _lease()):
+            continue
+        _reconcile(delivery)
+    return len(stuck)
+
+
+def _reconcile(delivery: Delivery) -> None:
+    if delivery.platform_post_id:
+        _finish(delivery, status=DStatus.PUBLISHED)
+        return
+    try:
+        credentials = account_services.credentials_of(delivery.account)
+        client = account_services.client_for(delivery.account, credentials)
+        found = client.reconcile(_content(delivery), delivery.checkpoint or None) if credentials else None
+    except Exception as exc:  # noqa: BLE001
+        logger.warning("Reconciling delivery %s failed: %s", delivery.pk, exc)
+        found = None
+    if found is not None:
+        _published(delivery, found)
+    else:
+        _failed(
+            delivery,
+            code="outcome_unknown",
+            error="The worker stopped during the network call and the network cannot tell whether the post went "
+            "out; not retried to avoid a duplicate. Check the account and retry the post if it is missing.",
+        )

@@ -1,0 +1,131 @@
+"""Creating, canceling and retrying posts."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Workspace
+from publishing.errors import PostNotCancelable, PostNotRetryable
+from publishing.models import Delivery, Post
+from publishing.services.validation import check_post
+
+Status = Post.Status
+
+
+def _enqueue(delivery_ids: list[int]) -> None:
+    from publishing.tasks import deliver_task
+
+    for delivery_id in delivery_ids:
+        deliver_task.delay_on_commit(delivery_id)
+
+
+@transaction.atomic
+def post_create(
+    *,
+    workspace: Workspace,
+    mode: str,
+    account_ids: list[str],
+    text: str,
+    media_urls: list[str] | None = None,
+    platform_options: dict | None = None,
+    scheduled_at: datetime | None = None,
+) -> Post:
+    """Validate and store a post with one delivery per account, then (after commit)
+    queue the deliveries, or leave them for the scheduler when `scheduled_at` is set.
+
+    Raises ValidationError (400) naming every problem; nothing is stored then.
+    """
+    media_urls = media_urls or []
+    checked, problems = check_post(
+        workspace=workspace,
+        mode=mode,
+        account_ids=account_ids,
+        text=text,
+        media_urls=media_urls,
+        platform_options=platform_options or {},
+    )
+    problems.raise_if_any()
+    now = timezone.now()
+    post = Post.objects.create(
+        workspace=workspace,
+        mode=mode,
+        text=text,
+        media_urls=media_urls,
+        platform_options=checked.options,
+        providers=checked.providers,
+        scheduled_at=scheduled_at,
+        status=Status.SCHEDULED if scheduled_at else Status.QUEUED,
+        released_at=None if scheduled_at else now,
+    )
+    deliveries = Delivery.objects.bulk_create(
+        Delivery(
+            post=post,
+            account=account,
+            provider=account.provider,
+            next_attempt_at=None if scheduled_at else now,
+            dispatched_at=None if scheduled_at else now,
+        )
+        for account in checked.accounts
+    )
+    if not scheduled_at:
+        _enqueue([delivery.pk for delivery in deliveries])
+    return post
+
+
+def post_cancel(*, post: Post) -> Post:
+    """Cancel a scheduled post. A canceled post cancels again as a no-op; a post already
+    released raises PostNotCancelable (409). The conditional update makes a cancel racing
+    the scheduler's release have exactly one winner."""
+    updated = Post.objects.filter(pk=post.pk, status=Status.SCHEDULED).update(
+        status=Status.CANCELED, finished_at=timezone.now(), updated_at=timezone.now()
+    )
+    post.refresh_from_db()
+    if not updated and post.status != Status.CANCELED:
+        raise PostNotCancelable()
+    return post
+
+
+@transaction.atomic
+def post_retry(*, post: Post) -> Post:
+    """Re-arm the failed deliveries of a failed or partial post (never the published ones),
+    with a fresh attempt budget. Raises PostNotRetryable (409) otherwise."""
+    locked = Post.objects.select_for_update().get(pk=post.pk)
+    if locked.status not in (Status.FAILED, Status.PARTIAL):
+        raise PostNotRetryable()
+    now = timezone.now()
+    failed = list(locked.deliveries.filter(status=Delivery.Status.FAILED).values_list("pk", flat=True))
+    Delivery.objects.filter(pk__in=failed).update(
+        status=Delivery.Status.PENDING,
+        attempts=0,
+        next_attempt_at=now,
+        dispatched_at=now,
+        lease_until=None,
+        updated_at=now,
+    )
+    Post.objects.filter(pk=post.pk).update(status=Status.QUEUED, finished_at=None, updated_at=now)
+    _enqueue(failed)
+    post.refresh_from_db()
+    return post
+
+
+def post_refresh_status(*, post_id: str) -> None:
+    """Derive the post's status from its deliveries (queued → processing → published |
+    partial | failed). Only touches posts that are in delivery. Safe to repeat."""
+    statuses = list(Delivery.objects.filter(post_id=post_id).values_list("status", flat=True))
+    if not statuses:
+        return
+    if all(s in Delivery.FINAL for s in statuses):
+        published = statuses.count(Delivery.Status.PUBLISHED)
+        new = Status.PUBLISHED if published == len(statuses) else Status.FAILED if not published else Status.PARTIAL
+        finished_at = timezone.now()
+    elif (
+        any(s != Delivery.Status.PENDING for s in statuses)
+        or Delivery.objects.filter(post_id=post_id, attempts__gt=0).exists()
+    ):
+        new, finished_at = Status.PROCESSING, None
+    else:
+        new, finished_at = Status.QUEUED, None
+    Post.objects.filter(pk=post_id, status__in=[Status.QUEUED, Status.PROCESSING]).exclude(status=new).update(
+        status=new, finished_at=finished_at, updated_at=timezone.now()
+    )

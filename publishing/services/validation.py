@@ -1,0 +1,107 @@
+"""Every check a post passes before anything is stored or queued (spec/README.md,
+"Validation"), including each targeted network's own `validate()` problems."""
+
+import json
+from dataclasses import dataclass, field
+
+from rest_framework.exceptions import ErrorDetail, ValidationError
+
+from accounts import selectors as account_selectors
+from accounts.models import SocialAccount, Workspace
+from providers import registry
+from providers.base import Media
+from publishing.content import content_for, media_from_url
+
+
+@dataclass
+class Checked:
+    """A post that passed: its accounts in request order, normalized options and media."""
+
+    accounts: list[SocialAccount]
+    options: dict
+    media: tuple[Media, ...]
+    providers: list[str]
+
+
+@dataclass
+class Problems:
+    errors: dict[str, list[ErrorDetail]] = field(default_factory=dict)
+
+    def add(self, attr: str, message: str, code: str = "invalid") -> None:
+        self.errors.setdefault(attr, []).append(ErrorDetail(message, code=code))
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+def _resolve_accounts(workspace: Workspace, mode: str, account_ids: list[str], problems: Problems):
+    found = account_selectors.social_accounts_usable(workspace=workspace, mode=mode, ids=account_ids)
+    accounts = []
+    for index, account_id in enumerate(account_ids):
+        account = found.get(account_id)
+        if account is None:
+            problems.add(f"account_ids[{index}]", f"Unknown account {account_id}.", "unknown_account")
+        elif not account.is_usable:
+            problems.add(
+                f"account_ids[{index}]",
+                f"Account {account_id} is {account.health}; reconnect it before publishing.",
+                "account_not_usable",
+            )
+        else:
+            accounts.append(account)
+    return accounts
+
+
+def _check_options(platform_options: dict, providers: list[str], problems: Problems) -> dict:
+    normalized = {}
+    for root, value in platform_options.items():
+        attr = f"platform_options.{root}"
+        if root not in registry.CLIENTS:
+            problems.add(
+                attr, f"Unknown platform '{root}'. Accepted: {', '.join(registry.PROVIDERS)}.", "unknown_platform"
+            )
+            continue
+        if root not in providers:
+            problems.add(attr, f"No targeted account is on {root}.", "platform_not_targeted")
+            continue
+        serializer = registry.CLIENTS[root].options_serializer(data=value)
+        if not serializer.is_valid():
+            _flatten(serializer.errors, attr, problems)
+            continue
+        normalized[root] = json.loads(json.dumps(serializer.validated_data, default=str))
+    return normalized
+
+
+def _flatten(errors, prefix: str, problems: Problems) -> None:
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            _flatten(value, prefix if key == "non_field_errors" else f"{prefix}.{key}", problems)
+    elif isinstance(errors, list):
+        for item in errors:
+            if isinstance(item, (dict, list)):
+                _flatten(item, prefix, problems)
+            else:
+                problems.add(prefix, str(item), getattr(item, "code", "invalid"))
+
+
+def check_post(
+    *, workspace: Workspace, mode: str, account_ids: list[str], text: str, media_urls: list[str], platform_options: dict
+) -> tuple[Checked | None, Problems]:
+    """Run every check; returns what passed and the problems (empty when valid). No writes."""
+    problems = Problems()
+    accounts = _resolve_accounts(workspace, mode, account_ids, problems)
+    providers = sorted({a.provider for a in accounts})
+    options = _check_options(platform_options or {}, providers, problems)
+    media = tuple(media_from_url(url) for url in media_urls)
+    for provider in providers:
+        if provider in (platform_options or {}) and provider not in options:
+            continue  # its options are already wrong; network checks would only repeat that
+        client = registry.CLIENTS[provider]({}, endpoints={})  # validate() needs no credentials nor I/O
+        content = content_for(text=text, media=media, options=options, provider=provider)
+        targeted = [a for a in accounts if a.provider == provider]
+        for problem in client.validate(content):
+            who = ", ".join(a.id for a in targeted)
+            problems.add(problem.field, f"{provider} ({who}): {problem.message}", problem.code)
+    checked = Checked(accounts=accounts, options=options, media=media, providers=providers)
+    return (None if problems.errors else checked), problems

@@ -1,0 +1,28 @@
+"""Celery tasks of publishing: each takes ids and calls one service."""
+
+from celery import shared_task
+
+from publishing import services
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def deliver_task(delivery_id: int) -> None:
+    """One attempt at one delivery (the service owns retries via next_attempt_at)."""
+    services.delivery_attempt(delivery_id=delivery_id)
+
+
+@shared_task(ignore_result=True)
+def dispatch_due_task() -> None:
+    """Every second: release due scheduled posts and send due deliveries."""
+    services.posts_release_due()
+    services.deliveries_dispatch_due()
+
+
+@shared_task(ignore_result=True)
+def recover_stuck_task() -> None:
+    services.deliveries_recover_stuck()
+
+
+@shared_task(ignore_result=True)
+def prune_idempotency_keys_task() -> None:
+    services.idempotency_keys_prune()

@@ -1,0 +1,180 @@
+"""Every validation rule of POST /v1/posts is a 400 naming the field, before anything is stored."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from publishing.models import Delivery, Post
+from tests import factories
+
+
+@pytest.fixture
+def x_account(workspace):
+    return factories.make_account(workspace, provider="x")
+
+
+def create(client, **body):
+    return client.post("/v1/posts", body, format="json")
+
+
+def attrs(response):
+    assert response.status_code == 400, response.content
+    return [e["attr"] for e in response.json()["errors"]]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "body,attr",
+    [
+        ({"text": "hi"}, "account_ids"),
+        ({"account_ids": [], "text": "hi"}, "account_ids"),
+        ({"account_ids": ["acc_1"] * 2, "text": "hi"}, "account_ids"),
+        ({"account_ids": [f"acc_{i}" for i in range(101)], "text": "hi"}, "account_ids"),
+        ({"account_ids": ["ACC"]}, "text"),
+        ({"account_ids": ["ACC"], "text": ""}, "text"),
+        ({"account_ids": ["ACC"], "text": "   "}, "text"),
+        ({"account_ids": ["ACC"], "text": "a" * 5001}, "text"),
+        ({"account_ids": ["ACC"], "text": "hi", "media_urls": ["ftp://x/y.png"]}, "media_urls.0"),
+        ({"account_ids": ["ACC"], "text": "hi", "media_urls": "https://x/y.png"}, "media_urls"),
+        ({"account_ids": ["ACC"], "text": "hi", "scheduled_at": "2020-01-01T00:00:00Z"}, "scheduled_at"),
+        ({"account_ids": ["ACC"], "text": "hi", "scheduled_at": "2099-01-01T00:00:00"}, "scheduled_at"),
+        ({"account_ids": ["ACC"], "text": "hi", "scheduled_at": "tomorrow"}, "scheduled_at"),
+        ({"account_ids": ["ACC"], "text": "hi", "platform_options": []}, "platform_options"),
+    ],
+)
+def test_shape_errors_are_400_naming_the_field(api_client, x_account, body, attr):
+    body = {k: ([x_account.pk if a == "ACC" else a for a in v] if k == "account_ids" else v) for k, v in body.items()}
+    assert attr in attrs(create(api_client, **body))
+    assert not Post.objects.exists()
+
+
+@pytest.mark.django_db
+def test_schedule_less_than_60s_ahead_is_refused(api_client, x_account):
+    soon = (timezone.now() + timedelta(seconds=30)).isoformat()
+    assert attrs(create(api_client, account_ids=[x_account.pk], text="hi", scheduled_at=soon)) == ["scheduled_at"]
+
+
+@pytest.mark.django_db
+def test_unknown_foreign_and_disconnected_accounts_are_named(api_client, workspace, x_account):
+    foreign = factories.make_account(factories.make_workspace())
+    gone = factories.make_account(workspace, health="disconnected")
+    live = factories.make_account(workspace, mode="live")
+    response = create(api_client, account_ids=[x_account.pk, "acc_nope", foreign.pk, gone.pk, live.pk], text="hi")
+    errors = {e["attr"]: e["detail"] for e in response.json()["errors"]}
+    assert set(errors) == {"account_ids[1]", "account_ids[2]", "account_ids[3]", "account_ids[4]"}
+    assert "acc_nope" in errors["account_ids[1]"] and foreign.pk in errors["account_ids[2]"]
+    assert "disconnected" in errors["account_ids[3]"]
+    assert not Post.objects.exists() and not Delivery.objects.exists()
+
+
+@pytest.mark.django_db
+def test_requires_reconnect_account_is_refused(api_client, workspace):
+    account = factories.make_account(workspace, health="requires_reconnect")
+    assert attrs(create(api_client, account_ids=[account.pk], text="hi")) == ["account_ids[0]"]
+
+
+@pytest.mark.django_db
+def test_platform_options_are_strict(api_client, workspace, x_account):
+    response = create(
+        api_client,
+        account_ids=[x_account.pk],
+        text="hi",
+        platform_options={"threads": {}, "facebook": {"as_reel": True}, "x": {"firstComent": "a"}},
+    )
+    assert set(attrs(response)) == {
+        "platform_options.threads",
+        "platform_options.facebook",
+        "platform_options.x.firstComent",
+    }
+
+
+@pytest.mark.django_db
+def test_option_types_and_enums_are_checked(api_client, workspace):
+    tiktok = factories.make_account(workspace, provider="tiktok")
+    response = create(
+        api_client,
+        account_ids=[tiktok.pk],
+        text="hi",
+        media_urls=["https://cdn.example.com/v.mp4"],
+        platform_options={"tiktok": {"privacy_level": "public"}},
+    )
+    assert attrs(response) == ["platform_options.tiktok.privacy_level"]
+
+
+@pytest.mark.django_db
+def test_x_weighted_limit_names_the_account(api_client, x_account):
+    response = create(api_client, account_ids=[x_account.pk], text="日本" * 141)  # 282 chars weigh 564
+    error = response.json()["errors"][0]
+    assert error["attr"] == "text" and x_account.pk in error["detail"]
+
+
+@pytest.mark.django_db
+def test_a_per_network_text_override_is_checked_against_that_network(api_client, workspace, x_account):
+    linkedin = factories.make_account(workspace, provider="linkedin")
+    ok = create(
+        api_client,
+        account_ids=[x_account.pk, linkedin.pk],
+        text="a" * 1000,
+        platform_options={"x": {"text": "short for X"}},
+    )
+    assert ok.status_code == 202, ok.json()
+    bad = create(api_client, account_ids=[linkedin.pk], text="hi", platform_options={"linkedin": {"text": "a" * 3001}})
+    assert attrs(bad) == ["platform_options.linkedin.text"] or attrs(bad) == ["text"]
+
+
+@pytest.mark.django_db
+def test_x_poll_with_media_is_refused(api_client, x_account):
+    response = create(
+        api_client,
+        account_ids=[x_account.pk],
+        text="vote",
+        media_urls=["https://e.com/a.png"],
+        platform_options={"x": {"poll": {"options": ["a", "b"], "duration_minutes": 60}}},
+    )
+    assert response.status_code == 400
+    assert any("poll" in (e["attr"] or "") or "poll" in e["detail"].lower() for e in response.json()["errors"])
+
+
+@pytest.mark.django_db
+def test_tiktok_without_media_and_instagram_over_30_hashtags_are_refused(api_client, workspace):
+    tiktok = factories.make_account(workspace, provider="tiktok")
+    insta = factories.make_account(workspace, provider="instagram")
+    response = create(
+        api_client,
+        account_ids=[tiktok.pk],
+        text="no video",
+        platform_options={"tiktok": {"privacy_level": "SELF_ONLY"}},
+    )
+    assert response.status_code == 400
+    tags = " ".join(f"#t{i}" for i in range(31))
+    response = create(api_client, account_ids=[insta.pk], text=tags, media_urls=["https://e.com/a.jpg"])
+    assert response.status_code == 400 and response.json()["errors"][0]["attr"] == "text"
+
+
+@pytest.mark.django_db
+def test_validate_endpoint_reports_problems_and_stores_nothing(api_client, workspace, x_account):
+    linkedin = factories.make_account(workspace, provider="linkedin")
+    response = api_client.post(
+        "/v1/posts/validate", {"account_ids": [x_account.pk, linkedin.pk], "text": "a" * 300}, format="json"
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["valid"] is False
+    assert [e["attr"] for e in body["errors"]] == ["text"] and x_account.pk in body["errors"][0]["detail"]
+    good = api_client.post("/v1/posts/validate", {"account_ids": [linkedin.pk], "text": "fine"}, format="json")
+    assert good.json() == {"valid": True, "errors": []}
+    assert not Post.objects.exists()
+
+
+@pytest.mark.django_db
+def test_accepted_post_is_202_with_one_delivery_per_account(api_client, workspace, x_account):
+    linkedin = factories.make_account(workspace, provider="linkedin")
+    when = (timezone.now() + timedelta(hours=2)).isoformat()
+    response = create(api_client, account_ids=[x_account.pk, linkedin.pk], text="hello", scheduled_at=when)
+    assert response.status_code == 202
+    body = response.json()
+    assert body["id"].startswith("post_") and body["status"] == "scheduled" and body["scheduled_at"]
+    post = Post.objects.get(pk=body["id"])
+    assert sorted(post.providers) == ["linkedin", "x"]
+    assert post.deliveries.count() == 2 and not post.deliveries.filter(next_attempt_at__isnull=False).exists()

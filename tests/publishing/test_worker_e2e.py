@@ -1,0 +1,64 @@
+"""A real Celery worker (on Redis and PostgreSQL in CI) takes posts to a final state."""
+
+import os
+import signal
+
+import pytest
+from django.utils import timezone
+
+from providers.models import SandboxRecord
+from publishing import services
+from publishing.models import Delivery, Post
+from tests import factories
+from tests.worker import celery_worker, wait_for
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
+
+
+def sandbox_account(workspace, provider="x", behavior="ok", latency_ms=None, **extra):
+    sandbox = {"behavior": behavior, **({"latency_ms": latency_ms} if latency_ms is not None else {})}
+    return factories.make_account(
+        workspace,
+        provider=provider,
+        credentials={"access_token": f"sbx-{provider}-{timezone.now().timestamp()}", "sandbox": sandbox, **extra},
+    )
+
+
+def test_a_real_worker_takes_a_post_from_202_to_published(sandbox, api_client, workspace):
+    accounts = [
+        sandbox_account(workspace, "x"),
+        sandbox_account(workspace, "linkedin", author_urn="urn:li:organization:5515"),
+    ]
+    with celery_worker(sandbox_url=sandbox):
+        response = api_client.post(
+            "/v1/posts", {"account_ids": [a.pk for a in accounts], "text": "Worker run"}, format="json"
+        )
+        assert response.status_code == 202
+        post_id = response.json()["id"]
+        wait_for(lambda: Post.objects.get(pk=post_id).status == "published", timeout=60)
+    results = api_client.get(f"/v1/posts/{post_id}").json()["results"]
+    assert all(r["status"] == "published" and r["platform_post_id"] for r in results)
+
+
+def test_a_worker_killed_mid_delivery_leaves_no_second_post(sandbox, api_client, workspace, settings):
+    settings.DELIVERY_LEASE_SECONDS = 2
+    account = sandbox_account(workspace, "x", behavior="slow", latency_ms=3000)
+    text = f"Killed worker {timezone.now().timestamp()}"
+    with celery_worker(sandbox_url=sandbox, pool="solo", extra_env={"DRAVO_DELIVERY_LEASE_SECONDS": "2"}) as worker:
+        response = api_client.post("/v1/posts", {"account_ids": [account.pk], "text": text}, format="json")
+        delivery = Delivery.objects.get(post_id=response.json()["id"])
+        wait_for(lambda: Delivery.objects.get(pk=delivery.pk).status == "processing", timeout=30)
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+    wait_for(lambda: Delivery.objects.get(pk=delivery.pk).lease_until < timezone.now(), timeout=10)
+    wait_for(
+        lambda: services.deliveries_recover_stuck() >= 0 and Delivery.objects.get(pk=delivery.pk).is_final,
+        timeout=15,
+        interval=1,
+    )
+    delivery.refresh_from_db()
+    assert delivery.status == "published" or delivery.error_code == "outcome_unknown"
+    posted = SandboxRecord.objects.filter(network="x", kind="post", data__text=text).count()
+    assert posted <= 1
+    if delivery.status == "published":
+        assert posted == 1

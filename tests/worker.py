@@ -1,0 +1,59 @@
+"""Start a real Celery worker process on the test database and the configured broker."""
+
+import os
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import connection
+
+
+def test_database_url() -> str:
+    s = connection.settings_dict
+    if connection.vendor == "postgresql":
+        auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
+        return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+    return f"sqlite:///{s['NAME']}"
+
+
+@contextmanager
+def celery_worker(*, sandbox_url: str, pool: str = "prefork", concurrency: int = 2, extra_env: dict | None = None):
+    """A worker consuming the default queue (purged first) until the block ends."""
+    from dravo.celery import app
+
+    app.control.purge()  # leftovers of an earlier, interrupted run
+    env = {
+        **os.environ,
+        "DATABASE_URL": test_database_url(),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "DRAVO_DATA_DIR": str(settings.DATA_DIR),
+        "DRAVO_DEBUG": "1",
+        "DRAVO_SANDBOX": "1",
+        "DRAVO_SANDBOX_URL": sandbox_url,
+        "DRAVO_POLL_INTERVAL": "0",
+        **(extra_env or {}),
+    }
+    command = [sys.executable, "-m", "celery", "-A", "dravo", "worker", "--pool", pool, "--concurrency",
+               str(concurrency), "--without-mingle", "--without-gossip", "--loglevel", "WARNING"]
+    process = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s")
