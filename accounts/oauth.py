@@ -13,8 +13,8 @@ from django.utils import timezone
 from social_core.backends.facebook import FacebookOAuth2
 from social_core.backends.oauth import BaseOAuth2, BaseOAuth2PKCE
 
-from providers import facebook as facebook_api
 from providers import registry
+from providers.facebook import FacebookClient
 
 SESSION_LINK = "dravo_connect_link"
 SESSION_MODE = "dravo_connect_mode"
@@ -142,8 +142,10 @@ class XConnect(DravoOAuthMixin, BaseOAuth2PKCE):
     PKCE_DEFAULT_CODE_CHALLENGE_METHOD = "s256"
     PKCE_DEFAULT_CODE_VERIFIER_LENGTH = 64
 
-    def extra_credentials(self, response: dict) -> dict:
-        return {}
+    def auth_params(self, state=None):
+        params = super().auth_params(state)
+        params["code_challenge_method"] = "S256"  # X's spelling; social-core sends "s256"
+        return params
 
     def grants(self, access_token, response):
         grants = super().grants(access_token, response)
@@ -222,15 +224,17 @@ class FacebookConnect(DravoOAuthMixin, FacebookOAuth2):
     def load_signed_request(self, signed_request):  # pragma: no cover - canvas apps only
         return None
 
+    def graph_api(self) -> FacebookClient:
+        """Graph calls made with the user's token (exchange, Page listing), on this
+        backend's hosts (Facebook's, Instagram's or the sandbox's)."""
+        credentials = {"sandbox": {"behavior": "ok"}} if self.is_sandbox() else {}
+        app = registry.app_for(self.provider, sandbox=self.is_sandbox())
+        return FacebookClient(credentials, endpoints=self.endpoints(), app=app)
+
     def grants(self, access_token, response):
-        api = facebook_api.UserTokenApi(
-            access_token,
-            endpoints=self.endpoints(),
-            app=registry.app_for("facebook", sandbox=self.is_sandbox()),
-            sandbox=self.is_sandbox(),
-        )
-        long_lived = api.exchange_long_lived()
-        return [self.page_grant(page, long_lived) for page in api.with_token(long_lived).pages()]
+        api = self.graph_api()
+        long_lived, _ = api.exchange_long_lived(access_token)
+        return [self.page_grant(page, long_lived) for page in api.pages(long_lived)]
 
     def page_grant(self, page: dict, user_token: str) -> dict:
         return {
@@ -254,17 +258,10 @@ class InstagramConnect(FacebookConnect):
     provider = "instagram"
 
     def grants(self, access_token, response):
-        api = facebook_api.UserTokenApi(
-            access_token,
-            endpoints=self.endpoints(),
-            app=registry.app_for("instagram", sandbox=self.is_sandbox()),
-            sandbox=self.is_sandbox(),
-        )
-        long_lived = api.exchange_long_lived()
+        api = self.graph_api()
+        long_lived, expires_in = api.exchange_long_lived(access_token)
         grants = []
-        for page in api.with_token(long_lived).pages(
-            fields="id,name,access_token,instagram_business_account{id,username}"
-        ):
+        for page in api.pages(long_lived, fields="id,name,access_token,instagram_business_account{id,username}"):
             ig = page.get("instagram_business_account")
             if not ig:
                 continue
@@ -274,7 +271,7 @@ class InstagramConnect(FacebookConnect):
                     "handle": ig.get("username", ""),
                     "name": ig.get("username", ""),
                     "metadata": {"page_id": page["id"]},
-                    "expires_at": timezone.now() + timedelta(days=60),
+                    "expires_at": _expiry({"expires_in": expires_in or 60 * 86400}),
                     "credentials": {"access_token": long_lived, "ig_user_id": ig["id"], "login": "facebook"},
                 }
             )

@@ -4,7 +4,9 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from social_core.actions import do_auth
 from social_core.exceptions import AuthCanceled, SocialAuthBaseException
+from social_django.utils import load_backend, load_strategy
 from social_django.views import complete
 
 from accounts import services
@@ -21,7 +23,9 @@ def connect_open(request, token: str):
         return render(request, "connect/result.html", {"error": str(exc)}, status=410)
     request.session[SESSION_LINK] = link.pk
     request.session[SESSION_MODE] = link.mode
-    return HttpResponseRedirect(reverse("social:begin", args=[BACKENDS[link.provider].name]))
+    name = BACKENDS[link.provider].name
+    backend = load_backend(load_strategy(request), name, redirect_uri=reverse("social:complete", args=[name]))
+    return do_auth(backend)  # a redirect to the network's (or the sandbox's) consent page
 
 
 @never_cache

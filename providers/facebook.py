@@ -383,25 +383,32 @@ class FacebookClient(ProviderClient):
         except (TokenExpired, Rejected) as exc:
             raise ReconnectRequired(f"Facebook refused the token: {exc}", status=exc.status) from exc
 
-    def _reexchange_user_token(self) -> RefreshResult:
+    def exchange_long_lived(self, user_token: str) -> tuple[str, int | None]:
+        """A 60-day user token for a short-lived one (`fb_exchange_token`); (token, expires_in)."""
         params = {
             "grant_type": "fb_exchange_token",
             "client_id": self.app["client_id"],
             "client_secret": self.app["client_secret"],
-            "fb_exchange_token": self.credentials["user_access_token"],
+            "fb_exchange_token": user_token,
         }
         url = self.url("api_url", f"/{self.version}/oauth/access_token")
         answer = http.json_or_empty(self.call("GET", url, params=params))
-        user_token = answer["access_token"]
-        pages = self.graph(
-            "GET", "me/accounts", token=user_token, params={"fields": "id,name,access_token", "limit": 100}
-        )
-        page = next((page for page in pages.get("data", []) if str(page.get("id")) == self.page_id), None)
+        return answer["access_token"], answer.get("expires_in")
+
+    def pages(self, user_token: str, fields: str = "id,name,access_token,tasks") -> list[dict]:
+        """The Pages a user token grants (`/me/accounts`), each with its Page token."""
+        body = self.graph("GET", "me/accounts", token=user_token, params={"fields": fields, "limit": 100})
+        return body.get("data", [])
+
+    def _reexchange_user_token(self) -> RefreshResult:
+        user_token, expires_in = self.exchange_long_lived(self.credentials["user_access_token"])
+        pages = self.pages(user_token, fields="id,name,access_token")
+        page = next((page for page in pages if str(page.get("id")) == self.page_id), None)
         if page is None:
             raise ReconnectRequired("The Facebook Page is no longer granted to this app.")
         credentials = {**self.credentials, "access_token": page["access_token"], "user_access_token": user_token}
-        if answer.get("expires_in"):
-            expiry = datetime.now(UTC) + timedelta(seconds=int(answer["expires_in"]))
+        if expires_in:
+            expiry = datetime.now(UTC) + timedelta(seconds=int(expires_in))
             credentials["user_token_expires_at"] = expiry.isoformat()
         return RefreshResult(credentials=credentials, expires_at=None)
 
