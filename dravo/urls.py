@@ -37,4 +37,5 @@ urlpatterns = [
     path("connect/<str:token>", connect_open, name="connect-open"),
     path("oauth/complete/<str:backend>/", connect_complete, name="oauth-complete"),
     path("oauth/", include("social_django.urls", namespace="social")),
+    path("", include("dravo.dashboard_urls")),
 ]
