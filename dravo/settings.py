@@ -358,3 +358,18 @@ CELERY_BEAT_SCHEDULE = {
     "publishing-prune-idempotency-keys": {"task": "publishing.tasks.prune_idempotency_keys_task", "schedule": 3600.0},
     "accounts-refresh-tokens": {"task": "accounts.tasks.refresh_due_tokens_task", "schedule": 300.0},
 }
+
+# Analytics: how long a read may spend refreshing stale rows before answering from the
+# cache, and how many rows per network one background sweep refreshes.
+ANALYTICS_READ_BUDGET_SECONDS = env_float("DRAVO_ANALYTICS_READ_BUDGET_SECONDS", 5.0)
+ANALYTICS_BATCH_PER_NETWORK = env_int("DRAVO_ANALYTICS_BATCH_PER_NETWORK", 50)
+CELERY_BEAT_SCHEDULE["analytics-refresh-stale"] = {
+    "task": "analytics.tasks.refresh_stale_metrics_task",
+    "schedule": 60.0,
+}
+
+# --- Dashboard -----------------------------------------------------------------------
+STATICFILES_DIRS = [BASE_DIR / "dravo" / "static"]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"

@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 from accounts.api.accounts_views import SocialAccountViewSet
 from accounts.api.views import ApiKeyViewSet, TokenObtainView, TokenRefreshView_
 from accounts.views import connect_complete, connect_open
+from analytics.api.views import PostAnalyticsView
 from dravo.health import health
 from publishing.api.views import PostViewSet, PublishViewSet
 
@@ -27,6 +28,7 @@ v1 = [
     path("schema", SpectacularAPIView.as_view(**public), name="schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="schema", **public), name="docs"),
     path("redoc", SpectacularRedocView.as_view(url_name="schema", **public), name="redoc"),
+    path("analytics/posts", PostAnalyticsView.as_view(), name="analytics-posts"),
     *router.urls,
 ]
 

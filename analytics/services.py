@@ -1,0 +1,153 @@
+"""Keeping the metrics cache: rows for published deliveries, refresh from the networks."""
+
+import logging
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from accounts import services as account_services
+from accounts.errors import ProviderUnreachable, RefreshFailed
+from accounts.models import SocialAccount
+from analytics.models import MetricsSnapshot, PostMetrics, freshness_for
+from providers.errors import ProviderError, RateLimited, ReconnectRequired, TokenExpired
+from publishing.models import Delivery
+
+logger = logging.getLogger(__name__)
+Sync = PostMetrics.SyncStatus
+LEASE = timedelta(seconds=60)
+
+
+def post_metrics_ensure(*, workspace=None, limit: int = 5000) -> int:
+    """Create the (pending) metrics row of every published delivery that has none. Safe to repeat."""
+    missing = Delivery.objects.filter(status=Delivery.Status.PUBLISHED).exclude(platform_post_id="")
+    missing = missing.filter(~Exists(PostMetrics.objects.filter(delivery=OuterRef("pk"))))
+    if workspace is not None:
+        missing = missing.filter(post__workspace=workspace)
+    rows = [
+        PostMetrics(delivery_id=d.pk, workspace_id=d.post.workspace_id, mode=d.post.mode, provider=d.provider)
+        for d in missing.select_related("post")[:limit]
+    ]
+    PostMetrics.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def _claim(metrics_id: int) -> bool:
+    now = timezone.now()
+    return bool(
+        PostMetrics.objects.filter(pk=metrics_id)
+        .filter(Q(refresh_lease_until__isnull=True) | Q(refresh_lease_until__lt=now))
+        .update(refresh_lease_until=now + LEASE)
+    )
+
+
+def _save(row: PostMetrics, **fields) -> None:
+    PostMetrics.objects.filter(pk=row.pk).update(refresh_lease_until=None, **fields)
+
+
+def _fetch(row: PostMetrics, account: SocialAccount):
+    """fetch_metrics once; on TokenExpired refresh the token once and fetch again."""
+    platform_post_id = row.delivery.platform_post_id
+    try:
+        return account_services.client_for(account).fetch_metrics(platform_post_id)
+    except TokenExpired:
+        account = account_services.social_account_refresh(account_id=account.pk)
+    return account_services.client_for(account).fetch_metrics(platform_post_id)
+
+
+def post_metrics_refresh(*, metrics_id: int) -> PostMetrics | None:
+    """Ask the network for one row's metrics and store them (with a snapshot for charts).
+
+    A token the network refuses marks the row `requires_reconnect` with the reason; a
+    throttled or unavailable network keeps the cached metrics, records the error and sets
+    when to try again. Returns None when another refresh of the row is running. Safe to repeat.
+    """
+    if not _claim(metrics_id):
+        return None
+    row = PostMetrics.objects.select_related("delivery", "delivery__account").get(pk=metrics_id)
+    account = row.delivery.account
+    now = timezone.now()
+    if account.health in (SocialAccount.Health.REQUIRES_RECONNECT, SocialAccount.Health.DISCONNECTED):
+        _save(
+            row,
+            sync_status=Sync.REQUIRES_RECONNECT,
+            stale_after=now + timedelta(hours=1),
+            error_message=f"The account is {account.health}; reconnect it to read its metrics.",
+        )
+        return _reload(row)
+    try:
+        result = _fetch(row, account)
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
+        _record_failure(row, exc, now)
+        return _reload(row)
+    published = row.delivery.published_at or row.created_at
+    _save(
+        row,
+        metrics=result.metrics,
+        warnings=result.warnings,
+        error_message="",
+        sync_status=Sync.PARTIAL if result.partial else Sync.SYNCED,
+        last_updated_at=now,
+        stale_after=now + freshness_for(now - published),
+    )
+    MetricsSnapshot.objects.create(post_metrics_id=row.pk, taken_at=now, metrics=result.metrics)
+    return _reload(row)
+
+
+def _record_failure(row: PostMetrics, exc: Exception, now) -> None:
+    if isinstance(exc, (ReconnectRequired, RefreshFailed)):
+        account_services.social_account_mark_reconnect(account_id=row.delivery.account_id, reason=str(exc))
+        _save(
+            row,
+            sync_status=Sync.REQUIRES_RECONNECT,
+            error_message=str(exc)[:2000],
+            stale_after=now + timedelta(hours=1),
+        )
+        return
+    retry_in = timedelta(seconds=exc.retry_after) if isinstance(exc, RateLimited) else timedelta(minutes=10)
+    if not isinstance(exc, (ProviderError, ProviderUnreachable)):
+        logger.exception("Metrics refresh of %s failed unexpectedly", row.pk)
+    status = Sync.PENDING if isinstance(exc, (RateLimited, ProviderUnreachable)) and not row.metrics else Sync.FAILED
+    if isinstance(exc, RateLimited) and row.metrics:
+        status = row.sync_status  # throttled: the cached numbers stand
+    _save(row, sync_status=status, error_message=str(exc)[:2000] or exc.__class__.__name__, stale_after=now + retry_in)
+
+
+def _reload(row: PostMetrics) -> PostMetrics:
+    return PostMetrics.objects.select_related("delivery", "delivery__post", "delivery__account").get(pk=row.pk)
+
+
+def post_metrics_refresh_many(*, rows: list[PostMetrics], budget_seconds: float) -> set[int]:
+    """Refresh `rows` one after another until the time budget is spent; the rest are left
+    to the background task. Returns the ids refreshed now."""
+    from analytics.tasks import refresh_post_metrics_task
+
+    deadline = time.monotonic() + budget_seconds
+    done, left = set(), []
+    for row in rows:
+        if time.monotonic() >= deadline:
+            left.append(row.pk)
+            continue
+        if post_metrics_refresh(metrics_id=row.pk) is not None:
+            done.add(row.pk)
+    for metrics_id in left:
+        refresh_post_metrics_task.delay(metrics_id)
+    return done
+
+
+def post_metrics_due(*, now=None) -> list[int]:
+    """Stale rows to refresh in the background, at most ANALYTICS_BATCH_PER_NETWORK per
+    network per run (so that one sweep stays within each network's rate limits)."""
+    now = now or timezone.now()
+    due = (
+        PostMetrics.objects.filter(PostMetrics.stale_filter(now))
+        .filter(Q(refresh_lease_until__isnull=True) | Q(refresh_lease_until__lt=now))
+        .exclude(sync_status=Sync.REQUIRES_RECONNECT, stale_after__gt=now)
+    )
+    ids = []
+    for provider in ("facebook", "instagram", "x", "linkedin", "tiktok"):
+        batch = due.filter(provider=provider).order_by("stale_after")
+        ids += list(batch.values_list("pk", flat=True)[: settings.ANALYTICS_BATCH_PER_NETWORK])
+    return ids

@@ -1,0 +1,18 @@
+"""Celery tasks of analytics: background refresh of stale metrics."""
+
+from celery import shared_task
+
+from analytics import services
+
+
+@shared_task(ignore_result=True)
+def refresh_stale_metrics_task() -> None:
+    """Beat: create rows for newly published deliveries, then one task per stale row."""
+    services.post_metrics_ensure()
+    for metrics_id in services.post_metrics_due():
+        refresh_post_metrics_task.delay(metrics_id)
+
+
+@shared_task(ignore_result=True)
+def refresh_post_metrics_task(metrics_id: int) -> None:
+    services.post_metrics_refresh(metrics_id=metrics_id)
