@@ -11,6 +11,14 @@ def deliver_task(delivery_id: int) -> None:
     services.delivery_attempt(delivery_id=delivery_id)
 
 
+@shared_task(acks_late=True, ignore_result=True)
+def fan_out_task(delivery_ids: list[int]) -> None:
+    """One deliver_task per delivery (sent by the worker, not by the API request). A lost
+    fan-out costs a delay only: the dispatcher re-sends deliveries whose message is late."""
+    for delivery_id in delivery_ids:
+        deliver_task.delay(delivery_id)
+
+
 @shared_task(ignore_result=True)
 def dispatch_due_task() -> None:
     """Every second: release due scheduled posts and send due deliveries."""

@@ -14,10 +14,14 @@ Status = Post.Status
 
 
 def _enqueue(delivery_ids: list[int]) -> None:
-    from publishing.tasks import deliver_task
+    """After commit, one message per delivery; a post to many accounts sends one message
+    that a worker fans out, so that the API answers 202 without N broker round trips."""
+    from publishing.tasks import deliver_task, fan_out_task
 
-    for delivery_id in delivery_ids:
-        deliver_task.delay_on_commit(delivery_id)
+    if len(delivery_ids) == 1:
+        deliver_task.delay_on_commit(delivery_ids[0])
+    elif delivery_ids:
+        fan_out_task.delay_on_commit(delivery_ids)
 
 
 @transaction.atomic

@@ -1,0 +1,60 @@
+"""Enqueue: POST /v1/posts to 10 accounts under concurrent load, against an authenticated
+no-op endpoint (GET /v1/whoami) on the same server. Prints throughput, the ratio
+(target >= 0.5) and p50/p99 latency."""
+
+import sys
+import threading
+import time
+import uuid
+
+import requests
+from common import bench_env, database, make_tenant, purge, summary, web
+
+PORT = 8791
+REQUESTS = int(sys.argv[1]) if len(sys.argv) > 1 else 1500
+CONCURRENCY = 16
+
+
+def load(url: str, key: str, body_for) -> tuple[float, list[float]]:
+    latencies, errors, lock = [], [], threading.Lock()
+    per_thread = REQUESTS // CONCURRENCY
+
+    def run():
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {key}"
+        for _ in range(per_thread):
+            body = body_for()
+            start = time.perf_counter()
+            response = session.post(url, json=body) if body is not None else session.get(url)
+            elapsed = time.perf_counter() - start
+            with lock:
+                (latencies if response.status_code in (200, 202) else errors).append(elapsed)
+
+    threads = [threading.Thread(target=run) for _ in range(CONCURRENCY)]
+    started = time.perf_counter()
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    wall = time.perf_counter() - started
+    assert not errors, f"{len(errors)} requests failed"
+    return len(latencies) / wall, latencies
+
+
+def main() -> None:
+    env = bench_env(PORT)
+    with database(env):
+        _, key, account_ids = make_tenant(10)
+        with web(env, PORT):
+            base = f"http://127.0.0.1:{PORT}/v1"
+            load(f"{base}/whoami", key, lambda: None)  # warm up
+            noop_rps, noop_lat = load(f"{base}/whoami", key, lambda: None)
+            post_rps, post_lat = load(
+                f"{base}/posts", key, lambda: {"account_ids": account_ids, "text": f"bench {uuid.uuid4().hex}"}
+            )
+        purge(env, [env["DRAVO_CELERY_QUEUE"]])
+    print(f"no-op  GET /v1/whoami : {noop_rps:8.1f} req/s  {summary(noop_lat)}")
+    print(f"create POST /v1/posts : {post_rps:8.1f} req/s  {summary(post_lat)}  (10 accounts, 10 tasks each)")
+    print(f"throughput ratio posts/no-op = {post_rps / noop_rps:.2f} (target >= 0.5); concurrency {CONCURRENCY}")
+
+
+if __name__ == "__main__":
+    main()
