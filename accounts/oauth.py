@@ -97,6 +97,7 @@ class DravoOAuthMixin:
             credentials["refresh_token"] = response["refresh_token"]
         credentials.update(self.extra_credentials(response))
         profile = self.client(credentials).verify()
+        credentials.update(self.profile_credentials(profile))
         return [
             {
                 "platform_account_id": profile.id,
@@ -109,6 +110,11 @@ class DravoOAuthMixin:
         ]
 
     def extra_credentials(self, response: dict) -> dict:
+        """Credentials besides the tokens, from the token endpoint's answer."""
+        return {}
+
+    def profile_credentials(self, profile) -> dict:
+        """Credentials learnt from the verified profile."""
         return {}
 
     def get_user_id(self, details, response):
@@ -147,11 +153,8 @@ class XConnect(DravoOAuthMixin, BaseOAuth2PKCE):
         params["code_challenge_method"] = "S256"  # X's spelling; social-core sends "s256"
         return params
 
-    def grants(self, access_token, response):
-        grants = super().grants(access_token, response)
-        for grant in grants:  # the X client builds post URLs from these
-            grant["credentials"].update(user_id=grant["platform_account_id"], username=grant["handle"].lstrip("@"))
-        return grants
+    def profile_credentials(self, profile) -> dict:
+        return {"user_id": profile.id, "username": profile.handle.lstrip("@")}  # for post URLs
 
 
 class LinkedInConnect(DravoOAuthMixin, BaseOAuth2):
@@ -164,22 +167,11 @@ class LinkedInConnect(DravoOAuthMixin, BaseOAuth2):
     ACCESS_TOKEN_METHOD = "POST"
     SCOPE_SEPARATOR = " "
 
-    def grants(self, access_token, response):
-        credentials = {"access_token": access_token, "author_urn": "urn:li:person:pending"}
-        if response.get("refresh_token"):
-            credentials["refresh_token"] = response["refresh_token"]
-        profile = self.client(credentials).verify()
-        credentials["author_urn"] = profile.extra.get("author_urn") or f"urn:li:person:{profile.id}"
-        return [
-            {
-                "platform_account_id": profile.id,
-                "handle": profile.handle,
-                "name": profile.name,
-                "metadata": profile.extra,
-                "credentials": credentials,
-                "expires_at": _expiry(response),
-            }
-        ]
+    def extra_credentials(self, response: dict) -> dict:
+        return {"author_urn": "urn:li:person:me"}  # verify() reads the member behind the token
+
+    def profile_credentials(self, profile) -> dict:
+        return {"author_urn": profile.extra.get("author_urn") or f"urn:li:person:{profile.id}"}
 
 
 class TikTokConnect(DravoOAuthMixin, BaseOAuth2):

@@ -348,6 +348,15 @@ DELIVERY_LEASE_SECONDS = env_int("DRAVO_DELIVERY_LEASE_SECONDS", 900)
 RETRY_BASE_SECONDS = env_float("DRAVO_RETRY_BASE_SECONDS", 10.0)
 REDISPATCH_SECONDS = env_int("DRAVO_REDISPATCH_SECONDS", 120)
 
+# Beat's periodic work has its own queue, so a release tick never waits behind a backlog
+# of deliveries (workers consume both: `-Q celery,scheduler`).
+CELERY_TASK_ROUTES = {
+    "publishing.tasks.dispatch_due_task": {"queue": "scheduler"},
+    "publishing.tasks.recover_stuck_task": {"queue": "scheduler"},
+    "publishing.tasks.prune_idempotency_keys_task": {"queue": "scheduler"},
+    "accounts.tasks.refresh_due_tokens_task": {"queue": "scheduler"},
+    "analytics.tasks.refresh_stale_metrics_task": {"queue": "scheduler"},
+}
 CELERY_BEAT_SCHEDULE = {
     "publishing-dispatch-due": {
         "task": "publishing.tasks.dispatch_due_task",
@@ -373,3 +382,41 @@ STATICFILES_DIRS = [BASE_DIR / "dravo" / "static"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Media (POST /v1/media, served at {DRAVO_BASE_URL}/media/…) ----------------------
+# Size caps per kind, enforced while a file streams in; defaults fit the largest network
+# limit that matters (TikTok photos 20 MB, X video 512 MB, LinkedIn documents 100 MB).
+MEDIA_MAX_BYTES = {
+    "image": env_int("DRAVO_MEDIA_MAX_IMAGE_BYTES", 20 * 1024 * 1024),
+    "video": env_int("DRAVO_MEDIA_MAX_VIDEO_BYTES", 512 * 1024 * 1024),
+    "document": env_int("DRAVO_MEDIA_MAX_DOCUMENT_BYTES", 100 * 1024 * 1024),
+}
+# Hosts whose private addresses and non-default ports may be fetched: for tests only.
+MEDIA_ALLOWED_HOSTS = [host.lower() for host in env_list("DRAVO_MEDIA_ALLOWED_HOSTS")]
+MEDIA_FETCH_CONNECT_TIMEOUT = env_float("DRAVO_MEDIA_FETCH_CONNECT_TIMEOUT", 5.0)
+MEDIA_FETCH_READ_TIMEOUT = env_float("DRAVO_MEDIA_FETCH_READ_TIMEOUT", 20.0)
+MEDIA_FETCH_TOTAL_TIMEOUT = env_float("DRAVO_MEDIA_FETCH_TOTAL_TIMEOUT", 300.0)
+MEDIA_FETCH_MAX_REDIRECTS = env_int("DRAVO_MEDIA_FETCH_MAX_REDIRECTS", 3)
+# Files go through Django's storage API: S3-compatible object storage when a bucket is
+# set (django-storages; the bucket can stay private, Dravo serves the files), else the
+# local filesystem under DRAVO_DATA_DIR/media.
+S3_BUCKET = env_str("DRAVO_S3_BUCKET")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("DRAVO_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("DRAVO_S3_REGION") or None,
+            "access_key": env_str("DRAVO_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("DRAVO_S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("DRAVO_S3_PREFIX", "media"),
+            "default_acl": None,
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["default"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT},
+    }

@@ -4,17 +4,20 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import SimpleRouter
 
 from accounts.api.accounts_views import SocialAccountViewSet
-from accounts.api.views import ApiKeyViewSet, TokenObtainView, TokenRefreshView_
+from accounts.api.views import ApiKeyViewSet, TokenObtainView, TokenRefreshView_, whoami
 from accounts.views import connect_complete, connect_open
 from analytics.api.views import PostAnalyticsView
 from dravo.health import health
+from publishing.api.media_views import MediaViewSet
 from publishing.api.views import PostViewSet, PublishViewSet
+from publishing.media_serve import media_file
 
 router = SimpleRouter(trailing_slash=False)
 router.register("api-keys", ApiKeyViewSet, basename="api-key")
 router.register("accounts", SocialAccountViewSet, basename="account")
 router.register("posts", PostViewSet, basename="post")
 router.register("publish", PublishViewSet, basename="publish")
+router.register("media", MediaViewSet, basename="media")
 
 handler404 = "dravo.errors.handler404"
 handler500 = "dravo.errors.handler500"
@@ -23,6 +26,7 @@ public = {"authentication_classes": [], "permission_classes": []}
 
 v1 = [
     path("health", health, name="health"),
+    path("whoami", whoami, name="whoami"),
     path("auth/token", TokenObtainView.as_view(), name="token-obtain"),
     path("auth/token/refresh", TokenRefreshView_.as_view(), name="token-refresh"),
     path("schema", SpectacularAPIView.as_view(**public), name="schema"),
@@ -36,6 +40,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("v1/", include(v1)),
     path("sandbox/", include("providers.sandbox.urls")),
+    path("media/<str:media_id>/<str:filename>", media_file, name="media-file"),
     path("connect/<str:token>", connect_open, name="connect-open"),
     path("oauth/complete/<str:backend>/", connect_complete, name="oauth-complete"),
     path("oauth/", include("social_django.urls", namespace="social")),

@@ -123,3 +123,48 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workspace_id}:{self.key}"
+
+
+def new_media_id() -> str:
+    return new_id("med")
+
+
+class Media(models.Model):
+    """A file ingested through POST /v1/media (or before delivery, from a post's foreign
+    URL): stored through Django's storage API, described by what its bytes are."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image"
+        VIDEO = "video"
+        DOCUMENT = "document"
+
+    id = models.CharField(primary_key=True, max_length=32, default=new_media_id, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="media")
+    mode = models.CharField(max_length=4, choices=Mode.choices)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    mime_type = models.CharField(max_length=100)
+    size_bytes = models.PositiveBigIntegerField()
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    duration_s = models.FloatField(null=True, blank=True)
+    extra = models.JSONField(default=dict, blank=True, help_text="format, frames, container, codecs, fps, pages.")
+    file = models.FileField(max_length=300)
+    original_name = models.CharField(max_length=255, blank=True)
+    source_url = models.URLField(max_length=2000, blank=True, help_text="Where it was downloaded from, if it was.")
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["workspace", "mode", "-created_at", "-id"], name="media_page_idx"),
+            models.Index(fields=["workspace", "mode", "source_url"], name="media_source_idx"),
+        ]
+        verbose_name_plural = "media"
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.mime_type})"
+
+    @property
+    def filename(self) -> str:
+        """The last part of the stored name: the one in the public URL."""
+        return self.file.name.rsplit("/", 1)[-1]

@@ -16,6 +16,7 @@ from accounts.api.serializers import (
 )
 from accounts.models import SocialAccount
 from dravo.pagination import keyset_page
+from publishing.api.idempotency import IDEMPOTENCY_HEADER, idempotent_response
 
 
 def page_serializer(name: str, item):
@@ -53,29 +54,41 @@ class SocialAccountViewSet(mixins.RetrieveModelMixin, WorkspaceViewSet):
         items = SocialAccountSerializer(page.items, many=True).data
         return Response({"items": items, "next_cursor": page.next_cursor, "total": page.total})
 
-    @extend_schema(request=SocialAccountConnectSerializer, responses={201: SocialAccountCreatedSerializer})
+    @extend_schema(
+        request=SocialAccountConnectSerializer,
+        responses={201: SocialAccountCreatedSerializer, 200: SocialAccountCreatedSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
+    )
     def create(self, request):
+        return idempotent_response(request, self.workspace, lambda: self._connect(request))
+
+    def _connect(self, request):
         params = SocialAccountConnectSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         account, created = services.social_account_connect(
             workspace=self.workspace, mode=self.mode, **params.validated_data
         )
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        return Response(SocialAccountCreatedSerializer(account).data, status=code)
+        return code, SocialAccountCreatedSerializer(account).data
 
     @extend_schema(responses={204: None})
     def destroy(self, request, pk=None):
         services.social_account_disconnect(account=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=ConnectLinkRequestSerializer, responses={201: ConnectLinkSerializer})
+    @extend_schema(
+        request=ConnectLinkRequestSerializer, responses={201: ConnectLinkSerializer}, parameters=[IDEMPOTENCY_HEADER]
+    )
     @action(detail=False, methods=["post"])
     def connect(self, request):
         """A single-use hosted connect link for your own end user (valid 30 minutes)."""
+        return idempotent_response(request, self.workspace, lambda: self._connect_link(request))
+
+    def _connect_link(self, request):
         params = ConnectLinkRequestSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         link, url = services.connect_link_create(workspace=self.workspace, mode=self.mode, **params.validated_data)
-        return Response({"url": url, "expires_at": link.expires_at}, status=status.HTTP_201_CREATED)
+        return status.HTTP_201_CREATED, ConnectLinkSerializer({"url": url, "expires_at": link.expires_at}).data
 
     @extend_schema(request=None, responses={200: SocialAccountRefreshedSerializer})
     @action(detail=True, methods=["post"])

@@ -1,5 +1,7 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, status
+from rest_framework import serializers as drf_serializers
+from rest_framework.decorators import api_view
 from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
@@ -14,6 +16,7 @@ from accounts.api.serializers import (
 )
 from accounts.authentication import HasWorkspace, JwtPrincipal
 from accounts.models import ApiKey, Membership
+from publishing.api.idempotency import IDEMPOTENCY_HEADER, idempotent_response
 
 
 @extend_schema(auth=[], tags=["auth"])
@@ -54,14 +57,19 @@ class ApiKeyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Des
     def scoped_queryset(self):
         return selectors.api_key_list(workspace=self.workspace)
 
-    @extend_schema(request=ApiKeyCreateSerializer, responses={201: ApiKeyCreatedSerializer})
+    @extend_schema(
+        request=ApiKeyCreateSerializer, responses={201: ApiKeyCreatedSerializer}, parameters=[IDEMPOTENCY_HEADER]
+    )
     def create(self, request):
+        return idempotent_response(request, self.workspace, lambda: self._create(request))
+
+    def _create(self, request):
         params = ApiKeyCreateSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         mode = params.validated_data.get("mode") or request.auth.mode
         key, raw = services.api_key_create(workspace=self.workspace, mode=mode, **_only(params, "name"))
         key.key = raw
-        return Response(ApiKeyCreatedSerializer(key).data, status=status.HTTP_201_CREATED)
+        return status.HTTP_201_CREATED, ApiKeyCreatedSerializer(key).data
 
     def perform_destroy(self, instance):
         services.api_key_revoke(api_key=instance)
@@ -69,3 +77,21 @@ class ApiKeyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Des
 
 def _only(serializer, *names) -> dict:
     return {name: serializer.validated_data[name] for name in names if name in serializer.validated_data}
+
+
+@extend_schema(
+    tags=["auth"],
+    responses=inline_serializer(
+        "WhoAmI",
+        {
+            "workspace_id": drf_serializers.CharField(),
+            "workspace": drf_serializers.CharField(),
+            "mode": drf_serializers.CharField(),
+        },
+    ),
+)
+@api_view(["GET"])
+def whoami(request):
+    """The caller's workspace and mode: a cheap authenticated call to check a key."""
+    workspace = request.auth.workspace
+    return Response({"workspace_id": workspace.pk, "workspace": workspace.name, "mode": request.auth.mode})

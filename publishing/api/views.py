@@ -1,4 +1,4 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from accounts.api.base import WorkspaceViewSet
 from dravo.pagination import keyset_page
 from publishing import selectors, services
+from publishing.api.idempotency import IDEMPOTENCY_HEADER, idempotent_response
 from publishing.api.serializers import (
     JobAcceptedSerializer,
     JobSerializer,
@@ -18,10 +19,6 @@ from publishing.api.serializers import (
 )
 from publishing.errors import PostNotFound
 from publishing.models import Post
-
-IDEMPOTENCY_HEADER = OpenApiParameter(
-    "Idempotency-Key", str, OpenApiParameter.HEADER, description="Replays the first answer for 24 h."
-)
 
 
 class BasePostViewSet(WorkspaceViewSet):
@@ -49,20 +46,7 @@ class BasePostViewSet(WorkspaceViewSet):
         return status.HTTP_202_ACCEPTED, self.accepted_serializer(post).data
 
     def create(self, request):
-        key = request.headers.get("Idempotency-Key")
-        if key is None:
-            code, body = self._create(request)
-            return Response(body, status=code)
-        key_param = IdempotencyKeyParam(data={"key": key})
-        key_param.is_valid(raise_exception=True)
-        code, body, replayed = services.idempotent(
-            workspace=self.workspace,
-            key=key,
-            fingerprint=services.request_fingerprint(path=request.path, body=request.data),
-            create=lambda: self._create(request),
-        )
-        headers = {"Idempotent-Replayed": "true"} if replayed else {}
-        return Response(body, status=code, headers=headers)
+        return idempotent_response(request, self.workspace, lambda: self._create(request))
 
     def list(self, request):
         params = PostListParams(data=request.query_params)
@@ -82,18 +66,6 @@ class BasePostViewSet(WorkspaceViewSet):
     def cancel(self, request, pk=None):
         post = services.post_cancel(post=self.get_object())
         return Response(self.accepted_serializer(post).data)
-
-
-class IdempotencyKeyParam(serializers.Serializer):
-    key = serializers.RegexField(
-        r"^[\x20-\x7e]{1,255}$", error_messages={"invalid": "Must be 1 to 255 printable ASCII characters."}
-    )
-
-    def to_internal_value(self, data):
-        try:
-            return super().to_internal_value(data)
-        except serializers.ValidationError as exc:
-            raise serializers.ValidationError({"Idempotency-Key": exc.detail["key"]}) from exc
 
 
 def _page(name, item):

@@ -21,7 +21,8 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.errors import ProviderUnreachable, RefreshFailed
 from accounts.models import SocialAccount
-from providers.base import PublishResult
+from providers import registry
+from providers.base import Content, Media, PublishResult
 from providers.errors import (
     ProviderError,
     ProviderUnavailable,
@@ -29,8 +30,11 @@ from providers.errors import (
     ReconnectRequired,
     TokenExpired,
 )
-from publishing.content import content_for, media_from_url
+from publishing.content import content_for, dravo_media, media_for
+from publishing.media_inspect import MediaRejected
+from publishing.media_serve import media_id_in
 from publishing.models import Delivery, Post
+from publishing.services.media import media_from_source
 from publishing.services.posts import _enqueue, post_refresh_status
 
 logger = logging.getLogger(__name__)
@@ -85,20 +89,41 @@ def _again(delivery: Delivery, *, delay: timedelta, code: str, error: str) -> No
     )
 
 
-def _content(delivery: Delivery):
+def _content(delivery: Delivery) -> Content:
+    """The content for this delivery's network, every media at a URL Dravo controls: foreign
+    URLs are ingested first (or the copy already ingested reused). Raises MediaRejected
+    naming the media (`media_urls[i]`) when one is gone, cannot be fetched, or breaks the
+    network's media rules now that its bytes are known."""
     post = delivery.post
-    media = tuple(media_from_url(url) for url in post.media_urls)
-    return content_for(text=post.text, media=media, options=post.platform_options, provider=delivery.provider)
+    rows = dravo_media(workspace=post.workspace, mode=post.mode, urls=post.media_urls)
+    media = tuple(_delivery_media(post, rows, index, url) for index, url in enumerate(post.media_urls))
+    content = content_for(text=post.text, media=media, options=post.platform_options, provider=delivery.provider)
+    client = registry.CLIENTS[delivery.provider]({}, endpoints={})  # validate() needs no credentials nor I/O
+    broken = [p for p in client.validate(content) if p.field.startswith("media_urls")]
+    if broken:
+        raise MediaRejected("media_invalid", "; ".join(f"{p.field}: {p.message}" for p in broken))
+    return content
 
 
-def _publish(delivery: Delivery, account: SocialAccount) -> PublishResult:
+def _delivery_media(post: Post, rows: dict, index: int, url: str) -> Media:
+    media_id = media_id_in(url)
+    if media_id:
+        if media_id not in rows:
+            raise MediaRejected("media_unavailable", f"media_urls[{index}]: media {media_id} was deleted.")
+        return media_for(rows[media_id])
+    try:
+        return media_for(media_from_source(workspace=post.workspace, mode=post.mode, url=url))
+    except MediaRejected as exc:
+        raise MediaRejected("media_unavailable", f"media_urls[{index}] ({url}) could not be ingested: {exc}") from exc
+
+
+def _publish(delivery: Delivery, account: SocialAccount, content: Content) -> PublishResult:
     """Publish once; on TokenExpired refresh the token once and publish again."""
 
     def save_checkpoint(checkpoint: dict) -> None:
         delivery.checkpoint = checkpoint
         Delivery.objects.filter(pk=delivery.pk).update(checkpoint=checkpoint)
 
-    content = _content(delivery)
     try:
         return account_services.client_for(account).publish(
             content, checkpoint=delivery.checkpoint or None, save_checkpoint=save_checkpoint
@@ -119,7 +144,7 @@ def delivery_attempt(*, delivery_id: int) -> None:
     platform post id is never published again."""
     if not _claim(delivery_id):
         return
-    delivery = Delivery.objects.select_related("post", "account").get(pk=delivery_id)
+    delivery = Delivery.objects.select_related("post__workspace", "account").get(pk=delivery_id)
     post_refresh_status(post_id=delivery.post_id)
     account = delivery.account
     if delivery.platform_post_id:
@@ -129,7 +154,12 @@ def delivery_attempt(*, delivery_id: int) -> None:
         _failed(delivery, code="account_not_usable", error=f"The account is {account.health}; reconnect it.")
         return
     try:
-        result = _publish(delivery, account)
+        content = _content(delivery)
+    except MediaRejected as exc:
+        _failed(delivery, code=exc.code, error=exc.message)
+        return
+    try:
+        result = _publish(delivery, account, content)
     except Exception as exc:  # noqa: BLE001 - every outcome must end recorded
         _handle_failure(delivery, exc)
         return

@@ -2,6 +2,7 @@
 "Validation"), including each targeted network's own `validate()` problems."""
 
 import json
+import re
 from dataclasses import dataclass, field
 
 from rest_framework.exceptions import ErrorDetail, ValidationError
@@ -10,7 +11,10 @@ from accounts import selectors as account_selectors
 from accounts.models import SocialAccount, Workspace
 from providers import registry
 from providers.base import Media
-from publishing.content import content_for, media_from_url
+from publishing.content import content_for, dravo_media, media_for, media_from_url
+from publishing.media_serve import media_id_in
+
+MEDIA_FIELD = re.compile(r"^media_urls\[(\d+)\]")
 
 
 @dataclass
@@ -85,6 +89,28 @@ def _flatten(errors, prefix: str, problems: Problems) -> None:
                 problems.add(prefix, str(item), getattr(item, "code", "invalid"))
 
 
+def _resolve_media(workspace: Workspace, mode: str, media_urls: list[str], problems: Problems) -> tuple[Media, ...]:
+    """Dravo media URLs become their inspected metadata; foreign URLs are known by their
+    extension only (they are ingested before delivery)."""
+    rows = dravo_media(workspace=workspace, mode=mode, urls=media_urls)
+    media = []
+    for index, url in enumerate(media_urls):
+        media_id = media_id_in(url)
+        if media_id and media_id not in rows:
+            problems.add(f"media_urls[{index}]", f"No media {media_id} in this workspace.", "unknown_media")
+        media.append(media_for(rows[media_id]) if media_id in rows else media_from_url(url))
+    return tuple(media)
+
+
+def _describe(problem_field: str, media_urls: list[str]) -> str:
+    """`med_… ` or the URL, for a problem on one media, so the message names it."""
+    match = MEDIA_FIELD.match(problem_field)
+    if not match or int(match[1]) >= len(media_urls):
+        return ""
+    url = media_urls[int(match[1])]
+    return f"{media_id_in(url) or url}: "
+
+
 def check_post(
     *, workspace: Workspace, mode: str, account_ids: list[str], text: str, media_urls: list[str], platform_options: dict
 ) -> tuple[Checked | None, Problems]:
@@ -93,7 +119,7 @@ def check_post(
     accounts = _resolve_accounts(workspace, mode, account_ids, problems)
     providers = sorted({a.provider for a in accounts})
     options = _check_options(platform_options or {}, providers, problems)
-    media = tuple(media_from_url(url) for url in media_urls)
+    media = _resolve_media(workspace, mode, media_urls, problems)
     for provider in providers:
         if provider in (platform_options or {}) and provider not in options:
             continue  # its options are already wrong; network checks would only repeat that
@@ -102,6 +128,7 @@ def check_post(
         targeted = [a for a in accounts if a.provider == provider]
         for problem in client.validate(content):
             who = ", ".join(a.id for a in targeted)
-            problems.add(problem.field, f"{provider} ({who}): {problem.message}", problem.code)
+            label = _describe(problem.field, media_urls)
+            problems.add(problem.field, f"{provider} ({who}): {label}{problem.message}", problem.code)
     checked = Checked(accounts=accounts, options=options, media=media, providers=providers)
     return (None if problems.errors else checked), problems

@@ -129,3 +129,10 @@ def test_create_api_key_command_prints_only_a_working_key(capsys):
     call_command("create_api_key", "--workspace", "Acme")
     assert ApiKey.objects.filter(workspace__name="Acme").count() == 2
     assert capsys.readouterr().out.startswith("dra_live_")
+
+
+@pytest.mark.django_db
+def test_whoami_names_the_keys_workspace_and_mode(api_client, workspace, anon_client):
+    assert api_client.get("/v1/whoami").json() == {"workspace_id": workspace.pk, "workspace": workspace.name,
+                                                   "mode": "test"}
+    assert anon_client.get("/v1/whoami").status_code == 401

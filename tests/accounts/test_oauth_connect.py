@@ -184,3 +184,68 @@ def test_live_facebook_callback_makes_one_account_per_page(workspace, live_api_k
     assert [p.platform_account_id for p in pages] == ["101", "102"]
     assert decrypt_credentials(pages[0].credentials_encrypted)["access_token"] == "page-1"
     assert decrypt_credentials(pages[1].credentials_encrypted)["page_id"] == "102"
+
+
+def live_callback(live_api_key, provider, settings):
+    settings.PROVIDER_APPS = {**settings.PROVIDER_APPS, provider: {"client_id": "cid", "client_secret": "sec"}}
+    link = start(client_for(live_api_key), provider)
+    browser = Client()
+    authorize_url = open_link(browser, link["url"])
+    state = parse_qs(urlsplit(authorize_url).query)["state"][0]
+    return browser, authorize_url, f"/oauth/complete/dravo-{provider}/?code=abc&state={state}"
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_live_linkedin_callback_stores_the_member_as_author(workspace, live_api_key, settings):
+    browser, authorize_url, callback = live_callback(live_api_key, "linkedin", settings)
+    assert authorize_url.startswith("https://www.linkedin.com/oauth/v2/authorization?")
+    assert "w_member_social" in parse_qs(urlsplit(authorize_url).query)["scope"][0]
+    responses.post("https://www.linkedin.com/oauth/v2/accessToken",
+                   json={"access_token": "li-token", "expires_in": 5184000, "scope": "w_member_social"})
+    responses.get("https://api.linkedin.com/v2/userinfo", json={"sub": "782bbtaQ", "name": "Ada", "email": "a@x.io"})
+    response = browser.get(callback)
+    assert response.status_code == 302 and "account_id=acc_" in response["Location"]
+    assert "client_secret=sec" in responses.calls[0].request.body
+    account = SocialAccount.objects.get(provider="linkedin")
+    assert decrypt_credentials(account.credentials_encrypted)["author_urn"] == "urn:li:person:782bbtaQ"
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_live_tiktok_callback_names_the_app_by_client_key(workspace, live_api_key, settings):
+    browser, authorize_url, callback = live_callback(live_api_key, "tiktok", settings)
+    query = parse_qs(urlsplit(authorize_url).query)
+    assert authorize_url.startswith("https://www.tiktok.com/v2/auth/authorize/?")
+    assert query["client_key"] == ["cid"] and "client_id" not in query
+    responses.post("https://open.tiktokapis.com/v2/oauth/token/", json={
+        "access_token": "act.1", "expires_in": 7200, "open_id": "open-1", "refresh_token": "rft.1",
+        "refresh_expires_in": 15552000, "scope": "video.publish", "token_type": "Bearer"})
+    responses.get("https://open.tiktokapis.com/v2/user/info/", json={
+        "data": {"user": {"open_id": "open-1", "display_name": "Ada", "username": "ada"}},
+        "error": {"code": "ok", "message": "", "log_id": "x"}})
+    response = browser.get(callback)
+    assert response.status_code == 302 and "account_id=acc_" in response["Location"]
+    assert "client_key=cid" in responses.calls[0].request.body
+    creds = decrypt_credentials(SocialAccount.objects.get(provider="tiktok").credentials_encrypted)
+    assert creds["open_id"] == "open-1" and creds["refresh_token"] == "rft.1"
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_live_instagram_callback_makes_one_account_per_linked_ig_user(workspace, live_api_key, settings):
+    browser, authorize_url, callback = live_callback(live_api_key, "instagram", settings)
+    assert "instagram_content_publish" in parse_qs(urlsplit(authorize_url).query)["scope"][0]
+    graph = "https://graph.facebook.com/v25.0"
+    responses.get(f"{graph}/oauth/access_token", json={"access_token": "short", "token_type": "bearer"})
+    responses.get(f"{graph}/oauth/access_token", json={"access_token": "long", "expires_in": 5183944})
+    responses.get(f"{graph}/me/accounts", json={"data": [
+        {"id": "101", "name": "With IG", "access_token": "p1",
+         "instagram_business_account": {"id": "17841400000000001", "username": "dravo.ig"}},
+        {"id": "102", "name": "Without IG", "access_token": "p2"}]})
+    response = browser.get(callback)
+    assert response.status_code == 302 and "account_id=acc_" in response["Location"]
+    account = SocialAccount.objects.get(provider="instagram")
+    assert account.platform_account_id == "17841400000000001" and account.handle == "dravo.ig"
+    assert decrypt_credentials(account.credentials_encrypted) == {
+        "access_token": "long", "ig_user_id": "17841400000000001", "login": "facebook"}

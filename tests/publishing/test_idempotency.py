@@ -107,3 +107,15 @@ def test_twenty_concurrent_identical_requests_make_one_post(workspace, api_key, 
     ids = {post_id for code, post_id in answers if code == 202}
     assert ids == {Post.objects.get().pk}
     assert all(code in (202, 409) for code, _ in answers) and len(answers) == 20
+
+
+@pytest.mark.django_db
+def test_every_creating_post_honours_the_key(api_client):
+    first = api_client.post("/v1/api-keys", {"name": "ci"}, format="json", HTTP_IDEMPOTENCY_KEY="key-create")
+    again = api_client.post("/v1/api-keys", {"name": "ci"}, format="json", HTTP_IDEMPOTENCY_KEY="key-create")
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"] and again["Idempotent-Replayed"] == "true"
+    link = api_client.post("/v1/accounts/connect", {"provider": "x"}, format="json", HTTP_IDEMPOTENCY_KEY="link-1")
+    link_again = api_client.post("/v1/accounts/connect", {"provider": "x"}, format="json",
+                                 HTTP_IDEMPOTENCY_KEY="link-1")
+    assert link.json()["url"] == link_again.json()["url"]

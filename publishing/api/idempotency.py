@@ -1,0 +1,41 @@
+"""Idempotency-Key for every POST that creates something (spec/README.md)."""
+
+from collections.abc import Callable
+
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from publishing import services
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key", str, OpenApiParameter.HEADER, description="Replays the first answer for 24 h."
+)
+
+
+class IdempotencyKeyParam(serializers.Serializer):
+    key = serializers.RegexField(
+        r"^[\x20-\x7e]{1,255}$", error_messages={"invalid": "Must be 1 to 255 printable ASCII characters."}
+    )
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({"Idempotency-Key": exc.detail["key"]}) from exc
+
+
+def idempotent_response(request, workspace, create: Callable[[], tuple[int, dict]]) -> Response:
+    """Run `create` (→ status, body) under the request's Idempotency-Key, if it has one."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        code, body = create()
+        return Response(body, status=code)
+    IdempotencyKeyParam(data={"key": key}).is_valid(raise_exception=True)
+    code, body, replayed = services.idempotent(
+        workspace=workspace,
+        key=key,
+        fingerprint=services.request_fingerprint(path=request.path, body=request.data),
+        create=create,
+    )
+    return Response(body, status=code, headers={"Idempotent-Replayed": "true"} if replayed else {})
