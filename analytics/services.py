@@ -34,6 +34,16 @@ def post_metrics_ensure(*, workspace=None, limit: int = 5000) -> int:
     return len(rows)
 
 
+def post_metrics_track(*, delivery: Delivery) -> None:
+    """Start the metrics row of a delivery that was just published (its `created_at` is when
+    Dravo recorded the result). Safe to repeat."""
+    post = delivery.post
+    PostMetrics.objects.get_or_create(
+        delivery_id=delivery.pk,
+        defaults={"workspace_id": post.workspace_id, "mode": post.mode, "provider": delivery.provider},
+    )
+
+
 def _claim(metrics_id: int) -> bool:
     now = timezone.now()
     return bool(

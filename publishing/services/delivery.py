@@ -71,6 +71,9 @@ def _published(delivery: Delivery, result: PublishResult) -> None:
         error_code="",
         next_attempt_at=None,
     )
+    from analytics.services import post_metrics_track  # analytics builds on publishing, not the reverse
+
+    post_metrics_track(delivery=delivery)
 
 
 def _failed(delivery: Delivery, *, code: str, error: str) -> None:

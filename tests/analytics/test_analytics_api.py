@@ -189,3 +189,11 @@ def test_another_workspaces_metrics_are_invisible(api_client, workspace):
     services.post_metrics_ensure()
     assert api_client.get("/v1/analytics/posts").json()["total"] == 0
     assert api_client.get(f"/v1/analytics/posts?postId={post.pk}").json()["total"] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publishing_starts_the_metrics_row_at_once(sandbox, eager_tasks, api_client, workspace):
+    account = factories.make_account(workspace, provider="x")
+    response = api_client.post("/v1/posts", {"account_ids": [account.pk], "text": "tracked"}, format="json")
+    row = PostMetrics.objects.get(delivery__post_id=response.json()["id"])
+    assert row.sync_status == "pending" and row.provider == "x" and row.workspace_id == workspace.pk
