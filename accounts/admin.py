@@ -1,7 +1,15 @@
 from django.contrib import admin, messages
+from rest_framework.exceptions import APIException
+from social_django.models import Association, Nonce, UserSocialAuth
 
 from accounts import services
-from accounts.models import ApiKey, Membership, Workspace
+from accounts.models import ApiKey, ConnectLink, Membership, SocialAccount, Workspace
+
+# Dravo's connect flow never stores social-auth's own rows (accounts.pipeline keeps the
+# grants as SocialAccount, encrypted); their admin would show raw tokens and secrets.
+for _model in (UserSocialAuth, Nonce, Association):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 class MembershipInline(admin.TabularInline):
@@ -54,3 +62,52 @@ class ApiKeyAdmin(admin.ModelAdmin):
         for key in queryset:
             services.api_key_revoke(api_key=key)
         self.message_user(request, f"Revoked {queryset.count()} key(s).", messages.SUCCESS)
+
+
+@admin.register(SocialAccount)
+class SocialAccountAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "workspace", "mode", "provider", "handle", "health", "token_expires_at", "created_at"]
+    list_filter = ["provider", "mode", "health", "connection_type"]
+    search_fields = ["id", "handle", "name", "platform_account_id", "workspace__name"]
+    date_hierarchy = "created_at"
+    list_select_related = ["workspace"]
+    # credentials_encrypted is never shown, not even encrypted.
+    fields = [
+        "id", "workspace", "mode", "provider", "platform_account_id", "handle", "name", "connection_type",
+        "health", "health_reason", "token_expires_at", "refreshed_at", "metadata", "created_at", "updated_at",
+        "disconnected_at",
+    ]  # fmt: skip
+    readonly_fields = fields
+    actions = ["force_token_refresh"]
+
+    def has_add_permission(self, request):
+        return False  # accounts are connected through the API, the dashboard or a connect link
+
+    @admin.action(description="Force a token refresh of the selected accounts")
+    def force_token_refresh(self, request, queryset):
+        done = 0
+        for account in queryset:
+            try:
+                services.social_account_refresh(account_id=account.id, wait=5.0)
+                done += 1
+            except APIException as exc:
+                self.message_user(request, f"{account}: {exc.detail}", messages.ERROR)
+        self.message_user(request, f"Refreshed {done} account(s).", messages.SUCCESS if done else messages.WARNING)
+
+
+@admin.register(ConnectLink)
+class ConnectLinkAdmin(admin.ModelAdmin):
+    list_display = ["id", "workspace", "mode", "provider", "created_at", "expires_at", "opened_at", "completed_at"]
+    list_filter = ["provider", "mode"]
+    search_fields = ["id", "workspace__name", "redirect_uri"]
+    date_hierarchy = "created_at"
+    list_select_related = ["workspace"]
+    # The token hash is not shown: the link's URL is never retrievable again.
+    fields = [
+        "id", "workspace", "mode", "provider", "redirect_uri", "created_at", "expires_at", "opened_at",
+        "completed_at", "account_ids", "error",
+    ]  # fmt: skip
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False

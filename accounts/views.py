@@ -1,16 +1,27 @@
-"""The hosted connect flow's pages (not /v1): open a link, then social-auth takes over."""
+"""The hosted connect flow's pages (not /v1), and the dashboard's account, API key,
+workspace and mode pages."""
 
+import zoneinfo
+from functools import wraps
+from urllib.parse import unquote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from rest_framework.exceptions import APIException, ValidationError
 from social_core.actions import do_auth
 from social_core.exceptions import AuthCanceled, SocialAuthBaseException
 from social_django.utils import load_backend, load_strategy
 from social_django.views import complete
 
-from accounts import services
-from accounts.models import ConnectLink
+from accounts import selectors, services
+from accounts.forms import ApiKeyForm, ByokForm, flatten_errors
+from accounts.models import ConnectLink, Membership, Mode, Provider, SocialAccount
 from accounts.oauth import BACKENDS, SESSION_LINK, SESSION_MODE
 
 
@@ -43,3 +54,214 @@ def connect_complete(request, backend: str, *args, **kwargs):
             if target:
                 return HttpResponseRedirect(target)
         return render(request, "connect/result.html", {"error": f"The connection failed: {exc}"}, status=400)
+
+
+# --- Dashboard ---------------------------------------------------------------------------
+# Server-rendered pages for people. Each view resolves the user's current workspace and
+# mode (kept in the session), calls the same services and selectors as the API, and
+# renders a template that only formats.
+
+
+SESSION_WORKSPACE = "dashboard_workspace"
+SESSION_DASHBOARD_MODE = "dashboard_mode"
+TZ_COOKIE = "dravo_tz"
+KEY_MANAGERS = (Membership.Role.OWNER, Membership.Role.ADMIN)
+
+
+def _activate_browser_timezone(request) -> None:
+    """Render times in the browser's zone (a cookie set by dashboard.js); UTC until known."""
+    try:
+        request.tz = zoneinfo.ZoneInfo(unquote(request.COOKIES.get(TZ_COOKIE, "")) or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        request.tz = zoneinfo.ZoneInfo("UTC")
+    timezone.activate(request.tz)
+
+
+def dashboard_view(view):
+    """Login required; sets request.workspace, request.membership, request.memberships and
+    request.mode (test unless switched), so every page is scoped to one workspace and mode."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        membership = selectors.membership_for_user(
+            user=request.user, workspace_id=request.session.get(SESSION_WORKSPACE)
+        ) or selectors.membership_for_user(user=request.user)
+        if membership is None:
+            return render(request, "dashboard/no_workspace.html", status=403)
+        request.membership, request.workspace = membership, membership.workspace
+        request.memberships = Membership.objects.filter(user=request.user, workspace__is_active=True).select_related(
+            "workspace"
+        )
+        request.mode = request.session.get(SESSION_DASHBOARD_MODE, Mode.TEST)
+        _activate_browser_timezone(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _back(request, default: str):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    return redirect(target if target.startswith("/") and not target.startswith("//") else default)
+
+
+def _problem_text(exc: APIException) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(f"{message}" for _, message in flatten_errors(exc.detail))
+    return str(exc.detail)
+
+
+@require_POST
+@dashboard_view
+def workspace_switch(request):
+    membership = selectors.membership_for_user(user=request.user, workspace_id=request.POST.get("workspace"))
+    if membership is None:
+        messages.error(request, "You are not a member of that workspace.")
+    else:
+        request.session[SESSION_WORKSPACE] = membership.workspace_id
+        messages.success(request, f"Switched to workspace {membership.workspace.name}.")
+    return _back(request, "home")
+
+
+@require_POST
+@dashboard_view
+def mode_switch(request):
+    mode = request.POST.get("mode")
+    if mode in Mode.values:
+        request.session[SESSION_DASHBOARD_MODE] = mode
+        messages.success(request, f"You are now in {mode} mode.")
+    return _back(request, "home")
+
+
+def _accounts_context(request, byok_form=None):
+    accounts = selectors.social_account_list(workspace=request.workspace, mode=request.mode).order_by(
+        "provider", "-created_at"
+    )
+    return {
+        "accounts": [a for a in accounts if a.health != SocialAccount.Health.DISCONNECTED],
+        "disconnected": [a for a in accounts if a.health == SocialAccount.Health.DISCONNECTED],
+        "providers": Provider.choices,
+        "byok_form": byok_form or ByokForm(mode=request.mode),
+        "now": timezone.now(),
+    }
+
+
+@dashboard_view
+def accounts_page(request):
+    if request.method == "POST":
+        form = ByokForm(request.POST, mode=request.mode)
+        if form.is_valid():
+            try:
+                account, created = services.social_account_connect(
+                    workspace=request.workspace, mode=request.mode, **form.service_arguments()
+                )
+            except ValidationError as exc:
+                form.add_service_errors(exc.detail)
+            except APIException as exc:
+                form.add_error(None, _problem_text(exc))
+            else:
+                verb = "Connected" if created else "Updated"
+                messages.success(request, f"{verb} {account.get_provider_display()} account {account.handle}.")
+                return redirect("accounts")
+        return render(request, "dashboard/accounts.html", _accounts_context(request, form), status=400)
+    return render(request, "dashboard/accounts.html", _accounts_context(request))
+
+
+@require_POST
+@dashboard_view
+def account_connect(request, provider: str):
+    """Start the OAuth flow (the sandbox's consent page in test mode); it comes back to
+    `account_connected` with `account_id` or `error`."""
+    if provider not in Provider.values:
+        messages.error(request, f"Unknown network {provider}.")
+        return redirect("accounts")
+    _, url = services.connect_link_create(
+        workspace=request.workspace,
+        mode=request.mode,
+        provider=provider,
+        redirect_uri=request.build_absolute_uri(reverse("account-connected")),
+    )
+    return HttpResponseRedirect(url)
+
+
+@dashboard_view
+def account_connected(request):
+    error = request.GET.get("error")
+    account = None
+    if request.GET.get("account_id"):
+        account = (
+            selectors.social_account_list(workspace=request.workspace, mode=request.mode)
+            .filter(pk=request.GET["account_id"])
+            .first()
+        )
+    if error or account is None:
+        reason = "you declined the consent" if error == "access_denied" else (error or "no account was granted")
+        messages.error(request, f"The connection did not complete: {reason}.")
+    else:
+        messages.success(request, f"Connected {account.get_provider_display()} account {account.handle}.")
+    return redirect("accounts")
+
+
+def _account(request, account_id: str) -> SocialAccount:
+    return get_object_or_404(
+        selectors.social_account_list(workspace=request.workspace, mode=request.mode), pk=account_id
+    )
+
+
+@require_POST
+@dashboard_view
+def account_refresh(request, account_id: str):
+    account = _account(request, account_id)
+    try:
+        services.social_account_refresh(account_id=account.id, wait=5.0)
+    except APIException as exc:
+        messages.error(request, f"Refreshing {account.handle} failed: {_problem_text(exc)}")
+    else:
+        messages.success(request, f"Refreshed the token of {account.handle}.")
+    return redirect("accounts")
+
+
+@require_POST
+@dashboard_view
+def account_disconnect(request, account_id: str):
+    account = services.social_account_disconnect(account=_account(request, account_id))
+    messages.success(request, f"Disconnected {account.handle}; its credentials were erased.")
+    return redirect("accounts")
+
+
+def _keys_context(request, form=None, created_key=None):
+    return {
+        "keys": selectors.api_key_list(workspace=request.workspace),
+        "form": form or ApiKeyForm(initial={"mode": request.mode}),
+        "created_key": created_key,
+        "can_manage": request.membership.role in KEY_MANAGERS,
+    }
+
+
+@dashboard_view
+def api_keys_page(request):
+    if request.method != "POST":
+        return render(request, "dashboard/api_keys.html", _keys_context(request))
+    if request.membership.role not in KEY_MANAGERS:
+        messages.error(request, "Only owners and admins of the workspace can manage API keys.")
+        return redirect("api-keys")
+    form = ApiKeyForm(request.POST)
+    if not form.is_valid():
+        return render(request, "dashboard/api_keys.html", _keys_context(request, form), status=400)
+    key, raw = services.api_key_create(workspace=request.workspace, **form.cleaned_data)
+    # Shown in this response only: the raw key is never stored nor retrievable again.
+    response = render(request, "dashboard/api_keys.html", _keys_context(request, created_key={"row": key, "raw": raw}))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@dashboard_view
+def api_key_revoke(request, key_id: str):
+    if request.membership.role not in KEY_MANAGERS:
+        messages.error(request, "Only owners and admins of the workspace can manage API keys.")
+        return redirect("api-keys")
+    key = get_object_or_404(selectors.api_key_list(workspace=request.workspace), pk=key_id)
+    services.api_key_revoke(api_key=key)
+    messages.success(request, f"Revoked {key.display_prefix}….")
+    return redirect("api-keys")

@@ -1,3 +1,35 @@
-"""The dashboard's pages (server-rendered, login required). Filled in by the dashboard work."""
+"""The dashboard's pages (server-rendered, login required), at the root of the site."""
 
-urlpatterns = []
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from accounts import views as account_views
+from analytics import views as analytics_views
+from publishing import views as publishing_views
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", publishing_views.home, name="home"),
+    path("workspace", account_views.workspace_switch, name="workspace-switch"),
+    path("mode", account_views.mode_switch, name="mode-switch"),
+    # accounts
+    path("accounts/", account_views.accounts_page, name="accounts"),
+    path("accounts/connect/<str:provider>", account_views.account_connect, name="account-connect"),
+    path("accounts/connected", account_views.account_connected, name="account-connected"),
+    path("accounts/<str:account_id>/refresh", account_views.account_refresh, name="account-refresh"),
+    path("accounts/<str:account_id>/disconnect", account_views.account_disconnect, name="account-disconnect"),
+    # API keys
+    path("api-keys/", account_views.api_keys_page, name="api-keys"),
+    path("api-keys/<str:key_id>/revoke", account_views.api_key_revoke, name="api-key-revoke"),
+    # publishing
+    path("compose/", publishing_views.compose, name="compose"),
+    path("compose/media", publishing_views.compose_media, name="compose-media"),
+    path("posts/", publishing_views.posts_page, name="posts"),
+    path("posts/<str:post_id>", publishing_views.post_detail, name="post-detail"),
+    path("posts/<str:post_id>/cancel", publishing_views.post_cancel, name="post-cancel"),
+    path("posts/<str:post_id>/retry", publishing_views.post_retry, name="post-retry"),
+    path("calendar/", publishing_views.calendar_page, name="calendar"),
+    # analytics
+    path("analytics/", analytics_views.analytics_page, name="analytics"),
+]

@@ -1,0 +1,106 @@
+"""Dashboard forms of the accounts app. Shapes are checked by the API's own serializers, so
+a person sees the same messages an API caller gets, next to the field they concern."""
+
+from django import forms
+
+from accounts.api.serializers import SocialAccountConnectSerializer
+from accounts.models import Mode, Provider
+from providers.sandbox.core import BEHAVIORS
+
+EXTRA_LABELS = {"page_id": "Facebook Page id", "ig_user_id": "Instagram user id", "author_urn": "LinkedIn author URN"}
+
+
+def flatten_errors(detail, prefix: str = "") -> list[tuple[str, str]]:
+    """A DRF error detail (dict / list / ErrorDetail, possibly nested) as (attr, message)
+    pairs, with the API's attr names: `text`, `account_ids[0]`, `platform_options.x.poll`."""
+    if isinstance(detail, dict):
+        pairs = []
+        for key, value in detail.items():
+            key = str(key)
+            if key == "non_field_errors":
+                attr = prefix
+            elif key.isdigit():
+                attr = f"{prefix}[{key}]"
+            else:
+                attr = f"{prefix}.{key}" if prefix else key
+            pairs += flatten_errors(value, attr)
+        return pairs
+    if isinstance(detail, list):
+        return [pair for item in detail for pair in flatten_errors(item, prefix)]
+    return [(prefix, str(detail))]
+
+
+class ByokForm(forms.Form):
+    """Bring your own key: an access token (and the network's ids) the customer already has."""
+
+    provider = forms.ChoiceField(label="Network", choices=Provider.choices)
+    platform_account_id = forms.CharField(label="Account id on the network", max_length=200)
+    handle = forms.CharField(label="Handle", max_length=200, required=False, help_text="Optional, e.g. @dravo.")
+    access_token = forms.CharField(label="Access token", widget=forms.PasswordInput(render_value=False))
+    refresh_token = forms.CharField(
+        label="Refresh token", required=False, widget=forms.PasswordInput(render_value=False)
+    )
+    page_id = forms.CharField(label=EXTRA_LABELS["page_id"], required=False, help_text="Required for Facebook.")
+    ig_user_id = forms.CharField(label=EXTRA_LABELS["ig_user_id"], required=False, help_text="Required for Instagram.")
+    author_urn = forms.CharField(
+        label=EXTRA_LABELS["author_urn"], required=False, help_text="Required for LinkedIn, e.g. urn:li:person:…"
+    )
+    sandbox_behavior = forms.ChoiceField(
+        label="Sandbox behaviour",
+        choices=[(b, b) for b in BEHAVIORS],
+        required=False,
+        help_text="Test mode only: how the sandbox answers this account's posts.",
+    )
+
+    def __init__(self, *args, mode: str = Mode.TEST, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mode = mode
+        self.validated = None
+        if mode != Mode.TEST:
+            del self.fields["sandbox_behavior"]
+
+    def _payload(self) -> dict:
+        data = self.cleaned_data
+        credentials = {"access_token": data["access_token"]}
+        if data.get("refresh_token"):
+            credentials["refresh_token"] = data["refresh_token"]
+        for extra in EXTRA_LABELS:
+            if data.get(extra):
+                credentials[extra] = data[extra]
+        if data.get("sandbox_behavior"):
+            credentials["sandbox"] = {"behavior": data["sandbox_behavior"]}
+        payload = {"provider": data["provider"], "platform_account_id": data["platform_account_id"]}
+        if data.get("handle"):
+            payload["handle"] = data["handle"]
+        return {**payload, "credentials": credentials}
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        serializer = SocialAccountConnectSerializer(data=self._payload())
+        if serializer.is_valid():
+            self.validated = serializer.validated_data
+        else:
+            self.add_service_errors(serializer.errors)
+        return cleaned
+
+    def service_arguments(self) -> dict:
+        """Keyword arguments for accounts.services.social_account_connect."""
+        return dict(self.validated)
+
+    def add_service_errors(self, detail) -> None:
+        for attr, message in flatten_errors(detail):
+            name = attr.split(".")[-1]
+            if attr == "credentials":  # the network refused the token
+                name = "access_token"
+            self.add_error(name if name in self.fields else None, message)
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=200, required=False, help_text="What uses it, e.g. “CMS plugin”.")
+    mode = forms.ChoiceField(
+        label="Mode",
+        choices=Mode.choices,
+        help_text="Test keys reach the sandbox only; live keys publish for real.",
+    )

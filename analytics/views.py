@@ -1,0 +1,80 @@
+"""The dashboard's analytics page: the per-post metrics table and charts over time. Like
+GET /v1/analytics, missing or stale rows of the page are refreshed within a time bound."""
+
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.views import dashboard_view
+from analytics import selectors, services
+from analytics.forms import AnalyticsFilterForm
+
+PAGE_SIZE = 25
+SERIES = ("views", "likes", "comments", "shares")
+
+
+def _filters(form: AnalyticsFilterForm) -> dict:
+    data = form.cleaned_data if form.is_valid() else {}
+    tz = timezone.get_current_timezone()
+    start, end = data.get("from_date"), data.get("to_date")
+    return {
+        "platform": data.get("platform") or None,
+        "post_id": data.get("post_id") or None,
+        "from_date": datetime.combine(start, time.min, tzinfo=tz) if start else None,
+        "to_date": datetime.combine(end, time.min, tzinfo=tz) + timedelta(days=1) if end else None,
+    }
+
+
+def _page_number(request) -> int:
+    value = request.GET.get("page", "1")
+    return max(1, int(value)) if value.isdigit() else 1
+
+
+def _read(request, page: int, filters: dict):
+    rows, total = selectors.post_metrics_page(
+        workspace=request.workspace, mode=request.mode, page=page, limit=PAGE_SIZE, **filters
+    )
+    now = timezone.now()
+    due = [row for row in rows if row.is_stale(now)]
+    if due:
+        services.post_metrics_refresh_many(rows=due, budget_seconds=settings.ANALYTICS_READ_BUDGET_SECONDS)
+        rows, total = selectors.post_metrics_page(
+            workspace=request.workspace, mode=request.mode, page=page, limit=PAGE_SIZE, **filters
+        )
+    return rows, total
+
+
+def _numbers(metrics: dict) -> dict:
+    """The four plotted series of one row, from the network's own metric names."""
+    numbers = {}
+    for name, keys in selectors.SERIES_KEYS.items():
+        found = [metrics[k] for k in keys if isinstance(metrics.get(k), int) and not isinstance(metrics.get(k), bool)]
+        numbers[name] = found[0] if found else None
+    return numbers
+
+
+@dashboard_view
+def analytics_page(request):
+    form = AnalyticsFilterForm(request.GET or None)
+    filters = _filters(form)
+    days = (form.cleaned_data.get("days") if form.is_bound and form.is_valid() else None) or 30
+    services.post_metrics_ensure(workspace=request.workspace)
+    page = _page_number(request)
+    rows, total = _read(request, page, filters)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "rows": [{"row": row, "numbers": _numbers(row.metrics or {})} for row in rows],
+        "total": total,
+        "page": page,
+        "has_next": page * PAGE_SIZE < total,
+        "query": query.urlencode(),
+        "overview": selectors.overview(rows),
+        "series": selectors.metrics_series(workspace=request.workspace, mode=request.mode, days=days),
+        "series_names": SERIES,
+        "days": days,
+    }
+    return render(request, "dashboard/analytics.html", context)

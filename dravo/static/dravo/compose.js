@@ -1,0 +1,171 @@
+// Compose page: live per-network counters (X weighted with twitter-text), a preview per
+// network, options shown for the selected networks only, uploads with progress, and the
+// browser's time zone for scheduling. The server checks everything again on submit.
+(function () {
+  "use strict";
+  var form = document.getElementById("compose-form");
+  if (!form) { return; }
+  var limits = JSON.parse(document.getElementById("text-limits").textContent);
+  var names = { facebook: "Facebook", instagram: "Instagram", x: "X", linkedin: "LinkedIn", tiktok: "TikTok" };
+  var text = document.getElementById("id_text");
+  var mediaUrls = document.getElementById("id_media_urls");
+
+  // The browser's time zone: the scheduled time is read in it and stored in UTC.
+  try {
+    var tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (tz) {
+      document.getElementById("id_tz").value = tz;
+      document.querySelectorAll("[data-tz-label]").forEach(function (el) { el.textContent = tz; });
+    }
+  } catch (e) { /* keep the server's guess */ }
+
+  function selected() {
+    var byNetwork = {};
+    form.querySelectorAll("input[name=account_ids]:checked").forEach(function (box) {
+      var network = box.getAttribute("data-provider");
+      (byNetwork[network] = byNetwork[network] || []).push(box.getAttribute("data-handle"));
+    });
+    return byNetwork;
+  }
+
+  function textFor(network) {
+    var override = form.querySelector("[data-text-override=" + network + "]");
+    return override && override.value ? override.value : text.value;
+  }
+
+  function measure(network, value) {
+    var rule = limits[network];
+    if (rule.count === "weighted" && window.twttr && window.twttr.txt) {
+      return window.twttr.txt.parseTweet(value).weightedLength;
+    }
+    if (rule.count === "utf16") { return value.length; }
+    return Array.from(value).length;
+  }
+
+  function el(tag, className, content) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (content !== undefined) { node.textContent = content; }
+    return node;
+  }
+
+  function render() {
+    var networks = selected();
+    var counters = document.getElementById("counters");
+    var previews = document.getElementById("previews");
+    counters.innerHTML = "";
+    previews.innerHTML = "";
+    document.querySelectorAll("details[data-network]").forEach(function (box) {
+      box.hidden = Object.keys(networks).length > 0 && !networks[box.getAttribute("data-network")];
+    });
+    var media = mediaUrls.value.split("\n").map(function (s) { return s.trim(); }).filter(Boolean);
+    Object.keys(networks).forEach(function (network) {
+      var value = textFor(network);
+      var used = measure(network, value);
+      var limit = limits[network].limit;
+      var item = el("li", used > limit ? "over" : "", names[network] + ": " + (limit - used).toLocaleString() + " left");
+      item.setAttribute("data-counter", network);
+      counters.appendChild(item);
+
+      var card = el("section", "preview");
+      card.setAttribute("aria-label", "Preview on " + names[network]);
+      var head = el("div", "account-head");
+      var icon = el("span", "net small net-" + network, { facebook: "f", instagram: "IG", x: "X", linkedin: "in", tiktok: "TT" }[network]);
+      icon.setAttribute("aria-hidden", "true");
+      head.appendChild(icon);
+      head.appendChild(el("strong", "", names[network] + " · " + networks[network].join(", ")));
+      card.appendChild(head);
+      var body = el("p", "body");
+      if (used > limit && limits[network].count !== "weighted") {
+        var chars = Array.from(value);
+        body.appendChild(document.createTextNode(chars.slice(0, limit).join("")));
+        body.appendChild(el("mark", "cut", chars.slice(limit).join("")));
+      } else {
+        body.textContent = value || "(no text)";
+      }
+      card.appendChild(body);
+      if (media.length) {
+        var strip = el("div", "preview-media");
+        media.forEach(function (url) {
+          if (/\.(jpe?g|png|gif|webp)(\?|$)/i.test(url)) {
+            var img = document.createElement("img");
+            img.src = url; img.alt = "Attached image"; img.loading = "lazy";
+            strip.appendChild(img);
+          } else {
+            strip.appendChild(el("span", "badge info", url.split("/").pop().slice(0, 30)));
+          }
+        });
+        card.appendChild(strip);
+      }
+      if (used > limit) { card.appendChild(el("p", "field-error", "Too long for " + names[network] + " by " + (used - limit) + ".")); }
+      previews.appendChild(card);
+    });
+    if (!Object.keys(networks).length) {
+      previews.appendChild(el("p", "muted", "Select accounts to see how the post looks on each network."));
+    }
+  }
+
+  var submit = document.getElementById("submit-post");
+  function label() {
+    var scheduled = form.querySelector("input[name=when]:checked");
+    submit.textContent = scheduled && scheduled.value === "schedule" ? "Schedule post" : "Publish now";
+  }
+  form.addEventListener("change", label);
+  label();
+  document.getElementById("id_scheduled_local").addEventListener("input", function () {
+    document.getElementById("when-schedule").checked = true;
+    label();
+  });
+
+  form.addEventListener("input", render);
+  form.addEventListener("change", render);
+  render();
+
+  // Uploads: one request per file to the dashboard's upload endpoint, with progress.
+  var fileInput = document.getElementById("media-file");
+  var progress = document.getElementById("media-progress");
+  var status = document.getElementById("media-status");
+  var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+
+  function upload(file) {
+    return new Promise(function (resolve, reject) {
+      var request = new XMLHttpRequest();
+      var data = new FormData();
+      data.append("file", file);
+      request.open("POST", form.getAttribute("data-upload-url"));
+      request.setRequestHeader("X-CSRFToken", csrf);
+      request.upload.addEventListener("progress", function (event) {
+        if (event.lengthComputable) { progress.value = Math.round(100 * event.loaded / event.total); }
+      });
+      request.addEventListener("load", function () {
+        var body = {};
+        try { body = JSON.parse(request.responseText); } catch (e) { /* not JSON */ }
+        if (request.status >= 200 && request.status < 300 && body.url) { resolve(body); }
+        else { reject(new Error(body.detail || ("Upload failed (" + request.status + ")"))); }
+      });
+      request.addEventListener("error", function () { reject(new Error("Upload failed: network error")); });
+      request.send(data);
+    });
+  }
+
+  if (fileInput) {
+    fileInput.addEventListener("change", function () {
+      var files = Array.from(fileInput.files);
+      progress.hidden = false;
+      files.reduce(function (chain, file) {
+        return chain.then(function () {
+          progress.value = 0;
+          status.textContent = "Uploading " + file.name + "…";
+          return upload(file).then(function (body) {
+            mediaUrls.value = (mediaUrls.value.trim() ? mediaUrls.value.trim() + "\n" : "") + body.url;
+            status.textContent = "Uploaded " + file.name + " (" + body.kind + ").";
+            render();
+          });
+        });
+      }, Promise.resolve()).catch(function (error) {
+        status.textContent = error.message;
+        status.className = "field-error";
+      }).then(function () { progress.hidden = true; fileInput.value = ""; });
+    });
+  }
+})();

@@ -1,0 +1,306 @@
+"""The compose form: reads the dashboard's POST into the same payload as `POST /v1/posts`,
+and places the API's validation messages (attrs such as `text`, `account_ids[0]`,
+`platform_options.x.poll`) next to the fields they concern.
+
+Per-network option fields are generated from each client's `options_serializer`, so the
+form offers exactly what the API accepts (spec/platform-options.md)."""
+
+import zoneinfo
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from django import forms
+from rest_framework import serializers
+
+from accounts.forms import flatten_errors
+from accounts.models import Provider
+from providers import registry
+from providers.facebook import TEXT_LIMIT as FACEBOOK_LIMIT
+from providers.instagram import CAPTION_LIMIT
+from providers.linkedin import TEXT_LIMIT as LINKEDIN_LIMIT
+from providers.tiktok import VIDEO_CAPTION_MAX
+from providers.x import MAX_WEIGHTED
+
+# What the live counter measures per network: X counts weighted characters (twitter-text),
+# TikTok UTF-16 code units, the others characters.
+TEXT_LIMITS = {
+    "facebook": {"limit": FACEBOOK_LIMIT, "count": "chars"},
+    "instagram": {"limit": CAPTION_LIMIT, "count": "chars"},
+    "x": {"limit": MAX_WEIGHTED, "count": "weighted"},
+    "linkedin": {"limit": LINKEDIN_LIMIT, "count": "chars"},
+    "tiktok": {"limit": VIDEO_CAPTION_MAX, "count": "utf16"},
+}
+LONG_TEXT = {"text", "first_comment", "link_description"}
+HINTS = {
+    ("x", "poll", "options"): "2 to 4 choices, one per line, 1–25 characters each. Not with media.",
+    ("x", "thread"): "Further posts published as replies, one per line.",
+    ("instagram", "collaborators"): "Up to 3 usernames, one per line.",
+    ("tiktok", "privacy_level"): "Required by TikTok.",
+}
+
+
+@dataclass
+class OptionField:
+    """One input for one option of one network (a nested option such as x.poll has a path)."""
+
+    provider: str
+    path: tuple[str, ...]
+    kind: str  # bool, choice, int, url, text, textarea, lines
+    label: str
+    help: str = ""
+    choices: list = field(default_factory=list)
+    value: str = ""
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return "opt." + ".".join((self.provider, *self.path))
+
+    @property
+    def id(self) -> str:
+        return "opt-" + "-".join((self.provider, *self.path))
+
+    @property
+    def attr(self) -> str:
+        return "platform_options." + ".".join((self.provider, *self.path))
+
+    def parse(self, raw: str):
+        """The option's value from the form's text, or None when left empty. A number that
+        does not parse is passed on as text, for the API's own message about it."""
+        if self.kind == "bool":
+            return {"true": True, "false": False}.get(raw)
+        if self.kind == "lines":
+            items = [line.strip() for line in raw.splitlines() if line.strip()]
+            return items or None
+        if raw.strip() == "":
+            return None
+        if self.kind == "int":
+            try:
+                return int(raw)
+            except ValueError:
+                return raw
+        return raw
+
+
+def _humanize(name: str) -> str:
+    return name.replace("_", " ").capitalize().replace(" ms", " (ms)").replace(" id", " ID").replace("Url", "URL")
+
+
+def _hint(provider: str, path: tuple[str, ...], f) -> str:
+    if (provider, *path) in HINTS:
+        return HINTS[(provider, *path)]
+    if path == ("text",):
+        return "Replaces the shared text on this network."
+    parts = []
+    if getattr(f, "min_length", None):
+        parts.append(f"at least {f.min_length:,}")
+    if getattr(f, "max_length", None):
+        parts.append(f"at most {f.max_length:,} characters")
+    if getattr(f, "min_value", None) is not None:
+        parts.append(f"from {f.min_value:,}")
+    if getattr(f, "max_value", None) is not None:
+        parts.append(f"to {f.max_value:,}")
+    return ", ".join(parts).capitalize()
+
+
+def _kind(name: str, f) -> str:
+    if isinstance(f, serializers.BooleanField):
+        return "bool"
+    if isinstance(f, serializers.ChoiceField):
+        return "choice"
+    if isinstance(f, serializers.IntegerField):
+        return "int"
+    if isinstance(f, serializers.URLField):
+        return "url"
+    if isinstance(f, serializers.ListField):
+        return "lines"
+    return "textarea" if name in LONG_TEXT else "text"
+
+
+def _walk(provider: str, fields, path: tuple[str, ...] = ()):
+    for name, f in fields.items():
+        here = (*path, name)
+        if isinstance(f, serializers.Serializer):
+            yield from _walk(provider, f.fields, here)
+            continue
+        label = f"Text on {Provider(provider).label}" if here == ("text",) else _humanize(" ".join(here))
+        choices = list(f.choices.items()) if isinstance(f, serializers.ChoiceField) else []
+        yield OptionField(provider, here, _kind(name, f), label, _hint(provider, here, f), choices)
+
+
+OPTION_FIELDS = {
+    provider: list(_walk(provider, client.options_serializer().fields)) for provider, client in registry.CLIENTS.items()
+}
+
+
+@dataclass
+class OptionGroup:
+    provider: str
+    label: str
+    fields: list[OptionField]
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        return bool(self.errors) or any(f.errors or f.value for f in self.fields)
+
+
+class ComposeForm:
+    """The compose page's fields, parsed from `data` (a POST) or empty, with errors by field."""
+
+    def __init__(self, *, accounts, data=None):
+        self.accounts = list(accounts)
+        self.data = data if data is not None else {}
+        self.errors: dict[str, list[str]] = {}  # text, accounts, media, schedule, other
+        self.groups = [
+            OptionGroup(
+                p,
+                Provider(p).label,
+                [replace(f, value=self.data.get(f.name, ""), errors=[]) for f in OPTION_FIELDS[p]],
+            )
+            for p in registry.PROVIDERS
+        ]
+
+    # --- values shown back ------------------------------------------------------------------
+    @property
+    def selected(self) -> list[str]:
+        return self.data.getlist("account_ids") if hasattr(self.data, "getlist") else []
+
+    @property
+    def text(self) -> str:
+        return self.data.get("text", "")
+
+    @property
+    def media(self) -> str:
+        return self.data.get("media_urls", "")
+
+    @property
+    def when(self) -> str:
+        return self.data.get("when", "now")
+
+    @property
+    def scheduled_local(self) -> str:
+        return self.data.get("scheduled_local", "")
+
+    # --- the payload of POST /v1/posts --------------------------------------------------------
+    def targeted_providers(self) -> set[str]:
+        chosen = set(self.selected)
+        return {a.provider for a in self.accounts if a.id in chosen}
+
+    def platform_options(self) -> dict:
+        options = {}
+        for group in self.groups:
+            if group.provider not in self.targeted_providers():
+                continue
+            for f in group.fields:
+                value = f.parse(f.value)
+                if value is None:
+                    continue
+                target = options.setdefault(group.provider, {})
+                for part in f.path[:-1]:
+                    target = target.setdefault(part, {})
+                target[f.path[-1]] = value
+        return options
+
+    def scheduled_at(self) -> str | None:
+        """The chosen local date-time in the browser's time zone, as UTC ISO 8601."""
+        if self.when != "schedule":
+            return None
+        if not self.scheduled_local:
+            self.add_error("schedule", "Pick a date and time, or choose Publish now.")
+            return None
+        try:
+            tz = zoneinfo.ZoneInfo(self.data.get("tz") or "UTC")
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            tz = zoneinfo.ZoneInfo("UTC")
+        try:
+            local = datetime.fromisoformat(self.scheduled_local).replace(tzinfo=tz)
+        except ValueError:
+            self.add_error("schedule", "Enter a valid date and time.")
+            return None
+        return local.astimezone(zoneinfo.ZoneInfo("UTC")).isoformat()
+
+    def payload(self) -> dict:
+        media = [line.strip() for line in self.media.splitlines() if line.strip()]
+        payload = {
+            "account_ids": self.selected,
+            "text": self.text,
+            "media_urls": media,
+            "platform_options": self.platform_options(),
+        }
+        scheduled_at = self.scheduled_at()
+        if scheduled_at:
+            payload["scheduled_at"] = scheduled_at
+        return payload
+
+    # --- errors ------------------------------------------------------------------------------
+    def add_error(self, where: str, message: str) -> None:
+        self.errors.setdefault(where, []).append(message)
+
+    def add_api_errors(self, detail) -> None:
+        """Place each (attr, message) of a DRF error detail next to its field."""
+        for attr, message in flatten_errors(detail):
+            if not self._place_option_error(attr, message):
+                self.add_error(self._where(attr), message)
+
+    @staticmethod
+    def _where(attr: str) -> str:
+        for prefix, where in (
+            ("account_ids", "accounts"),
+            ("media_urls", "media"),
+            ("text", "text"),
+            ("scheduled_at", "schedule"),
+        ):
+            if attr == prefix or attr.startswith((prefix + "[", prefix + ".")):
+                return where
+        return "other"
+
+    def _place_option_error(self, attr: str, message: str) -> bool:
+        for group in self.groups:
+            root = f"platform_options.{group.provider}"
+            if attr != root and not attr.startswith(root + "."):
+                continue
+            for f in group.fields:
+                if attr == f.attr or attr.startswith((f.attr + ".", f.attr + "[")) or f.attr.startswith(attr + "."):
+                    f.errors.append(message)
+                    return True
+            group.errors.append(message)
+            return True
+        return False
+
+    @property
+    def is_bound(self) -> bool:
+        return bool(self.data)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors) or any(g.errors or any(f.errors for f in g.fields) for g in self.groups)
+
+    def summary(self) -> list[tuple[str, str]]:
+        """(anchor id, message) for the error summary at the top of the form."""
+        anchors = {
+            "accounts": "accounts-legend",
+            "text": "id_text",
+            "media": "id_media_urls",
+            "schedule": "id_scheduled_local",
+            "other": "compose-form",
+        }
+        items = [(anchors[where], m) for where, messages in self.errors.items() for m in messages]
+        for group in self.groups:
+            items += [(f"options-{group.provider}", m) for m in group.errors]
+            items += [(f.id, f"{group.label} · {f.label}: {m}") for f in group.fields for m in f.errors]
+        return items
+
+
+class PostFilterForm(forms.Form):
+    """The API's list filters (status, provider, q) for the posts page."""
+
+    q = forms.CharField(label="Search text", required=False, max_length=200)
+    status = forms.ChoiceField(label="Status", required=False)
+    provider = forms.ChoiceField(label="Network", required=False, choices=[("", "All networks"), *Provider.choices])
+
+    def __init__(self, *args, **kwargs):
+        from publishing.models import Post
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "Any status"), *Post.Status.choices]

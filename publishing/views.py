@@ -1,0 +1,230 @@
+"""Dashboard pages of the publishing app: home, compose, posts history, calendar. They call
+the same services and selectors as /v1/posts; templates only format."""
+
+import calendar
+from datetime import date, datetime, time, timedelta
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from rest_framework.exceptions import APIException, ValidationError
+
+from accounts import selectors as account_selectors
+from accounts.forms import flatten_errors
+from accounts.models import SocialAccount
+from accounts.views import dashboard_view
+from dravo.pagination import decode_cursor, keyset_page
+from publishing import selectors, services
+from publishing.api.media_serializers import MediaSerializer
+from publishing.api.serializers import PostCreateSerializer
+from publishing.forms import TEXT_LIMITS, ComposeForm, PostFilterForm
+from publishing.models import Post
+from publishing.services import media as media_services
+
+PAGE_SIZE = 20
+
+
+def _post_or_404(request, post_id: str) -> Post:
+    post = selectors.post_get(workspace=request.workspace, mode=request.mode, post_id=post_id)
+    if post is None:
+        raise Http404("No post with this id.")
+    return post
+
+
+@dashboard_view
+def home(request):
+    posts = selectors.post_list(workspace=request.workspace, mode=request.mode)
+    accounts = account_selectors.social_account_list(workspace=request.workspace, mode=request.mode)
+    Health = SocialAccount.Health
+    context = {
+        "accounts_count": accounts.exclude(health=Health.DISCONNECTED).count(),
+        "attention_count": accounts.filter(health__in=[Health.EXPIRED, Health.REQUIRES_RECONNECT]).count(),
+        "scheduled_count": posts.filter(status=Post.Status.SCHEDULED).count(),
+        "failed_count": posts.filter(status__in=[Post.Status.FAILED, Post.Status.PARTIAL]).count(),
+        "recent_posts": posts.prefetch_related("deliveries__account").order_by("-created_at", "-pk")[:5],
+    }
+    return render(request, "dashboard/home.html", context)
+
+
+# --- compose ---------------------------------------------------------------------------------
+def _usable_accounts(request):
+    accounts = account_selectors.social_account_list(workspace=request.workspace, mode=request.mode)
+    return [a for a in accounts.order_by("provider", "handle") if a.is_usable]
+
+
+def _create_post(request, form: ComposeForm) -> Post | None:
+    """Validate as POST /v1/posts does and call the same service; errors go on the form."""
+    params = PostCreateSerializer(data=form.payload())
+    if form.has_errors:
+        return None
+    if not params.is_valid():
+        form.add_api_errors(params.errors)
+        return None
+    try:
+        return services.post_create(workspace=request.workspace, mode=request.mode, **params.validated_data)
+    except ValidationError as exc:
+        form.add_api_errors(exc.detail)
+        return None
+
+
+@dashboard_view
+def compose(request):
+    accounts = _usable_accounts(request)
+    form = ComposeForm(accounts=accounts, data=request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        post = _create_post(request, form)
+        if post is not None:
+            if post.status == Post.Status.SCHEDULED:
+                when = timezone.localtime(post.scheduled_at).strftime("%a %d %b %Y, %H:%M")
+                messages.success(request, f"Scheduled for {when} ({request.tz.key}).")
+            else:
+                messages.success(request, "Publishing now. Results appear below as each network answers.")
+            return redirect("post-detail", post_id=post.id)
+    context = {"form": form, "accounts": accounts, "limits": TEXT_LIMITS}
+    return render(request, "dashboard/compose.html", context, status=400 if form.has_errors else 200)
+
+
+# --- posts -----------------------------------------------------------------------------------
+@dashboard_view
+def posts_page(request):
+    filters = PostFilterForm(request.GET)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    qs = selectors.post_list(
+        workspace=request.workspace,
+        mode=request.mode,
+        status=chosen.get("status") or None,
+        provider=chosen.get("provider") or None,
+        q=chosen.get("q") or None,
+    ).prefetch_related("deliveries__account")
+    cursor = request.GET.get("cursor") or None
+    try:
+        if cursor:
+            decode_cursor(cursor)
+    except ValueError:
+        cursor = None
+    page = keyset_page(qs, limit=PAGE_SIZE, cursor=cursor)
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    context = {"filters": filters, "page": page, "query": query.urlencode(), "cursor": cursor}
+    return render(request, "dashboard/posts.html", context)
+
+
+@dashboard_view
+def post_detail(request, post_id: str):
+    return render(request, "dashboard/post_detail.html", {"post": _post_or_404(request, post_id)})
+
+
+def _after_action(request, post_id: str):
+    """htmx swaps the post's card in place; without JavaScript, back to where we were."""
+    if request.headers.get("HX-Request"):
+        post = _post_or_404(request, post_id)
+        return render(request, "dashboard/_post.html", {"post": post, "swap": True})
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else "posts")
+
+
+@require_POST
+@dashboard_view
+def post_cancel(request, post_id: str):
+    try:
+        services.post_cancel(post=_post_or_404(request, post_id))
+    except APIException as exc:
+        messages.error(request, str(exc.detail))
+    else:
+        messages.success(request, f"Canceled post {post_id}.")
+    return _after_action(request, post_id)
+
+
+@require_POST
+@dashboard_view
+def post_retry(request, post_id: str):
+    try:
+        services.post_retry(post=_post_or_404(request, post_id))
+    except APIException as exc:
+        messages.error(request, str(exc.detail))
+    else:
+        messages.success(request, f"Retrying the failed deliveries of {post_id}.")
+    return _after_action(request, post_id)
+
+
+# --- calendar --------------------------------------------------------------------------------
+def _calendar_range(view: str, anchor: date) -> tuple[date, date, date, date]:
+    """(first day shown, last day shown, previous anchor, next anchor), weeks from Monday."""
+    if view == "week":
+        start = anchor - timedelta(days=anchor.weekday())
+        return start, start + timedelta(days=6), anchor - timedelta(days=7), anchor + timedelta(days=7)
+    first = anchor.replace(day=1)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    previous = (first - timedelta(days=1)).replace(day=1)
+    return (
+        first - timedelta(days=first.weekday()),
+        last + timedelta(days=6 - last.weekday()),
+        previous,
+        last + timedelta(days=1),
+    )
+
+
+def _anchor(value: str | None) -> date:
+    try:
+        return date.fromisoformat(value) if value else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+@dashboard_view
+def calendar_page(request):
+    view = "week" if request.GET.get("view") == "week" else "month"
+    anchor = _anchor(request.GET.get("date"))
+    first, last, previous, following = _calendar_range(view, anchor)
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(first, time.min, tzinfo=tz)
+    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz)
+    posts = selectors.post_list(workspace=request.workspace, mode=request.mode).filter(
+        Q(scheduled_at__gte=start, scheduled_at__lt=end)
+        | Q(scheduled_at__isnull=True, created_at__gte=start, created_at__lt=end)
+    )
+    by_day: dict[date, list[Post]] = {}
+    for post in sorted(posts, key=lambda p: p.scheduled_at or p.created_at):
+        by_day.setdefault(timezone.localtime(post.scheduled_at or post.created_at).date(), []).append(post)
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    context = {
+        "view": view,
+        "anchor": anchor,
+        "previous": previous,
+        "following": following,
+        "today": timezone.localdate(),
+        "cells": [
+            {"day": d, "posts": by_day.get(d, []), "other": view == "month" and d.month != anchor.month} for d in days
+        ],
+        "weekdays": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+    }
+    return render(request, "dashboard/calendar.html", context)
+
+
+# --- media upload (the compose page's progress bar posts here) --------------------------------
+@require_POST
+@dashboard_view
+def compose_media(request):
+    """Session-authenticated twin of POST /v1/media (multipart `file`) for the compose page:
+    the same services, and the same answer."""
+    try:
+        media_services.media_check_upload_length(content_length=request.META.get("CONTENT_LENGTH"))
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationError({"file": ["Choose a file to upload."]})
+        staged = media_services.media_stage(workspace=request.workspace, file=upload)
+        status, body, _ = media_services.media_commit(
+            workspace=request.workspace,
+            mode=request.mode,
+            staged=staged,
+            idempotency_key=None,
+            render=lambda media: MediaSerializer(media).data,
+        )
+    except APIException as exc:
+        detail = exc.detail
+        message = " ".join(m for _, m in flatten_errors(detail)) if isinstance(detail, (dict, list)) else str(detail)
+        return JsonResponse({"detail": message}, status=exc.status_code)
+    return JsonResponse(body, status=status)
