@@ -36,3 +36,17 @@ def social_account_list(*, workspace: Workspace, mode: str, provider: str | None
 
 def social_accounts_usable(*, workspace: Workspace, mode: str, ids) -> dict[str, SocialAccount]:
     return {a.id: a for a in SocialAccount.objects.filter(workspace=workspace, mode=mode, id__in=list(ids))}
+
+
+def membership_list(*, user):
+    """The user's memberships in active workspaces (the dashboard's workspace switcher)."""
+    return Membership.objects.filter(user=user, workspace__is_active=True).select_related("workspace")
+
+
+def social_account_counts(*, workspace: Workspace, mode: str) -> dict[str, int]:
+    accounts = SocialAccount.objects.filter(workspace=workspace, mode=mode)
+    Health = SocialAccount.Health
+    return {
+        "accounts_count": accounts.exclude(health=Health.DISCONNECTED).count(),
+        "attention_count": accounts.filter(health__in=[Health.EXPIRED, Health.REQUIRES_RECONNECT]).count(),
+    }

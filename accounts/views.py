@@ -90,9 +90,7 @@ def dashboard_view(view):
         if membership is None:
             return render(request, "dashboard/no_workspace.html", status=403)
         request.membership, request.workspace = membership, membership.workspace
-        request.memberships = Membership.objects.filter(user=request.user, workspace__is_active=True).select_related(
-            "workspace"
-        )
+        request.memberships = selectors.membership_list(user=request.user)
         request.mode = request.session.get(SESSION_DASHBOARD_MODE, Mode.TEST)
         _activate_browser_timezone(request)
         return view(request, *args, **kwargs)

@@ -1,7 +1,7 @@
 """Reads of posts; each takes the workspace (and mode) first."""
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, OuterRef, Prefetch
+from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q
 from django.db.models.expressions import RawSQL
 
 from accounts.models import Workspace
@@ -42,3 +42,20 @@ def post_get(*, workspace: Workspace, mode: str, post_id: str) -> Post | None:
     if post_id.startswith("job_"):
         post_id = "post_" + post_id[4:]
     return _with_results(Post.objects.filter(workspace=workspace, mode=mode, pk=post_id)).first()
+
+
+def post_counts(*, workspace: Workspace, mode: str) -> dict[str, int]:
+    """What the dashboard's home counts: scheduled posts and posts that need a look."""
+    posts = Post.objects.filter(workspace=workspace, mode=mode)
+    return {
+        "scheduled_count": posts.filter(status=Post.Status.SCHEDULED).count(),
+        "failed_count": posts.filter(status__in=[Post.Status.FAILED, Post.Status.PARTIAL]).count(),
+    }
+
+
+def post_calendar(*, workspace: Workspace, mode: str, start, end):
+    """Posts scheduled in [start, end), or created then when they were not scheduled."""
+    in_range = Q(scheduled_at__gte=start, scheduled_at__lt=end) | Q(
+        scheduled_at__isnull=True, created_at__gte=start, created_at__lt=end
+    )
+    return post_list(workspace=workspace, mode=mode).filter(in_range)

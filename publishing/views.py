@@ -5,7 +5,6 @@ import calendar
 from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +13,6 @@ from rest_framework.exceptions import APIException, ValidationError
 
 from accounts import selectors as account_selectors
 from accounts.forms import flatten_errors
-from accounts.models import SocialAccount
 from accounts.views import dashboard_view
 from dravo.pagination import decode_cursor, keyset_page
 from publishing import selectors, services
@@ -37,13 +35,9 @@ def _post_or_404(request, post_id: str) -> Post:
 @dashboard_view
 def home(request):
     posts = selectors.post_list(workspace=request.workspace, mode=request.mode)
-    accounts = account_selectors.social_account_list(workspace=request.workspace, mode=request.mode)
-    Health = SocialAccount.Health
     context = {
-        "accounts_count": accounts.exclude(health=Health.DISCONNECTED).count(),
-        "attention_count": accounts.filter(health__in=[Health.EXPIRED, Health.REQUIRES_RECONNECT]).count(),
-        "scheduled_count": posts.filter(status=Post.Status.SCHEDULED).count(),
-        "failed_count": posts.filter(status__in=[Post.Status.FAILED, Post.Status.PARTIAL]).count(),
+        **account_selectors.social_account_counts(workspace=request.workspace, mode=request.mode),
+        **selectors.post_counts(workspace=request.workspace, mode=request.mode),
         "recent_posts": posts.prefetch_related("deliveries__account").order_by("-created_at", "-pk")[:5],
     }
     return render(request, "dashboard/home.html", context)
@@ -182,10 +176,7 @@ def calendar_page(request):
     tz = timezone.get_current_timezone()
     start = datetime.combine(first, time.min, tzinfo=tz)
     end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz)
-    posts = selectors.post_list(workspace=request.workspace, mode=request.mode).filter(
-        Q(scheduled_at__gte=start, scheduled_at__lt=end)
-        | Q(scheduled_at__isnull=True, created_at__gte=start, created_at__lt=end)
-    )
+    posts = selectors.post_calendar(workspace=request.workspace, mode=request.mode, start=start, end=end)
     by_day: dict[date, list[Post]] = {}
     for post in sorted(posts, key=lambda p: p.scheduled_at or p.created_at):
         by_day.setdefault(timezone.localtime(post.scheduled_at or post.created_at).date(), []).append(post)
