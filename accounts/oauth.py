@@ -173,6 +173,26 @@ class LinkedInConnect(DravoOAuthMixin, BaseOAuth2):
     def profile_credentials(self, profile) -> dict:
         return {"author_urn": profile.extra.get("author_urn") or f"urn:li:person:{profile.id}"}
 
+    def grants(self, access_token, response):
+        """The member, and each organization the member administers (one account each)."""
+        member = super().grants(access_token, response)
+        credentials = member[0]["credentials"]
+        organizations = self.client(credentials).administered_organizations()
+        for urn in organizations:
+            org_credentials = {**credentials, "author_urn": urn}
+            profile = self.client(org_credentials).verify()
+            member.append(
+                {
+                    "platform_account_id": urn,
+                    "handle": profile.handle,
+                    "name": profile.name,
+                    "metadata": {**profile.extra, "organization": True},
+                    "credentials": org_credentials,
+                    "expires_at": _expiry(response),
+                }
+            )
+        return member
+
 
 class TikTokConnect(DravoOAuthMixin, BaseOAuth2):
     """TikTok: authorization code; the app is named by `client_key`, not client_id."""

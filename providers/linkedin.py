@@ -142,8 +142,15 @@ class LinkedInClient(ProviderClient):
     options_serializer = LinkedInOptions
     capabilities = {
         "content_kinds": ["text", "article", "image", "multi_image", "video", "document"],
-        "options": ["text", "visibility", "link_preview", "link_title", "link_description", "document_title",
-                    "first_comment"],
+        "options": [
+            "text",
+            "visibility",
+            "link_preview",
+            "link_title",
+            "link_description",
+            "document_title",
+            "first_comment",
+        ],
         "limits": {
             "text": "3,000 characters (little-text characters escaped for you)",
             "images": "1, or 2–20 as a multi-image post; JPG/PNG/GIF, < 36,152,320 pixels, ≤ 5 MB",
@@ -185,14 +192,25 @@ class LinkedInClient(ProviderClient):
         extra = {"author_urn": self.author_urn, "member_id": sub}
         return Profile(id=org_id, handle=org.get("vanityName", org_id), name=org.get("localizedName", ""), extra=extra)
 
+    def administered_organizations(self) -> list[str]:
+        """URNs of the organizations the token's member administers (approved ADMINISTRATOR
+        role), so a connect can offer each as an author.
+        https://learn.microsoft.com/en-us/linkedin/marketing/community-management/organizations/organization-access-control-by-role"""
+        params = {"q": "roleAssignee", "role": "ADMINISTRATOR", "state": "APPROVED"}
+        body = self._rest("GET", "/rest/organizationAcls", params=params).json()
+        return [str(e["organization"]) for e in body.get("elements", []) if e.get("organization")]
+
     # --- validation -------------------------------------------------------------------
     def validate(self, content: Content) -> list[Problem]:
         """Problems LinkedIn would have with `content` (text, media mix, metadata, options). No I/O."""
         problems = []
         if len(content.text) > TEXT_LIMIT:
             problems.append(
-                Problem("text", f"LinkedIn posts allow at most 3,000 characters; this one has {len(content.text)}.",
-                        "too_long")
+                Problem(
+                    "text",
+                    f"LinkedIn posts allow at most 3,000 characters; this one has {len(content.text)}.",
+                    "too_long",
+                )
             )
         if not content.text.strip() and not content.media:
             problems.append(Problem("text", "A LinkedIn post needs text or media.", "required"))
@@ -206,13 +224,21 @@ class LinkedInClient(ProviderClient):
         for single in ("document", "video"):
             if single in kinds and len(kinds) > 1:
                 index = kinds.index(single)
-                return [Problem(f"media_urls[{index}]",
-                                f"A LinkedIn {single} post carries exactly one {single} and no other media.",
-                                "invalid_combination")]
+                return [
+                    Problem(
+                        f"media_urls[{index}]",
+                        f"A LinkedIn {single} post carries exactly one {single} and no other media.",
+                        "invalid_combination",
+                    )
+                ]
         if len(kinds) > MAX_IMAGES:
-            return [Problem(f"media_urls[{MAX_IMAGES}]",
-                            f"LinkedIn allows at most {MAX_IMAGES} images in one post (multi-image: 2–20); "
-                            f"got {len(kinds)}.", "too_many")]
+            return [
+                Problem(
+                    f"media_urls[{MAX_IMAGES}]",
+                    f"LinkedIn allows at most {MAX_IMAGES} images in one post (multi-image: 2–20); got {len(kinds)}.",
+                    "too_many",
+                )
+            ]
         return []
 
     def _media_problems(self, media: Media) -> list[tuple[str, str]]:
@@ -225,11 +251,19 @@ class LinkedInClient(ProviderClient):
         label, mimes, max_bytes, max_label = rules[media.kind]
         found = []
         if media.mime_type and media.mime_type not in mimes:
-            found.append((f"LinkedIn does not accept {media.mime_type} as a {label}; allowed: {', '.join(mimes)}.",
-                          "unsupported_format"))
+            found.append(
+                (
+                    f"LinkedIn does not accept {media.mime_type} as a {label}; allowed: {', '.join(mimes)}.",
+                    "unsupported_format",
+                )
+            )
         if media.size_bytes is not None and media.size_bytes > max_bytes:
-            found.append((f"A LinkedIn {label} may be at most {max_label}; this one is "
-                          f"{media.size_bytes / MB:.1f} MB.", "too_large"))
+            found.append(
+                (
+                    f"A LinkedIn {label} may be at most {max_label}; this one is {media.size_bytes / MB:.1f} MB.",
+                    "too_large",
+                )
+            )
         return found + self._shape_problems(media)
 
     def _shape_problems(self, media: Media) -> list[tuple[str, str]]:
@@ -239,8 +273,12 @@ class LinkedInClient(ProviderClient):
                 found.append(("A LinkedIn image must have fewer than 36,152,320 pixels.", "too_large"))
         if media.kind == "video" and media.duration_s is not None:
             if not VIDEO_SECONDS[0] <= media.duration_s <= VIDEO_SECONDS[1]:
-                found.append((f"A LinkedIn video must last 3 s to 30 min; this one lasts {media.duration_s:g} s.",
-                              "invalid_duration"))
+                found.append(
+                    (
+                        f"A LinkedIn video must last 3 s to 30 min; this one lasts {media.duration_s:g} s.",
+                        "invalid_duration",
+                    )
+                )
         if media.kind == "video" and media.width and media.height:
             if not VIDEO_ASPECT[0] <= media.width / media.height <= VIDEO_ASPECT[1]:
                 found.append(("A LinkedIn video's aspect ratio must be between 1:2.4 and 2.4:1.", "invalid_aspect"))
@@ -253,15 +291,30 @@ class LinkedInClient(ProviderClient):
         options, field = content.options, "platform_options.linkedin."
         found = []
         if options.get("visibility") == "CONNECTIONS" and self.is_organization:
-            found.append(Problem(field + "visibility", "Visibility CONNECTIONS is only for member authors, "
-                                 "not organization pages.", "invalid_choice"))
+            found.append(
+                Problem(
+                    field + "visibility",
+                    "Visibility CONNECTIONS is only for member authors, not organization pages.",
+                    "invalid_choice",
+                )
+            )
         if "document_title" in options and not any(m.kind == "document" for m in content.media):
-            found.append(Problem(field + "document_title", "document_title needs a document (PDF) in the media.",
-                                 "invalid_combination"))
+            found.append(
+                Problem(
+                    field + "document_title",
+                    "document_title needs a document (PDF) in the media.",
+                    "invalid_combination",
+                )
+            )
         for name in ("link_title", "link_description"):
             if name in options and (content.media or not first_url(content.text)):
-                found.append(Problem(field + name, f"{name} overrides the article card, which needs a URL in the "
-                                     "text and no media.", "invalid_combination"))
+                found.append(
+                    Problem(
+                        field + name,
+                        f"{name} overrides the article card, which needs a URL in the text and no media.",
+                        "invalid_combination",
+                    )
+                )
         return found
 
     # --- publishing -------------------------------------------------------------------
@@ -300,8 +353,11 @@ class LinkedInClient(ProviderClient):
             "author": self.author_urn,
             "commentary": escape_little_text(content.text),
             "visibility": content.options.get("visibility", "PUBLIC"),
-            "distribution": {"feedDistribution": "MAIN_FEED", "targetEntities": [],
-                             "thirdPartyDistributionChannels": []},
+            "distribution": {
+                "feedDistribution": "MAIN_FEED",
+                "targetEntities": [],
+                "thirdPartyDistributionChannels": [],
+            },
             "lifecycleState": "PUBLISHED",
             "isReshareDisabledByAuthor": False,
         }
@@ -383,15 +439,26 @@ class LinkedInClient(ProviderClient):
         return value[resource[:-1]]
 
     def _upload_video(self, data: bytes) -> str:
-        init = {"initializeUploadRequest": {"owner": self.author_urn, "fileSizeBytes": len(data),
-                                            "uploadCaptions": False, "uploadThumbnail": False}}
+        init = {
+            "initializeUploadRequest": {
+                "owner": self.author_urn,
+                "fileSizeBytes": len(data),
+                "uploadCaptions": False,
+                "uploadThumbnail": False,
+            }
+        }
         value = self._rest("POST", "/rest/videos?action=initializeUpload", json=init).json()["value"]
         etags = [
             self._put(part["uploadUrl"], data[part["firstByte"] : part["lastByte"] + 1]).headers.get("ETag", "")
             for part in value["uploadInstructions"]
         ]
-        finalize = {"finalizeUploadRequest": {"video": value["video"], "uploadToken": value.get("uploadToken", ""),
-                                              "uploadedPartIds": etags}}
+        finalize = {
+            "finalizeUploadRequest": {
+                "video": value["video"],
+                "uploadToken": value.get("uploadToken", ""),
+                "uploadedPartIds": etags,
+            }
+        }
         self._rest("POST", "/rest/videos?action=finalizeUpload", json=finalize)
         return value["video"]
 
@@ -436,8 +503,12 @@ class LinkedInClient(ProviderClient):
         refresh_token = self.credentials.get("refresh_token")
         if not refresh_token:
             raise ReconnectRequired("LinkedIn gave this app no refresh token; the member must reconnect.")
-        form = {"grant_type": "refresh_token", "refresh_token": refresh_token,
-                "client_id": self.app["client_id"], "client_secret": self.app["client_secret"]}
+        form = {
+            "grant_type": "refresh_token",
+            "refresh_token": refresh_token,
+            "client_id": self.app["client_id"],
+            "client_secret": self.app["client_secret"],
+        }
         try:
             response = self.call("POST", self.url("oauth_url", "/oauth/v2/accessToken"), data=form)
         except Rejected as exc:  # any other definite 4xx refusal of the grant
@@ -466,13 +537,20 @@ class LinkedInClient(ProviderClient):
         kind = "ugcPosts" if ":ugcPost:" in urn else "shares"
         query = f"q=organizationalEntity&organizationalEntity={encoded(self.author_urn)}&{kind}=List({encoded(urn)})"
         elements = self._rest("GET", f"/rest/organizationalEntityShareStatistics?{query}").json().get("elements") or []
-        stats = next((e.get("totalShareStatistics") for e in elements if urn in (e.get("share"), e.get("ugcPost"))),
-                     None)
+        stats = next(
+            (e.get("totalShareStatistics") for e in elements if urn in (e.get("share"), e.get("ugcPost"))), None
+        )
         if stats is None:
-            return MetricsResult({}, [f"LinkedIn has no share statistics for {urn} (organic posts of the last "
-                                      "12 months only)."], partial=True)
-        metrics = {f"share_statistics_{snake(key)}": value for key, value in stats.items()
-                   if isinstance(value, int | float) and not isinstance(value, bool)}
+            return MetricsResult(
+                {},
+                [f"LinkedIn has no share statistics for {urn} (organic posts of the last 12 months only)."],
+                partial=True,
+            )
+        metrics = {
+            f"share_statistics_{snake(key)}": value
+            for key, value in stats.items()
+            if isinstance(value, int | float) and not isinstance(value, bool)
+        }
         return MetricsResult(metrics)
 
     def _member_analytics(self, urn: str) -> MetricsResult:

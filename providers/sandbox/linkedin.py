@@ -38,8 +38,14 @@ CHUNK = 4 * 1024 * 1024
 ACCESS_TTL = 60 * 24 * 3600
 REFRESH_TTL = 365 * 24 * 3600
 ASSET_PREFIX = {"image": "D4E10AQ", "video": "D5610AQ", "document": "D4D10AQ"}
-SHARE_RATES = {"impressionCount": 40, "uniqueImpressionsCount": 30, "clickCount": 4, "likeCount": 3,
-               "commentCount": 1, "shareCount": 1}
+SHARE_RATES = {
+    "impressionCount": 40,
+    "uniqueImpressionsCount": 30,
+    "clickCount": 4,
+    "likeCount": 3,
+    "commentCount": 1,
+    "shareCount": 1,
+}
 MEMBER_RATES = {"IMPRESSION": 40, "MEMBERS_REACHED": 30, "RESHARE": 1, "REACTION": 3, "COMMENT": 1}
 LITTLE_TEXT = re.compile(r"\\(.)|@\[([^\]]*)\]\(urn:li:[a-zA-Z]+:[^)]+\)|([\\|{}@\[\]()<>#*_~])|(.)", re.S)
 
@@ -124,8 +130,11 @@ def rest(versioned: bool = True):
                 return invalid_token()
             version = request.headers.get("LinkedIn-Version", "")
             if versioned and not version:
-                return error(400, "A version must be present. Please specify a version by adding the "
-                             "LinkedIn-Version header.", code="VERSION_MISSING")
+                return error(
+                    400,
+                    "A version must be present. Please specify a version by adding the LinkedIn-Version header.",
+                    code="VERSION_MISSING",
+                )
             if versioned and (not re.fullmatch(r"\d{6}", version) or version < OLDEST_VERSION):
                 return error(426, f"Requested version {version} is not active", code="NONEXISTENT_VERSION")
             if versioned and request.headers.get("X-Restli-Protocol-Version") != "2.0.0":
@@ -147,8 +156,13 @@ def publish_refusal(request, text: str):
     if behavior in ("rate_limited", "flaky") and first_attempt(NETWORK, request.token, text):
         if behavior == "flaky":
             return error(503, "Service Unavailable", code="SERVICE_UNAVAILABLE")
-        return error(429, "Resource level throttle APPLICATION DAY limit for calls to this resource is reached.",
-                     code="TOO_MANY_REQUESTS", service=101, headers={"Retry-After": "1"})
+        return error(
+            429,
+            "Resource level throttle APPLICATION DAY limit for calls to this resource is reached.",
+            code="TOO_MANY_REQUESTS",
+            service=101,
+            headers={"Retry-After": "1"},
+        )
     return None
 
 
@@ -156,17 +170,45 @@ def publish_refusal(request, text: str):
 @rest(versioned=False)
 def userinfo(request):
     sub = member_id(request.token)
-    return JsonResponse({"sub": sub, "name": f"Sandbox Member {sub[:4]}", "given_name": "Sandbox",
-                         "family_name": f"Member {sub[:4]}", "picture": "", "locale": {"country": "US",
-                         "language": "en"}, "email": f"{sub.lower()}@sandbox.invalid", "email_verified": True})
+    return JsonResponse(
+        {
+            "sub": sub,
+            "name": f"Sandbox Member {sub[:4]}",
+            "given_name": "Sandbox",
+            "family_name": f"Member {sub[:4]}",
+            "picture": "",
+            "locale": {"country": "US", "language": "en"},
+            "email": f"{sub.lower()}@sandbox.invalid",
+            "email_verified": True,
+        }
+    )
 
 
 @rest()
 def organization(request, org_id: str):
     if not org_id.isdigit():
         return not_found(f"organization {org_id}")
-    return JsonResponse({"id": int(org_id), "localizedName": f"Sandbox Organization {org_id}",
-                         "vanityName": f"sandbox-org-{org_id}"})
+    return JsonResponse(
+        {"id": int(org_id), "localizedName": f"Sandbox Organization {org_id}", "vanityName": f"sandbox-org-{org_id}"}
+    )
+
+
+SANDBOX_ORGANIZATION = "urn:li:organization:5515"
+
+
+@rest()
+def organization_acls(request):
+    """`GET /rest/organizationAcls?q=roleAssignee`: the sandbox member administers one organization."""
+    if request.GET.get("q") != "roleAssignee":
+        return JsonResponse({"status": 400, "message": "Invalid query parameter q"}, status=400)
+    member = f"urn:li:person:{member_id(request.token)}"
+    element = {
+        "roleAssignee": member,
+        "state": "APPROVED",
+        "role": "ADMINISTRATOR",
+        "organization": SANDBOX_ORGANIZATION,
+    }
+    return JsonResponse({"paging": {"count": 10, "start": 0, "links": []}, "elements": [element]})
 
 
 # --- uploads ------------------------------------------------------------------------
@@ -344,8 +386,16 @@ def posts(request):
     media_id = str((body.get("content") or {}).get("media", {}).get("id", ""))
     kind = "ugcPost" if media_id.startswith(("urn:li:video:", "urn:li:document:")) else "share"
     urn = f"urn:li:{kind}:{numeric_id(19)}"
-    record_create(NETWORK, "post", urn, owner=body["author"], text=commentary, displayed=displayed(commentary),
-                  content=body.get("content"), visibility=body["visibility"])
+    record_create(
+        NETWORK,
+        "post",
+        urn,
+        owner=body["author"],
+        text=commentary,
+        displayed=displayed(commentary),
+        content=body.get("content"),
+        visibility=body["visibility"],
+    )
     response = HttpResponse(status=201, content_type="application/json")
     response["x-restli-id"] = urn
     return response
@@ -367,8 +417,7 @@ def comments(request, urn: str):
         return unprocessable("/message/text :: 1 to 1250 characters on the post given as /object")
     comment_urn = f"urn:li:comment:({urn},{numeric_id(19)})"
     record_create(NETWORK, "comment", comment_urn, owner=actor, post=urn, text=text)
-    response = JsonResponse({"actor": actor, "object": urn, "message": {"text": text}, "$URN": comment_urn},
-                            status=201)
+    response = JsonResponse({"actor": actor, "object": urn, "message": {"text": text}, "$URN": comment_urn}, status=201)
     response["x-restli-id"] = comment_urn
     return response
 
@@ -438,8 +487,17 @@ def authorization(request):
         if params.get("response_type") != "code":
             return HttpResponse("response_type must be code.", status=400, content_type="text/plain")
         scope = params.get("scope", "")
-        return HttpResponse(format_html(CONSENT, app=client_id, scopes=", ".join(scope.split()), client_id=client_id,
-                                        redirect_uri=redirect_uri, state=state, scope=scope))
+        return HttpResponse(
+            format_html(
+                CONSENT,
+                app=client_id,
+                scopes=", ".join(scope.split()),
+                client_id=client_id,
+                redirect_uri=redirect_uri,
+                state=state,
+                scope=scope,
+            )
+        )
     separator = "&" if "?" in redirect_uri else "?"
     if params.get("decision") != "allow":
         denied = {"error": "access_denied", "error_description": "The member refused", "state": state}
@@ -455,8 +513,15 @@ def issue_tokens(member: str, scope: str, refresh_token: str | None = None, refr
     if refresh_token is None:
         refresh_token = f"sbx_{secrets.token_urlsafe(32)}"
         record_create(NETWORK, "refresh_token", refresh_token, owner=member, scope=scope)
-    return JsonResponse({"access_token": access, "expires_in": ACCESS_TTL, "refresh_token": refresh_token,
-                         "refresh_token_expires_in": refresh_ttl, "scope": scope})
+    return JsonResponse(
+        {
+            "access_token": access,
+            "expires_in": ACCESS_TTL,
+            "refresh_token": refresh_token,
+            "refresh_token_expires_in": refresh_ttl,
+            "scope": scope,
+        }
+    )
 
 
 @sandbox_view
@@ -498,6 +563,7 @@ urlpatterns = [
     path("oauth/v2/accessToken", access_token),
     path("v2/userinfo", userinfo),
     path("rest/organizations/<str:org_id>", organization),
+    path("rest/organizationAcls", organization_acls),
     path("rest/posts", posts),
     path("rest/images", images),
     path("rest/images/<str:urn>", asset_status, {"kind": "image"}),

@@ -197,18 +197,29 @@ def live_callback(live_api_key, provider, settings):
 
 @pytest.mark.django_db
 @responses.activate
-def test_live_linkedin_callback_stores_the_member_as_author(workspace, live_api_key, settings):
+def test_live_linkedin_callback_stores_the_member_and_each_administered_organization(
+    workspace, live_api_key, settings
+):
     browser, authorize_url, callback = live_callback(live_api_key, "linkedin", settings)
     assert authorize_url.startswith("https://www.linkedin.com/oauth/v2/authorization?")
     assert "w_member_social" in parse_qs(urlsplit(authorize_url).query)["scope"][0]
     responses.post("https://www.linkedin.com/oauth/v2/accessToken",
                    json={"access_token": "li-token", "expires_in": 5184000, "scope": "w_member_social"})
     responses.get("https://api.linkedin.com/v2/userinfo", json={"sub": "782bbtaQ", "name": "Ada", "email": "a@x.io"})
+    responses.get("https://api.linkedin.com/rest/organizationAcls", json={"elements": [
+        {"roleAssignee": "urn:li:person:782bbtaQ", "state": "APPROVED", "role": "ADMINISTRATOR",
+         "organization": "urn:li:organization:2414183"}]})
+    responses.get("https://api.linkedin.com/rest/organizations/2414183",
+                  json={"id": 2414183, "localizedName": "Dravo Inc.", "vanityName": "dravo"})
     response = browser.get(callback)
-    assert response.status_code == 302 and "account_id=acc_" in response["Location"]
+    assert response.status_code == 302 and "account_ids=acc_" in response["Location"]
     assert "client_secret=sec" in responses.calls[0].request.body
-    account = SocialAccount.objects.get(provider="linkedin")
-    assert decrypt_credentials(account.credentials_encrypted)["author_urn"] == "urn:li:person:782bbtaQ"
+    acl_call = next(c.request for c in responses.calls if "organizationAcls" in c.request.url)
+    assert "q=roleAssignee" in acl_call.url and acl_call.headers["X-Restli-Protocol-Version"] == "2.0.0"
+    authors = {decrypt_credentials(a.credentials_encrypted)["author_urn"]: a
+               for a in SocialAccount.objects.filter(provider="linkedin")}
+    assert set(authors) == {"urn:li:person:782bbtaQ", "urn:li:organization:2414183"}
+    assert authors["urn:li:organization:2414183"].handle == "dravo"
 
 
 @pytest.mark.django_db
