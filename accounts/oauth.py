@@ -13,6 +13,7 @@ from django.utils import timezone
 from social_core.backends.facebook import FacebookOAuth2
 from social_core.backends.oauth import BaseOAuth2, BaseOAuth2PKCE
 
+from accounts.services import social_accounts
 from providers import registry
 from providers.facebook import FacebookClient
 
@@ -154,7 +155,7 @@ class XConnect(DravoOAuthMixin, BaseOAuth2PKCE):
         return params
 
     def profile_credentials(self, profile) -> dict:
-        return {"user_id": profile.id, "username": profile.handle.lstrip("@")}  # for post URLs
+        return social_accounts.profile_credentials("x", profile)
 
 
 class LinkedInConnect(DravoOAuthMixin, BaseOAuth2):

@@ -46,6 +46,13 @@ def _expires_at(credentials: dict) -> datetime | None:
     return parse_datetime(str(value))
 
 
+def profile_credentials(provider: str, profile) -> dict:
+    """What a client needs from the verified profile: X builds post URLs from the username."""
+    if provider == "x":
+        return {"user_id": profile.id, "username": profile.handle.lstrip("@")}
+    return {}
+
+
 def social_account_connect(
     *,
     workspace: Workspace,
@@ -75,6 +82,7 @@ def social_account_connect(
     except ProviderError as exc:
         raise AccountVerificationFailed(str(exc)) from exc
     account_id = platform_account_id or profile.id
+    credentials = {**profile_credentials(provider, profile), **credentials}
     fields = {
         "handle": handle or profile.handle,
         "name": profile.name,

@@ -26,6 +26,8 @@ def test_byok_connect_verifies_with_the_sandbox_and_takes_the_handle(sandbox, ap
     account = SocialAccount.objects.get(pk=body["id"])
     assert account.handle  # taken from verify()
     assert account.mode == "test" and account.connection_type == "byok"
+    credentials = decrypt_credentials(account.credentials_encrypted)
+    assert credentials["username"] == account.handle.lstrip("@")  # X post URLs name the user
 
 
 @pytest.mark.django_db(transaction=True)
