@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
 
@@ -58,3 +59,15 @@ def keyset_page(qs: QuerySet, *, limit: int, cursor: str | None = None) -> Page:
     items, more = rows[:limit], len(rows) > limit
     next_cursor = encode_cursor(items[-1].created_at, items[-1].pk) if more else None
     return Page(items=items, next_cursor=next_cursor, total=total)
+
+
+def page_schema(name: str, item) -> serializers.Serializer:
+    """The OpenAPI shape of a keyset page of `item`: items, next_cursor, total."""
+    return inline_serializer(
+        name,
+        {
+            "items": item(many=True),
+            "next_cursor": serializers.CharField(allow_null=True),
+            "total": serializers.IntegerField(),
+        },
+    )

@@ -1,5 +1,5 @@
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import mixins, serializers, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -15,19 +15,8 @@ from accounts.api.serializers import (
     SocialAccountSerializer,
 )
 from accounts.models import SocialAccount
-from dravo.pagination import keyset_page
+from dravo.pagination import keyset_page, page_schema
 from publishing.api.idempotency import IDEMPOTENCY_HEADER, idempotent_response
-
-
-def page_serializer(name: str, item):
-    return inline_serializer(
-        name,
-        {
-            "items": item(many=True),
-            "next_cursor": serializers.CharField(allow_null=True),
-            "total": serializers.IntegerField(),
-        },
-    )
 
 
 @extend_schema(tags=["accounts"])
@@ -41,7 +30,7 @@ class SocialAccountViewSet(mixins.RetrieveModelMixin, WorkspaceViewSet):
         return selectors.social_account_list(workspace=self.workspace, mode=self.mode)
 
     @extend_schema(
-        parameters=[SocialAccountListParams], responses=page_serializer("AccountPage", SocialAccountSerializer)
+        parameters=[SocialAccountListParams], responses=page_schema("AccountPage", SocialAccountSerializer)
     )
     def list(self, request):
         params = SocialAccountListParams(data=request.query_params)

@@ -1,10 +1,10 @@
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.api.base import WorkspaceViewSet
-from dravo.pagination import keyset_page
+from dravo.pagination import keyset_page, page_schema
 from publishing.api.idempotency import IDEMPOTENCY_HEADER, IdempotencyKeyParam
 from publishing.api.media_serializers import (
     MediaCreateSerializer,
@@ -16,14 +16,7 @@ from publishing.api.media_serializers import (
 from publishing.models import Media
 from publishing.services import media as media_services
 
-MEDIA_PAGE = inline_serializer(
-    "MediaPage",
-    {
-        "items": MediaSerializer(many=True),
-        "next_cursor": serializers.CharField(allow_null=True),
-        "total": serializers.IntegerField(),
-    },
-)
+MEDIA_PAGE = page_schema("MediaPage", MediaSerializer)
 
 
 @extend_schema(tags=["media"])

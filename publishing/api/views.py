@@ -1,10 +1,10 @@
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.api.base import WorkspaceViewSet
-from dravo.pagination import keyset_page
+from dravo.pagination import keyset_page, page_schema
 from publishing import selectors, services
 from publishing.api.idempotency import IDEMPOTENCY_HEADER, idempotent_response
 from publishing.api.serializers import (
@@ -68,17 +68,6 @@ class BasePostViewSet(WorkspaceViewSet):
         return Response(self.accepted_serializer(post).data)
 
 
-def _page(name, item):
-    return inline_serializer(
-        name,
-        {
-            "items": item(many=True),
-            "next_cursor": serializers.CharField(allow_null=True),
-            "total": serializers.IntegerField(),
-        },
-    )
-
-
 @extend_schema(tags=["posts"])
 class PostViewSet(BasePostViewSet):
     """Posts: create (202), history, one post with its per-account results, cancel, retry, validate."""
@@ -89,7 +78,7 @@ class PostViewSet(BasePostViewSet):
     def create(self, request):
         return super().create(request)
 
-    @extend_schema(parameters=[PostListParams], responses=_page("PostPage", PostSerializer))
+    @extend_schema(parameters=[PostListParams], responses=page_schema("PostPage", PostSerializer))
     def list(self, request):
         return super().list(request)
 
@@ -154,7 +143,7 @@ class PublishViewSet(BasePostViewSet):
     def create(self, request):
         return super().create(request)
 
-    @extend_schema(parameters=[PostListParams], responses=_page("JobPage", JobSerializer))
+    @extend_schema(parameters=[PostListParams], responses=page_schema("JobPage", JobSerializer))
     def list(self, request):
         return super().list(request)
 
