@@ -3,6 +3,7 @@
 from django.conf import settings
 
 from providers.base import ProviderClient
+from providers.errors import ProviderError
 from providers.facebook import FacebookClient
 from providers.instagram import InstagramClient
 from providers.linkedin import LinkedInClient
@@ -19,8 +20,10 @@ CLIENTS: dict[str, type[ProviderClient]] = {
 PROVIDERS = tuple(CLIENTS)
 
 
-class SandboxDisabled(Exception):
-    pass
+class SandboxDisabled(ProviderError):
+    """A test-mode account while DRAVO_SANDBOX is off: nothing is sent anywhere."""
+
+    code = "sandbox_disabled"
 
 
 def endpoints_for(provider: str, *, sandbox: bool) -> dict:

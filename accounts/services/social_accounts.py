@@ -74,9 +74,8 @@ def social_account_connect(
         credentials = {**credentials, "sandbox": credentials.get("sandbox") or {"behavior": "ok"}}
     else:
         credentials = {key: value for key, value in credentials.items() if key != "sandbox"}
-    client = registry.get_client(provider, credentials, sandbox=mode == "test")
     try:
-        profile = client.verify()
+        profile = registry.get_client(provider, credentials, sandbox=mode == "test").verify()
     except (ProviderUnavailable, RateLimited) as exc:
         raise ProviderUnreachable(f"{provider} could not verify the token right now: {exc}") from exc
     except ProviderError as exc:

@@ -206,3 +206,11 @@ def test_a_5xx_during_refresh_leaves_the_account_connected(workspace, live_api_k
     account.refresh_from_db()
     assert account.health == "active"
     assert decrypt_credentials(account.credentials_encrypted) == {"access_token": "a1", "refresh_token": "r1"}
+
+
+@pytest.mark.django_db
+def test_test_mode_without_the_sandbox_is_a_clear_400(api_client, settings):
+    settings.SANDBOX_ENABLED = False
+    response = connect(api_client, provider="x", platform_account_id="1", credentials={"access_token": "t"})
+    assert response.status_code == 400
+    assert "DRAVO_SANDBOX is off" in response.json()["errors"][0]["detail"]

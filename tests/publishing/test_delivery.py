@@ -209,3 +209,12 @@ def test_expired_token_is_refreshed_once_then_published(eager_tasks, workspace, 
     delivery = Delivery.objects.get(post_id=response.json()["id"])
     assert delivery.status == "published" and delivery.platform_post_id == "1900" and delivery.attempts == 1
     assert responses.calls[2].request.headers["Authorization"] == "Bearer new"
+
+
+def test_a_test_mode_delivery_without_the_sandbox_fails_with_a_reason(eager_tasks, api_client, workspace, settings):
+    account = sandbox_account(workspace)
+    settings.SANDBOX_ENABLED = False
+    post = publish(api_client, [account])
+    delivery = Delivery.objects.get(post=post)
+    assert delivery.status == "failed" and delivery.error_code == "sandbox_disabled"
+    assert "DRAVO_SANDBOX" in delivery.error
