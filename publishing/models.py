@@ -69,7 +69,8 @@ class Delivery(models.Model):
 
     FINAL = (Status.PUBLISHED, Status.FAILED)
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="deliveries")
+    # No index of its own: the (post, account) unique constraint leads with post.
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="deliveries", db_index=False)
     account = models.ForeignKey(SocialAccount, on_delete=models.PROTECT, related_name="deliveries")
     provider = models.CharField(max_length=20)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
@@ -92,7 +93,6 @@ class Delivery(models.Model):
         indexes = [
             models.Index(fields=["next_attempt_at"], name="delivery_due_idx", condition=Q(status="pending")),
             models.Index(fields=["lease_until"], name="delivery_lease_idx", condition=Q(status="processing")),
-            models.Index(fields=["provider", "status"]),
         ]
         verbose_name_plural = "deliveries"
 
