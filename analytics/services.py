@@ -20,12 +20,16 @@ Sync = PostMetrics.SyncStatus
 LEASE = timedelta(seconds=60)
 
 
-def post_metrics_ensure(*, workspace=None, limit: int = 5000) -> int:
-    """Create the (pending) metrics row of every published delivery that has none. Safe to repeat."""
-    missing = Delivery.objects.filter(status=Delivery.Status.PUBLISHED).exclude(platform_post_id="")
-    missing = missing.filter(~Exists(PostMetrics.objects.filter(delivery=OuterRef("pk"))))
-    if workspace is not None:
-        missing = missing.filter(post__workspace=workspace)
+ENSURE_WINDOW = timedelta(days=2)
+
+
+def post_metrics_ensure(*, limit: int = 5000) -> int:
+    """Safety net behind post_metrics_track: create the (pending) metrics row of each
+    delivery published in the last two days that has none (e.g. a worker died between
+    recording the publish and starting its row). Safe to repeat."""
+    since = timezone.now() - ENSURE_WINDOW
+    missing = Delivery.objects.filter(status=Delivery.Status.PUBLISHED, published_at__gte=since)
+    missing = missing.exclude(platform_post_id="").filter(~Exists(PostMetrics.objects.filter(delivery=OuterRef("pk"))))
     rows = [
         PostMetrics(delivery_id=d.pk, workspace_id=d.post.workspace_id, mode=d.post.mode, provider=d.provider)
         for d in missing.select_related("post")[:limit]

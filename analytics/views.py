@@ -60,7 +60,6 @@ def analytics_page(request):
     form = AnalyticsFilterForm(request.GET or None)
     filters = _filters(form)
     days = (form.cleaned_data.get("days") if form.is_bound and form.is_valid() else None) or 30
-    services.post_metrics_ensure(workspace=request.workspace)
     page = _page_number(request)
     rows, total = _read(request, page, filters)
     query = request.GET.copy()

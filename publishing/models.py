@@ -93,6 +93,7 @@ class Delivery(models.Model):
         indexes = [
             models.Index(fields=["next_attempt_at"], name="delivery_due_idx", condition=Q(status="pending")),
             models.Index(fields=["lease_until"], name="delivery_lease_idx", condition=Q(status="processing")),
+            models.Index(fields=["published_at"], name="delivery_published_idx", condition=Q(status="published")),
         ]
         verbose_name_plural = "deliveries"
 

@@ -19,7 +19,6 @@ class PostAnalyticsView(APIView):
         params.is_valid(raise_exception=True)
         p = params.validated_data
         workspace, mode = request.auth.workspace, request.auth.mode
-        services.post_metrics_ensure(workspace=workspace)
         filters = {
             "post_id": p.get("postId"),
             "account_id": p.get("accountId"),

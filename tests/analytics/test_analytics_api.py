@@ -23,8 +23,8 @@ def published(workspace, account, *, text="hello", platform_post_id="1900", mode
     delivery = Delivery.objects.create(post=post, account=account, provider=account.provider, status="published",
                                        platform_post_id=platform_post_id, published_at=timezone.now(),
                                        platform_post_url=f"https://x.com/i/status/{platform_post_id}")
+    services.post_metrics_track(delivery=delivery)  # as the delivery service does on publish
     if created_ago is not None:
-        services.post_metrics_ensure(workspace=workspace)
         PostMetrics.objects.filter(delivery=delivery).update(created_at=timezone.now() - created_ago)
     return post, delivery
 
@@ -186,7 +186,6 @@ def test_invalid_parameters_are_400(api_client, query, attr):
 def test_another_workspaces_metrics_are_invisible(api_client, workspace):
     other_ws = factories.make_workspace()
     post, _ = published(other_ws, factories.make_account(other_ws))
-    services.post_metrics_ensure()
     assert api_client.get("/v1/analytics/posts").json()["total"] == 0
     assert api_client.get(f"/v1/analytics/posts?postId={post.pk}").json()["total"] == 0
 
@@ -197,3 +196,15 @@ def test_publishing_starts_the_metrics_row_at_once(sandbox, eager_tasks, api_cli
     response = api_client.post("/v1/posts", {"account_ids": [account.pk], "text": "tracked"}, format="json")
     row = PostMetrics.objects.get(delivery__post_id=response.json()["id"])
     assert row.sync_status == "pending" and row.provider == "x" and row.workspace_id == workspace.pk
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_the_beat_task_starts_rows_a_crash_left_out(live, workspace, eager_tasks):
+    account, _ = live
+    post = Post.objects.create(workspace=workspace, mode="live", text="t", status="published", providers=["x"])
+    Delivery.objects.create(post=post, account=account, provider="x", status="published", platform_post_id="1900",
+                            published_at=timezone.now())  # published, but no metrics row was started
+    responses.get(TWEET, json=METRICS)
+    refresh_stale_metrics_task()
+    assert PostMetrics.objects.get().sync_status == "synced"

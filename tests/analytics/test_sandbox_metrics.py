@@ -3,6 +3,7 @@
 import pytest
 
 from accounts import services as account_services
+from analytics.services import post_metrics_track
 from providers.base import Content, Media
 from publishing.models import Delivery, Post
 from tests import factories
@@ -40,8 +41,11 @@ def test_all_five_networks_report_metrics(sandbox, api_client, workspace):
             creds["page_id"] = account_services.client_for(account).verify().id
             account = factories.make_account(workspace, provider=provider, credentials=creds)
         result = publish_directly(sandbox, account, text)
-        Delivery.objects.create(post=post, account=account, provider=provider, status="published",
-                                platform_post_id=result.platform_post_id, platform_post_url=result.url or "")
+        delivery = Delivery.objects.create(
+            post=post, account=account, provider=provider, status="published",
+            platform_post_id=result.platform_post_id, platform_post_url=result.url or "",
+        )
+        post_metrics_track(delivery=delivery)  # as the delivery service does on publish
     body = api_client.get(f"/v1/analytics/posts?postId={post.pk}").json()
     assert body["total"] == 5
     by_platform = {item["platform"]: item for item in body["items"]}
