@@ -6,7 +6,7 @@ PORT ?= 8000
 export DRAVO_DEBUG ?= 1
 export DRAVO_BASE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run test setup lint schema clean
+.PHONY: run test setup chromium lint schema clean
 
 $(BIN)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -23,7 +23,10 @@ run: setup
 	$(BIN)/python manage.py demo_setup
 	PATH=$(CURDIR)/$(BIN):$$PATH PORT=$(PORT) $(BIN)/honcho start --no-prefix -f Procfile 2>&1 || true
 
-test: setup
+chromium:  # the browser tests drive Debian's Chromium (Playwright's own download does not work here)
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+test: setup chromium
 	DRAVO_DATA_DIR=$${DRAVO_DATA_DIR:-$(CURDIR)/var/test} $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: setup
