@@ -1,6 +1,8 @@
 """Enqueue: POST /v1/posts to 10 accounts under concurrent load, against an authenticated
 no-op endpoint (GET /v1/whoami) on the same server. Prints throughput, the ratio
-(target >= 0.5) and p50/p99 latency."""
+(target >= 0.5) and p50/p99 latency.
+
+Usage: bench/enqueue.py [requests=1500] [gunicorn workers=4 threads=4]"""
 
 import sys
 import threading
@@ -13,6 +15,7 @@ from common import bench_env, database, make_tenant, purge, summary, web
 PORT = 8791
 REQUESTS = int(sys.argv[1]) if len(sys.argv) > 1 else 1500
 CONCURRENCY = 16
+WORKERS, THREADS = (int(v) for v in (sys.argv[2:4] if len(sys.argv) > 3 else (4, 4)))
 
 
 def load(url: str, key: str, body_for) -> tuple[float, list[float]]:
@@ -43,7 +46,7 @@ def main() -> None:
     env = bench_env(PORT)
     with database(env):
         _, key, account_ids = make_tenant(10)
-        with web(env, PORT):
+        with web(env, PORT, workers=WORKERS, threads=THREADS):
             base = f"http://127.0.0.1:{PORT}/v1"
             load(f"{base}/whoami", key, lambda: None)  # warm up
             noop_rps, noop_lat = load(f"{base}/whoami", key, lambda: None)
