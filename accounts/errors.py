@@ -22,7 +22,3 @@ class ProviderUnreachable(APIException):
 class RefreshFailed(Conflict):
     default_code = "refresh_failed"
     default_detail = "The network refused the refresh; the account needs to be reconnected."
-
-
-class AccountNotUsable(ValidationError):
-    pass

@@ -138,9 +138,6 @@ class SocialAccount(models.Model):
     def is_usable(self) -> bool:
         return self.health in self.USABLE_HEALTH
 
-    def is_expired(self, now) -> bool:
-        return self.token_expires_at is not None and self.token_expires_at <= now
-
 
 def new_connect_link_id() -> str:
     return new_id("cl")
@@ -164,6 +161,3 @@ class ConnectLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} connect link {self.id}"
-
-    def is_open(self, now) -> bool:
-        return self.opened_at is None and self.expires_at > now

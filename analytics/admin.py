@@ -21,7 +21,7 @@ class PostMetricsAdmin(admin.ModelAdmin):
 
     @admin.action(description="Refresh the selected metrics from the networks now")
     def refresh_now(self, request, queryset):
-        done = sum(1 for row in queryset if services.post_metrics_refresh(metrics_id=row.pk) is not None)
+        done = sum(1 for row in queryset if services.post_metrics_refresh(metrics_id=row.pk))
         self.message_user(request, f"Refreshed {done} of {queryset.count()} row(s).", messages.SUCCESS)
 
 

@@ -42,10 +42,10 @@ def post_metrics_track(*, delivery: Delivery) -> None:
     """Start the metrics row of a delivery that was just published (its `created_at` is when
     Dravo recorded the result). Safe to repeat."""
     post = delivery.post
-    PostMetrics.objects.get_or_create(
-        delivery_id=delivery.pk,
-        defaults={"workspace_id": post.workspace_id, "mode": post.mode, "provider": delivery.provider},
+    row = PostMetrics(
+        delivery_id=delivery.pk, workspace_id=post.workspace_id, mode=post.mode, provider=delivery.provider
     )
+    PostMetrics.objects.bulk_create([row], ignore_conflicts=True)  # one INSERT … ON CONFLICT DO NOTHING
 
 
 def _claim(metrics_id: int) -> bool:
@@ -71,15 +71,15 @@ def _fetch(row: PostMetrics, account: SocialAccount):
     return account_services.client_for(account).fetch_metrics(platform_post_id)
 
 
-def post_metrics_refresh(*, metrics_id: int) -> PostMetrics | None:
+def post_metrics_refresh(*, metrics_id: int) -> bool:
     """Ask the network for one row's metrics and store them (with a snapshot for charts).
 
     A token the network refuses marks the row `requires_reconnect` with the reason; a
     throttled or unavailable network keeps the cached metrics, records the error and sets
-    when to try again. Returns None when another refresh of the row is running. Safe to repeat.
+    when to try again. False when another refresh of the row is running. Safe to repeat.
     """
     if not _claim(metrics_id):
-        return None
+        return False
     row = PostMetrics.objects.select_related("delivery", "delivery__account").get(pk=metrics_id)
     account = row.delivery.account
     now = timezone.now()
@@ -90,12 +90,12 @@ def post_metrics_refresh(*, metrics_id: int) -> PostMetrics | None:
             stale_after=now + timedelta(hours=1),
             error_message=f"The account is {account.health}; reconnect it to read its metrics.",
         )
-        return _reload(row)
+        return True
     try:
         result = _fetch(row, account)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
         _record_failure(row, exc, now)
-        return _reload(row)
+        return True
     published = row.delivery.published_at or row.created_at
     _save(
         row,
@@ -107,7 +107,7 @@ def post_metrics_refresh(*, metrics_id: int) -> PostMetrics | None:
         stale_after=now + freshness_for(now - published),
     )
     MetricsSnapshot.objects.create(post_metrics_id=row.pk, taken_at=now, metrics=result.metrics)
-    return _reload(row)
+    return True
 
 
 def _record_failure(row: PostMetrics, exc: Exception, now) -> None:
@@ -129,9 +129,6 @@ def _record_failure(row: PostMetrics, exc: Exception, now) -> None:
     _save(row, sync_status=status, error_message=str(exc)[:2000] or exc.__class__.__name__, stale_after=now + retry_in)
 
 
-def _reload(row: PostMetrics) -> PostMetrics:
-    return PostMetrics.objects.select_related("delivery", "delivery__post", "delivery__account").get(pk=row.pk)
-
 
 def post_metrics_refresh_many(*, rows: list[PostMetrics], budget_seconds: float) -> set[int]:
     """Refresh `rows` one after another until the time budget is spent; the rest are left
@@ -144,7 +141,7 @@ def post_metrics_refresh_many(*, rows: list[PostMetrics], budget_seconds: float)
         if time.monotonic() >= deadline:
             left.append(row.pk)
             continue
-        if post_metrics_refresh(metrics_id=row.pk) is not None:
+        if post_metrics_refresh(metrics_id=row.pk):
             done.add(row.pk)
     for metrics_id in left:
         refresh_post_metrics_task.delay(metrics_id)

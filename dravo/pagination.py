@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
+from rest_framework.response import Response
 
 
 class KeysetParams(serializers.Serializer):
@@ -71,3 +72,10 @@ def page_schema(name: str, item) -> serializers.Serializer:
             "total": serializers.IntegerField(),
         },
     )
+
+
+def keyset_response(qs: QuerySet, params: dict, serializer_class) -> Response:
+    """The API answer for one page of `qs`: `{items, next_cursor, total}`, from validated KeysetParams."""
+    page = keyset_page(qs, limit=params["limit"], cursor=params.get("cursor"))
+    items = serializer_class(page.items, many=True).data
+    return Response({"items": items, "next_cursor": page.next_cursor, "total": page.total})

@@ -48,9 +48,6 @@ class Post(models.Model):
     def __str__(self) -> str:
         return f"{self.id} ({self.status})"
 
-    def is_due(self, now) -> bool:
-        return self.status == self.Status.SCHEDULED and self.scheduled_at is not None and self.scheduled_at <= now
-
     @property
     def job_id(self) -> str:
         """The legacy /v1/publish name of this post: the same suffix with `job_`."""

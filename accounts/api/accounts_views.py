@@ -15,7 +15,7 @@ from accounts.api.serializers import (
     SocialAccountSerializer,
 )
 from accounts.models import SocialAccount
-from dravo.pagination import keyset_page, page_schema
+from dravo.pagination import keyset_response, page_schema
 from publishing.api.idempotency import IDEMPOTENCY_HEADER, idempotent_response
 
 
@@ -39,9 +39,7 @@ class SocialAccountViewSet(mixins.RetrieveModelMixin, WorkspaceViewSet):
         qs = selectors.social_account_list(
             workspace=self.workspace, mode=self.mode, provider=p.get("provider"), q=p.get("q")
         )
-        page = keyset_page(qs, limit=p["limit"], cursor=p.get("cursor"))
-        items = SocialAccountSerializer(page.items, many=True).data
-        return Response({"items": items, "next_cursor": page.next_cursor, "total": page.total})
+        return keyset_response(qs, p, SocialAccountSerializer)
 
     @extend_schema(
         request=SocialAccountConnectSerializer,

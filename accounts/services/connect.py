@@ -9,8 +9,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.crypto import encrypt_credentials
 from accounts.models import ConnectLink, SocialAccount, Workspace
+from accounts.services.social_accounts import social_account_store
 
 LINK_LIFETIME = timedelta(minutes=30)
 
@@ -54,26 +54,21 @@ def connect_link_open(*, token: str) -> ConnectLink:
 def connect_link_complete(*, link: ConnectLink, grants: list[dict]) -> list[SocialAccount]:
     """Store each granted account ({platform_account_id, handle, name, credentials,
     expires_at, metadata}) in the link's workspace: created, or updated keeping its id."""
-    accounts = []
-    for grant in grants:
-        account, _ = SocialAccount.objects.update_or_create(
+    accounts = [
+        social_account_store(
             workspace=link.workspace,
             mode=link.mode,
             provider=link.provider,
             platform_account_id=grant["platform_account_id"],
-            defaults={
-                "handle": grant.get("handle", ""),
-                "name": grant.get("name", ""),
-                "metadata": grant.get("metadata", {}),
-                "connection_type": SocialAccount.ConnectionType.OAUTH,
-                "health": SocialAccount.Health.ACTIVE,
-                "health_reason": "",
-                "disconnected_at": None,
-                "credentials_encrypted": encrypt_credentials(grant["credentials"]),
-                "token_expires_at": grant.get("expires_at"),
-            },
-        )
-        accounts.append(account)
+            handle=grant.get("handle", ""),
+            name=grant.get("name", ""),
+            metadata=grant.get("metadata", {}),
+            credentials=grant["credentials"],
+            expires_at=grant.get("expires_at"),
+            connection_type=SocialAccount.ConnectionType.OAUTH,
+        )[0]
+        for grant in grants
+    ]
     ConnectLink.objects.filter(pk=link.pk).update(completed_at=timezone.now(), account_ids=[a.pk for a in accounts])
     return accounts
 

@@ -80,20 +80,48 @@ def social_account_connect(
         raise ProviderUnreachable(f"{provider} could not verify the token right now: {exc}") from exc
     except ProviderError as exc:
         raise AccountVerificationFailed(str(exc)) from exc
-    account_id = platform_account_id or profile.id
     credentials = {**profile_credentials(provider, profile), **credentials}
+    return social_account_store(
+        workspace=workspace,
+        mode=mode,
+        provider=provider,
+        platform_account_id=platform_account_id or profile.id,
+        handle=handle or profile.handle,
+        name=profile.name,
+        metadata={**(metadata or {}), **profile.extra},
+        credentials=_without_expiry(credentials),
+        expires_at=_expires_at(credentials),
+        connection_type=connection_type,
+    )
+
+
+def social_account_store(
+    *,
+    workspace: Workspace,
+    mode: str,
+    provider: str,
+    platform_account_id: str,
+    handle: str,
+    name: str,
+    metadata: dict,
+    credentials: dict,
+    expires_at,
+    connection_type: str,
+) -> tuple[SocialAccount, bool]:
+    """Create the account, or update the same provider account keeping its id, active and
+    with the new (encrypted) credentials. Verification is the caller's. Safe to repeat."""
     fields = {
-        "handle": handle or profile.handle,
-        "name": profile.name,
-        "metadata": {**(metadata or {}), **profile.extra},
+        "handle": handle,
+        "name": name,
+        "metadata": metadata,
         "connection_type": connection_type,
         "health": Health.ACTIVE,
         "health_reason": "",
-        "credentials_encrypted": encrypt_credentials(_without_expiry(credentials)),
-        "token_expires_at": _expires_at(credentials),
         "disconnected_at": None,
+        "credentials_encrypted": encrypt_credentials(credentials),
+        "token_expires_at": expires_at,
     }
-    lookup = {"workspace": workspace, "mode": mode, "provider": provider, "platform_account_id": account_id}
+    lookup = {"workspace": workspace, "mode": mode, "provider": provider, "platform_account_id": platform_account_id}
     try:
         with transaction.atomic():
             return SocialAccount.objects.update_or_create(**lookup, defaults=fields)

@@ -4,7 +4,7 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.api.base import WorkspaceViewSet
-from dravo.pagination import keyset_page, page_schema
+from dravo.pagination import keyset_response, page_schema
 from publishing.api.idempotency import IDEMPOTENCY_HEADER, IdempotencyKeyParam
 from publishing.api.media_serializers import (
     MediaCreateSerializer,
@@ -60,11 +60,7 @@ class MediaViewSet(WorkspaceViewSet):
     def list(self, request):
         params = MediaListParams(data=request.query_params)
         params.is_valid(raise_exception=True)
-        page = keyset_page(
-            self.get_queryset(), limit=params.validated_data["limit"], cursor=params.validated_data.get("cursor")
-        )
-        items = MediaSerializer(page.items, many=True).data
-        return Response({"items": items, "next_cursor": page.next_cursor, "total": page.total})
+        return keyset_response(self.get_queryset(), params.validated_data, MediaSerializer)
 
     @extend_schema(responses=MediaSerializer)
     def retrieve(self, request, pk=None):

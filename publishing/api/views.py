@@ -4,7 +4,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.api.base import WorkspaceViewSet
-from dravo.pagination import keyset_page, page_schema
+from dravo.pagination import keyset_response, page_schema
 from publishing import selectors, services
 from publishing.api.idempotency import IDEMPOTENCY_HEADER, idempotent_response
 from publishing.api.serializers import (
@@ -55,9 +55,7 @@ class BasePostViewSet(WorkspaceViewSet):
         qs = selectors.post_list(
             workspace=self.workspace, mode=self.mode, status=p.get("status"), provider=p.get("provider"), q=p.get("q")
         )
-        page = keyset_page(qs, limit=p["limit"], cursor=p.get("cursor"))
-        items = self.output_serializer(page.items, many=True).data
-        return Response({"items": items, "next_cursor": page.next_cursor, "total": page.total})
+        return keyset_response(qs, p, self.output_serializer)
 
     def retrieve(self, request, pk=None):
         return Response(self.output_serializer(self.get_object()).data)

@@ -35,7 +35,7 @@ from publishing.media_inspect import MediaRejected
 from publishing.media_serve import media_id_in
 from publishing.models import Delivery, Post
 from publishing.services.media import media_from_source
-from publishing.services.posts import _enqueue, post_refresh_status
+from publishing.services.posts import _enqueue, post_mark_processing, post_refresh_status
 
 logger = logging.getLogger(__name__)
 DStatus = Delivery.Status
@@ -148,7 +148,7 @@ def delivery_attempt(*, delivery_id: int) -> None:
     if not _claim(delivery_id):
         return
     delivery = Delivery.objects.select_related("post__workspace", "account").get(pk=delivery_id)
-    post_refresh_status(post_id=delivery.post_id)
+    post_mark_processing(post_id=delivery.post_id)
     account = delivery.account
     if delivery.platform_post_id:
         _finish(delivery, status=DStatus.PUBLISHED)

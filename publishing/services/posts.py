@@ -113,20 +113,24 @@ def post_retry(*, post: Post) -> Post:
     return post
 
 
+def post_mark_processing(*, post_id: str) -> None:
+    """A delivery of a queued post has started: the post is processing. One conditional
+    UPDATE (the hot path of every delivery); safe to repeat."""
+    Post.objects.filter(pk=post_id, status=Status.QUEUED).update(status=Status.PROCESSING, updated_at=timezone.now())
+
+
 def post_refresh_status(*, post_id: str) -> None:
     """Derive the post's status from its deliveries (queued → processing → published |
     partial | failed). Only touches posts that are in delivery. Safe to repeat."""
-    statuses = list(Delivery.objects.filter(post_id=post_id).values_list("status", flat=True))
-    if not statuses:
+    rows = list(Delivery.objects.filter(post_id=post_id).values_list("status", "attempts"))
+    if not rows:
         return
+    statuses = [status for status, _ in rows]
     if all(s in Delivery.FINAL for s in statuses):
         published = statuses.count(Delivery.Status.PUBLISHED)
         new = Status.PUBLISHED if published == len(statuses) else Status.FAILED if not published else Status.PARTIAL
         finished_at = timezone.now()
-    elif (
-        any(s != Delivery.Status.PENDING for s in statuses)
-        or Delivery.objects.filter(post_id=post_id, attempts__gt=0).exists()
-    ):
+    elif any(status != Delivery.Status.PENDING or attempts for status, attempts in rows):
         new, finished_at = Status.PROCESSING, None
     else:
         new, finished_at = Status.QUEUED, None

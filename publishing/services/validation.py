@@ -126,9 +126,12 @@ def check_post(
         client = registry.CLIENTS[provider]({}, endpoints={})  # validate() needs no credentials nor I/O
         content = content_for(text=text, media=media, options=options, provider=provider)
         targeted = [a for a in accounts if a.provider == provider]
+        overridden = bool((options.get(provider) or {}).get("text"))
         for problem in client.validate(content):
             who = ", ".join(a.id for a in targeted)
             label = _describe(problem.field, media_urls)
-            problems.add(problem.field, f"{provider} ({who}): {label}{problem.message}", problem.code)
+            # A problem with the network's own text names the override the caller wrote.
+            attr = f"platform_options.{provider}.text" if problem.field == "text" and overridden else problem.field
+            problems.add(attr, f"{provider} ({who}): {label}{problem.message}", problem.code)
     checked = Checked(accounts=accounts, options=options, media=media, providers=providers)
     return (None if problems.errors else checked), problems

@@ -81,7 +81,7 @@ def test_live_connect_calls_the_real_network_and_never_returns_credentials(works
     assert responses.calls[0].request.headers["Authorization"] == "Bearer live-tok"
     assert "X-Dravo-Sandbox" not in responses.calls[0].request.headers
     detail = client.get(f"/v1/accounts/{response.json()['id']}").json()
-    assert detail["handle"] == "@dravo" or detail["handle"] == "dravo"
+    assert detail["handle"] == "dravo"
     assert "credentials" not in detail and "live-tok" not in str(detail)
 
 

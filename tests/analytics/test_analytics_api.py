@@ -122,16 +122,30 @@ def test_cached_metrics_survive_a_failed_refresh(live, workspace):
 
 @pytest.mark.django_db
 @responses.activate
-def test_what_cannot_be_refreshed_in_time_is_pending_and_refreshed_in_the_background(
-    live, workspace, settings, eager_tasks
-):
+def test_what_cannot_be_refreshed_in_time_is_pending_and_refreshed_in_the_background(live, workspace, settings):
+    from celery.signals import before_task_publish
+
+    from analytics.tasks import refresh_post_metrics_task
+
     account, client = live
     published(workspace, account)
     responses.get(TWEET, json=METRICS)
     settings.ANALYTICS_READ_BUDGET_SECONDS = 0
-    item = client.get("/v1/analytics/posts").json()["items"][0]
-    assert item["sync_status"] in ("pending", "synced")  # answered from the cache at once
-    assert PostMetrics.objects.get().sync_status == "synced"  # the background task ran
+    sent = []
+
+    def record(sender=None, body=None, **kwargs):
+        sent.append((sender, list(body[0])))
+
+    before_task_publish.connect(record)
+    try:
+        item = client.get("/v1/analytics/posts").json()["items"][0]
+    finally:
+        before_task_publish.disconnect(record)
+    row = PostMetrics.objects.get()
+    assert item["sync_status"] == "pending" and len(responses.calls) == 0  # answered from the cache at once
+    assert sent == [("analytics.tasks.refresh_post_metrics_task", [row.pk])]
+    refresh_post_metrics_task(row.pk)  # what the worker does with that message
+    assert PostMetrics.objects.get().sync_status == "synced"
 
 
 @pytest.mark.django_db

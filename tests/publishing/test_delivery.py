@@ -135,26 +135,43 @@ def test_a_delivery_with_a_platform_post_id_is_never_published_again(sandbox, ea
     assert SandboxRecord.objects.filter(network="x", kind="post").count() == count
 
 
-def test_a_delivery_left_processing_by_a_dead_worker_ends_final_without_a_second_post(
-    sandbox, eager_tasks, api_client, workspace
-):
-    account = sandbox_account(workspace)
+def _left_processing_by_a_dead_worker(api_client, account, text):
+    """A post whose worker claimed its delivery and died before recording the answer."""
     when = (timezone.now() + timezone.timedelta(hours=1)).isoformat()
-    post = publish(api_client, [account], scheduled_at=when)
+    post = publish(api_client, [account], text=text, scheduled_at=when)
     delivery = Delivery.objects.get(post=post)
-    # A worker claimed it, called the network, and died before recording the answer.
     Post.objects.filter(pk=post.pk).update(status="processing")
     Delivery.objects.filter(pk=delivery.pk).update(
         status="processing", attempts=1, lease_until=timezone.now() - timezone.timedelta(seconds=1)
     )
-    count = SandboxRecord.objects.filter(network="x", kind="post").count()
+    return post, delivery
+
+
+def test_a_dead_workers_delivery_the_network_never_got_ends_outcome_unknown(
+    sandbox, eager_tasks, api_client, workspace
+):
+    post, delivery = _left_processing_by_a_dead_worker(api_client, sandbox_account(workspace), "Never sent")
     services.deliveries_recover_stuck()
     delivery.refresh_from_db()
-    assert delivery.status in ("failed", "published")
-    if delivery.status == "failed":
-        assert delivery.error_code == "outcome_unknown"
-    assert SandboxRecord.objects.filter(network="x", kind="post").count() == count
-    assert Post.objects.get(pk=post.pk).status in ("failed", "published")
+    assert delivery.status == "failed" and delivery.error_code == "outcome_unknown"
+    assert not SandboxRecord.objects.filter(network="x", kind="post", data__text="Never sent").exists()
+    assert Post.objects.get(pk=post.pk).status == "failed"
+
+
+def test_a_dead_workers_delivery_that_went_out_is_reconciled_not_posted_again(
+    sandbox, eager_tasks, api_client, workspace
+):
+    from accounts import services as account_services
+    from providers.base import Content
+
+    account = sandbox_account(workspace)
+    post, delivery = _left_processing_by_a_dead_worker(api_client, account, "Went out")
+    live = account_services.client_for(account).publish(Content(text="Went out"))  # the call that did happen
+    services.deliveries_recover_stuck()
+    delivery.refresh_from_db()
+    assert delivery.status == "published" and delivery.platform_post_id == live.platform_post_id
+    assert SandboxRecord.objects.filter(network="x", kind="post", data__text="Went out").count() == 1
+    assert Post.objects.get(pk=post.pk).status == "published"
 
 
 def test_disconnected_after_acceptance_fails_fast_with_a_reason(sandbox, eager_tasks, api_client, workspace):
