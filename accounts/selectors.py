@@ -35,7 +35,10 @@ def social_account_list(*, workspace: Workspace, mode: str, provider: str | None
 
 
 def social_accounts_usable(*, workspace: Workspace, mode: str, ids) -> dict[str, SocialAccount]:
-    return {a.id: a for a in SocialAccount.objects.filter(workspace=workspace, mode=mode, id__in=list(ids))}
+    """The named accounts with what a post's checks read (id, network, health): a create
+    names up to 100 accounts and never needs their credentials or metadata."""
+    accounts = SocialAccount.objects.filter(workspace=workspace, mode=mode, id__in=list(ids))
+    return {a.id: a for a in accounts.only("id", "provider", "health")}
 
 
 def membership_list(*, user):

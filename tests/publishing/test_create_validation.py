@@ -178,3 +178,30 @@ def test_accepted_post_is_202_with_one_delivery_per_account(api_client, workspac
     post = Post.objects.get(pk=body["id"])
     assert sorted(post.providers) == ["linkedin", "x"]
     assert post.deliveries.count() == 2 and not post.deliveries.filter(next_attempt_at__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_an_immediate_post_stores_pending_deliveries_in_request_order_and_queues_them(
+    api_client, workspace, x_account, django_capture_on_commit_callbacks
+):
+    linkedin = factories.make_account(workspace, provider="linkedin")
+    tiktok = factories.make_account(workspace, provider="tiktok")
+    ids = [linkedin.pk, x_account.pk, tiktok.pk]
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = create(
+            api_client,
+            account_ids=ids,
+            text="hello",
+            media_urls=["https://cdn.example.com/a.mp4"],
+            platform_options={"tiktok": {"privacy_level": "SELF_ONLY"}},
+        )
+    assert response.status_code == 202, response.content
+    rows = list(Delivery.objects.filter(post_id=response.json()["id"]).order_by("pk"))
+    expected = [(linkedin.pk, "linkedin"), (x_account.pk, "x"), (tiktok.pk, "tiktok")]
+    assert [(d.account_id, d.provider) for d in rows] == expected
+    for delivery in rows:
+        assert delivery.status == "pending" and delivery.attempts == 0 and delivery.lease_until is None
+        assert delivery.next_attempt_at is not None and delivery.dispatched_at == delivery.next_attempt_at
+        assert delivery.warnings == [] and delivery.checkpoint == {} and delivery.error == ""
+        assert delivery.platform_post_id == "" and delivery.created_at and delivery.updated_at
+    assert len(callbacks) == 1  # one fan-out message for the post, after commit
