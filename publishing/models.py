@@ -32,6 +32,9 @@ class Post(models.Model):
     media_urls = models.JSONField(default=list, blank=True)
     platform_options = models.JSONField(default=dict, blank=True)
     providers = models.JSONField(default=list, blank=True, help_text="Networks targeted, for filtering and display.")
+    targets = models.JSONField(
+        default=list, blank=True, help_text="[account id, network] per targeted account, in request order."
+    )
     status = models.CharField(max_length=12, choices=Status.choices)
     scheduled_at = models.DateTimeField(null=True, blank=True)
     released_at = models.DateTimeField(null=True, blank=True, help_text="When it was queued for delivery.")
@@ -43,10 +46,24 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["workspace", "mode", "-created_at", "-id"], name="post_page_idx"),
             models.Index(fields=["scheduled_at"], name="post_due_idx", condition=Q(status="scheduled")),
+            # Queued posts are few at any time: finds one whose fan-out message was lost.
+            models.Index(fields=["released_at"], name="post_queued_idx", condition=Q(status="queued")),
         ]
 
     def __str__(self) -> str:
         return f"{self.id} ({self.status})"
+
+    @property
+    def results(self) -> list["Delivery"]:
+        """Its deliveries (made by the fan-out just after a 202), then a pending
+        placeholder, not stored, for each target whose delivery is not made yet."""
+        made = list(self.deliveries.all())
+        have = {d.account_id for d in made}
+        return made + [
+            Delivery(post=self, account_id=account_id, provider=provider)
+            for account_id, provider in self.targets
+            if account_id not in have
+        ]
 
     @property
     def job_id(self) -> str:

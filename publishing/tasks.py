@@ -12,6 +12,13 @@ def deliver_task(delivery_id: int) -> None:
 
 
 @shared_task(acks_late=True, ignore_result=True)
+def post_fan_out_task(post_id: str) -> None:
+    """Make a new post's deliveries and send them. A lost message costs a delay only: the
+    dispatcher redoes the fan-out of a queued post that has no deliveries."""
+    services.post_fan_out(post_id=post_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
 def fan_out_task(delivery_ids: list[int]) -> None:
     """One deliver_task per delivery (sent by the worker, not by the API request). A lost
     fan-out costs a delay only: the dispatcher re-sends deliveries whose message is late."""
@@ -23,6 +30,7 @@ def fan_out_task(delivery_ids: list[int]) -> None:
 def dispatch_due_task() -> None:
     """Every second: release due scheduled posts and send due deliveries."""
     services.posts_release_due()
+    services.posts_fan_out_missed()
     services.deliveries_dispatch_due()
 
 

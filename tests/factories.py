@@ -41,3 +41,15 @@ def make_account(workspace, *, provider="x", mode="test", platform_account_id=No
         health=health or SocialAccount.Health.ACTIVE, credentials_encrypted=encrypt_credentials(creds),
         token_expires_at=token_expires_at,
     )
+
+
+def make_post(workspace, accounts, text: str = "hello", **fields):
+    """A post for now with its deliveries made, as the worker's fan-out leaves it just
+    after the 202 (their task messages are not run)."""
+    from publishing import services
+
+    post = services.post_create(
+        workspace=workspace, mode=accounts[0].mode, account_ids=[a.pk for a in accounts], text=text, **fields
+    )
+    services.post_fan_out(post_id=post.pk)
+    return post

@@ -106,7 +106,7 @@ class ResultSerializer(serializers.ModelSerializer):
 
 
 class PostSerializer(serializers.ModelSerializer):
-    results = ResultSerializer(source="deliveries", many=True, read_only=True)
+    results = ResultSerializer(many=True, read_only=True)
 
     class Meta:
         model = Post
@@ -125,18 +125,18 @@ class PostSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PostAcceptedSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Post
-        fields = ["id", "status", "scheduled_at"]
-        read_only_fields = fields
+# The 202 answers are declared, not ModelSerializers: they are built on every create, and a
+# ModelSerializer introspects the model each time.
+class PostAcceptedSerializer(serializers.Serializer):
+    id = serializers.CharField(read_only=True)
+    status = serializers.ChoiceField(choices=Post.Status.choices, read_only=True)
+    scheduled_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
-class JobAcceptedSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Post
-        fields = ["job_id", "status", "scheduled_at"]
-        read_only_fields = fields
+class JobAcceptedSerializer(serializers.Serializer):
+    job_id = serializers.CharField(read_only=True, help_text="The legacy /v1/publish name of this post.")
+    status = serializers.ChoiceField(choices=Post.Status.choices, read_only=True)
+    scheduled_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
 class JobSerializer(PostSerializer):

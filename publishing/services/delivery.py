@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
@@ -35,7 +35,7 @@ from publishing.media_inspect import MediaRejected
 from publishing.media_serve import media_id_in
 from publishing.models import Delivery, Post
 from publishing.services.media import media_from_source
-from publishing.services.posts import _enqueue, post_mark_processing, post_refresh_status
+from publishing.services.posts import _enqueue, post_fan_out, post_mark_processing, post_refresh_status
 
 logger = logging.getLogger(__name__)
 DStatus = Delivery.Status
@@ -225,6 +225,23 @@ def _release_batch(batch: int) -> int:
     pending.update(next_attempt_at=Now(), dispatched_at=now, updated_at=now)
     _enqueue(delivery_ids)
     return len(ids)
+
+
+def posts_fan_out_missed(*, batch: int = 200) -> int:
+    """Redo the fan-out of queued posts that still have no deliveries
+    DRAVO_REDISPATCH_SECONDS after their release (the message was lost, or the worker
+    died before making them). Safe to repeat and to run beside a late fan-out: a
+    delivery is made once per (post, account) and sent by whoever made it."""
+    stale = timezone.now() - timedelta(seconds=settings.REDISPATCH_SECONDS)
+    missed = list(
+        Post.objects.filter(status=Post.Status.QUEUED, released_at__lt=stale)
+        .exclude(Exists(Delivery.objects.filter(post=OuterRef("pk"))))
+        .values_list("pk", flat=True)[:batch]
+    )
+    for post_id in missed:
+        with transaction.atomic():
+            post_fan_out(post_id=post_id)
+    return len(missed)
 
 
 @transaction.atomic

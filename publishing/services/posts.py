@@ -13,18 +13,18 @@ from publishing.services.validation import check_post
 Status = Post.Status
 
 
-def _enqueue(delivery_ids: list[int]) -> None:
-    """After commit, one message per delivery; a post to many accounts sends one message
-    that a worker fans out, so that the API answers 202 without N broker round trips."""
+def _enqueue(delivery_ids: list[int], *, fan_out: bool = True) -> None:
+    """After commit, one message per delivery; with `fan_out`, many deliveries go as one
+    message that a worker fans out, so that a sweep is not N broker round trips."""
     from publishing.tasks import deliver_task, fan_out_task
 
-    if len(delivery_ids) == 1:
-        deliver_task.delay_on_commit(delivery_ids[0])
-    elif delivery_ids:
+    if fan_out and len(delivery_ids) > 1:
         fan_out_task.delay_on_commit(delivery_ids)
+        return
+    for delivery_id in delivery_ids:
+        deliver_task.delay_on_commit(delivery_id)
 
 
-@transaction.atomic
 def post_create(
     *,
     workspace: Workspace,
@@ -35,11 +35,16 @@ def post_create(
     platform_options: dict | None = None,
     scheduled_at: datetime | None = None,
 ) -> Post:
-    """Validate and store a post with one delivery per account, then (after commit)
-    queue the deliveries, or leave them for the scheduler when `scheduled_at` is set.
+    """Validate and store a post. A scheduled post gets its deliveries now and waits for
+    the scheduler; a post for now is answered at once and, after commit, one message
+    asks a worker to make its deliveries and send them (`post_fan_out`), so that the
+    request writes one row instead of one per account. The post's `targets` keep what
+    the fan-out needs, and the dispatcher redoes a fan-out whose message was lost.
 
     Raises ValidationError (400) naming every problem; nothing is stored then.
     """
+    from publishing.tasks import post_fan_out_task
+
     media_urls = media_urls or []
     checked, problems = check_post(
         workspace=workspace,
@@ -50,31 +55,50 @@ def post_create(
         platform_options=platform_options or {},
     )
     problems.raise_if_any()
-    now = timezone.now()
-    post = Post.objects.create(
+    post = Post(
         workspace=workspace,
         mode=mode,
         text=text,
         media_urls=media_urls,
         platform_options=checked.options,
         providers=checked.providers,
+        targets=[[account.pk, account.provider] for account in checked.accounts],
         scheduled_at=scheduled_at,
         status=Status.SCHEDULED if scheduled_at else Status.QUEUED,
-        released_at=None if scheduled_at else now,
+        released_at=None if scheduled_at else timezone.now(),
     )
-    delivery_ids = _deliveries_insert(post=post, accounts=checked.accounts, due=None if scheduled_at else now)
-    if not scheduled_at:
-        _enqueue(delivery_ids)
+    if scheduled_at:
+        with transaction.atomic():
+            post.save(force_insert=True)
+            _deliveries_insert(post=post, due=None)
+    else:
+        post.save(force_insert=True)  # one row: atomic on its own, no transaction round trips
+        post_fan_out_task.delay_on_commit(post.pk)
     return post
 
 
-def _deliveries_insert(*, post: Post, accounts, due: datetime | None) -> list[int]:
-    """Store one pending delivery per account in a single INSERT … SELECT FROM VALUES and
-    return their ids. This is the hot path of POST /v1/posts: bulk_create prepares every
-    column of every row in Python (~170 values for ten accounts, the largest cost of a
-    create), while here only the account and its network vary per row and the other
-    columns are single parameters. Portable SQL: PostgreSQL and SQLite both name a VALUES
-    list's columns column1, column2 and support RETURNING."""
+def post_fan_out(*, post_id: str) -> list[int]:
+    """Make the deliveries of a queued post from its targets, in request order, and send
+    one task for each made now; returns their ids. Safe to repeat: rows that exist are
+    kept (ON CONFLICT DO NOTHING) and not sent again, since the dispatcher re-sends a
+    row whose message was lost. A post that is no longer queued is left alone."""
+    post = Post.objects.filter(pk=post_id, status=Status.QUEUED).only("pk", "targets").first()
+    if post is None:
+        return []
+    delivery_ids = _deliveries_insert(post=post, due=timezone.now())
+    _enqueue(delivery_ids, fan_out=False)
+    return delivery_ids
+
+
+def _deliveries_insert(*, post: Post, due: datetime | None) -> list[int]:
+    """Store one pending delivery per target that has none, in a single INSERT … SELECT
+    FROM VALUES … ON CONFLICT DO NOTHING, and return the ids of the rows made. Only the
+    account and its network vary per row and the other columns are single parameters,
+    where bulk_create would prepare every column of every row in Python. Portable SQL:
+    PostgreSQL and SQLite both name a VALUES list's columns column1, column2 and support
+    RETURNING (SQLite needs the WHERE to parse the upsert after a SELECT)."""
+    if not post.targets:
+        return []
     now = timezone.now()
     constant = {
         "post": post.pk,
@@ -93,16 +117,17 @@ def _deliveries_insert(*, post: Post, accounts, due: datetime | None) -> list[in
     }
     fields = [Delivery._meta.get_field(name) for name in constant]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    values = ", ".join(["(%s, %s)"] * len(accounts))
+    values = ", ".join(["(%s, %s)"] * len(post.targets))
     sql = (
         f"INSERT INTO {connection.ops.quote_name(Delivery._meta.db_table)} ({columns}, account_id, provider) "
-        f"SELECT {', '.join(['%s'] * len(fields))}, v.column1, v.column2 FROM (VALUES {values}) AS v RETURNING id"
+        f"SELECT {', '.join(['%s'] * len(fields))}, v.column1, v.column2 FROM (VALUES {values}) AS v WHERE true "
+        "ON CONFLICT DO NOTHING RETURNING id"
     )
     params = [f.get_db_prep_save(constant[f.name], connection) for f in fields]
-    params += [value for account in accounts for value in (account.pk, account.provider)]
+    params += [value for target in post.targets for value in target]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+        return sorted(row[0] for row in cursor.fetchall())
 
 
 def post_cancel(*, post: Post) -> Post:

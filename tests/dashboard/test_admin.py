@@ -68,7 +68,7 @@ def test_the_cancel_action_cancels_scheduled_posts(staff, workspace):
 @pytest.mark.django_db
 def test_the_retry_action_rearms_failed_deliveries(staff, workspace):
     account = factories.make_account(workspace, provider="x")
-    post = post_services.post_create(workspace=workspace, mode="test", account_ids=[account.id], text="again")
+    post = factories.make_post(workspace, [account], text="again")
     Delivery.objects.filter(post=post).update(status="failed")
     Post.objects.filter(pk=post.pk).update(status="failed")
     staff.post("/admin/publishing/post/", {"action": "retry_failed", "_selected_action": [post.pk]})

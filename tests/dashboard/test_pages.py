@@ -383,7 +383,7 @@ def test_the_posts_page_filters_and_searches_like_the_api(browser_client, worksp
 @pytest.mark.django_db
 def test_the_posts_page_shows_results_links_errors_and_warnings(browser_client, workspace):
     account = factories.make_account(workspace, provider="x", handle="@shown")
-    post = post_services.post_create(workspace=workspace, mode="test", account_ids=[account.id], text="Done")
+    post = factories.make_post(workspace, [account], text="Done")
     Delivery.objects.filter(post=post).update(
         status="failed", attempts=3, error="The network said no.", error_code="rejected", warnings=["Heads up."]
     )
@@ -432,7 +432,7 @@ def test_cancel_of_a_released_post_says_why(browser_client, workspace):
 @pytest.mark.django_db
 def test_retry_rearms_the_failed_deliveries(browser_client, workspace):
     account = factories.make_account(workspace, provider="x")
-    post = post_services.post_create(workspace=workspace, mode="test", account_ids=[account.id], text="again")
+    post = factories.make_post(workspace, [account], text="again")
     Delivery.objects.filter(post=post).update(status="failed", attempts=5)
     Post.objects.filter(pk=post.pk).update(status="failed")
     browser_client.post(f"/posts/{post.id}/retry")
@@ -466,7 +466,7 @@ def test_the_calendar_shows_a_scheduled_post_on_its_local_day(browser_client, wo
 @pytest.mark.django_db
 def test_the_analytics_page_shows_the_table_and_the_chart_data(browser_client, workspace):
     account = factories.make_account(workspace, provider="x", handle="@counted")
-    post = post_services.post_create(workspace=workspace, mode="test", account_ids=[account.id], text="Counted")
+    post = factories.make_post(workspace, [account], text="Counted")
     delivery = post.deliveries.get()
     Delivery.objects.filter(pk=delivery.pk).update(status="published", platform_post_id="123")
     now = timezone.now()

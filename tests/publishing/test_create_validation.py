@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from publishing import services
 from publishing.models import Delivery, Post
 from tests import factories
 
@@ -181,13 +182,31 @@ def test_accepted_post_is_202_with_one_delivery_per_account(api_client, workspac
 
 
 @pytest.mark.django_db
-def test_an_immediate_post_stores_pending_deliveries_in_request_order_and_queues_them(
+def test_a_post_for_now_is_answered_before_its_deliveries_are_made_and_shows_them_pending(
+    api_client, workspace, x_account, django_capture_on_commit_callbacks
+):
+    linkedin = factories.make_account(workspace, provider="linkedin")
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = create(api_client, account_ids=[linkedin.pk, x_account.pk], text="hello")
+    assert response.status_code == 202 and response.json()["status"] == "queued"
+    post_id = response.json()["id"]
+    assert not Delivery.objects.exists()  # one row written by the request; the worker makes the rest
+    assert len(callbacks) == 1  # one fan-out message, sent after commit
+    results = api_client.get(f"/v1/posts/{post_id}").json()["results"]
+    assert [(r["account_id"], r["provider"], r["status"], r["attempts"]) for r in results] == [
+        (linkedin.pk, "linkedin", "pending", 0),
+        (x_account.pk, "x", "pending", 0),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_fan_out_makes_one_pending_delivery_per_target_in_request_order_once(
     api_client, workspace, x_account, django_capture_on_commit_callbacks
 ):
     linkedin = factories.make_account(workspace, provider="linkedin")
     tiktok = factories.make_account(workspace, provider="tiktok")
     ids = [linkedin.pk, x_account.pk, tiktok.pk]
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks():
         response = create(
             api_client,
             account_ids=ids,
@@ -195,8 +214,11 @@ def test_an_immediate_post_stores_pending_deliveries_in_request_order_and_queues
             media_urls=["https://cdn.example.com/a.mp4"],
             platform_options={"tiktok": {"privacy_level": "SELF_ONLY"}},
         )
-    assert response.status_code == 202, response.content
-    rows = list(Delivery.objects.filter(post_id=response.json()["id"]).order_by("pk"))
+    post_id = response.json()["id"]
+    with django_capture_on_commit_callbacks() as sent:
+        made = services.post_fan_out(post_id=post_id)
+    rows = list(Delivery.objects.filter(post_id=post_id).order_by("pk"))
+    assert made == [d.pk for d in rows] and len(sent) == 3  # one deliver task per delivery made
     expected = [(linkedin.pk, "linkedin"), (x_account.pk, "x"), (tiktok.pk, "tiktok")]
     assert [(d.account_id, d.provider) for d in rows] == expected
     for delivery in rows:
@@ -204,4 +226,8 @@ def test_an_immediate_post_stores_pending_deliveries_in_request_order_and_queues
         assert delivery.next_attempt_at is not None and delivery.dispatched_at == delivery.next_attempt_at
         assert delivery.warnings == [] and delivery.checkpoint == {} and delivery.error == ""
         assert delivery.platform_post_id == "" and delivery.created_at and delivery.updated_at
-    assert len(callbacks) == 1  # one fan-out message for the post, after commit
+    results = api_client.get(f"/v1/posts/{post_id}").json()["results"]
+    assert [r["account_id"] for r in results] == ids
+    with django_capture_on_commit_callbacks() as sent_again:
+        assert services.post_fan_out(post_id=post_id) == []  # a redelivered message makes and sends nothing
+    assert sent_again == [] and Delivery.objects.filter(post_id=post_id).count() == 3

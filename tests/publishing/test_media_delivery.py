@@ -131,6 +131,7 @@ def test_a_foreign_png_named_jpg_fails_instagram_once_its_bytes_are_known(
 def test_media_gone_before_delivery_fails_the_delivery_with_a_reason(sandbox, api_client, workspace):
     media = upload(api_client, media_files.jpeg(), "a.jpg")
     post = publish(api_client, [sandbox_account(workspace, "x")], [media["url"]])  # not run yet: no eager_tasks
+    services.post_fan_out(post_id=post.pk)  # the deliveries are made; their tasks have not run
     Media.objects.filter(pk=media["id"]).delete()  # as if lost in a race with the post's creation
     services.delivery_attempt(delivery_id=Delivery.objects.get(post=post).pk)
     delivery = Delivery.objects.get(post=post)

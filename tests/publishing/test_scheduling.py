@@ -145,6 +145,7 @@ def test_a_lost_task_message_is_sent_again_by_the_dispatcher(
 ):
     settings.REDISPATCH_SECONDS = 60
     response = api_client.post("/v1/posts", {"account_ids": [account.pk], "text": "now"}, format="json")
+    services.post_fan_out(post_id=response.json()["id"])
     delivery = Delivery.objects.get(post_id=response.json()["id"])
     with django_capture_on_commit_callbacks() as callbacks:
         assert services.deliveries_dispatch_due() == 0  # its message is (presumably) in flight
@@ -153,3 +154,23 @@ def test_a_lost_task_message_is_sent_again_by_the_dispatcher(
     with django_capture_on_commit_callbacks() as callbacks:
         assert services.deliveries_dispatch_due() == 1
     assert len(callbacks) == 1
+
+
+@pytest.mark.django_db
+def test_a_lost_fan_out_message_is_redone_by_the_dispatcher_once(
+    api_client, account, settings, django_capture_on_commit_callbacks
+):
+    settings.REDISPATCH_SECONDS = 60
+    with django_capture_on_commit_callbacks():  # the fan-out message is lost: never run
+        response = api_client.post("/v1/posts", {"account_ids": [account.pk], "text": "now"}, format="json")
+    post_id = response.json()["id"]
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert services.posts_fan_out_missed() == 0  # its message is (presumably) still in flight
+    assert callbacks == [] and not Delivery.objects.exists()
+    Post.objects.filter(pk=post_id).update(released_at=timezone.now() - timedelta(minutes=5))
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert services.posts_fan_out_missed() == 1
+        assert services.posts_fan_out_missed() == 0  # the post has its delivery now
+    delivery = Delivery.objects.get(post_id=post_id)
+    assert (delivery.account_id, delivery.status, delivery.next_attempt_at is not None) == (account.pk, "pending", True)
+    assert len(callbacks) == 1  # one deliver_task, sent once
