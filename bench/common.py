@@ -4,6 +4,7 @@ processes (gunicorn, Celery) started on this machine. Run with the project's ven
 127.0.0.1:6379 (as CI has)."""
 
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -11,6 +12,8 @@ import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
+
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -25,7 +28,12 @@ def bench_env(port: int) -> dict:
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/13",
         "DRAVO_CACHE_URL": "redis://127.0.0.1:6379/12",
         "DRAVO_CELERY_QUEUE": f"bench-{db}",
-        "DRAVO_DEBUG": "1",
+        # Production mode: DEBUG off (no query log on every cursor), its own secrets, and
+        # the sandbox switched on explicitly for the sandbox accounts the benches use.
+        "DRAVO_DEBUG": "0",
+        "DRAVO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DRAVO_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "DRAVO_SANDBOX": "1",
         "DRAVO_DATA_DIR": str(ROOT / "var" / "bench"),
         "DRAVO_BASE_URL": f"http://127.0.0.1:{port}",
         "DRAVO_SANDBOX_URL": f"http://127.0.0.1:{port}",

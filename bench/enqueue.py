@@ -5,7 +5,7 @@ no-op endpoint (GET /v1/whoami) on the same server. Prints throughput, the ratio
 The two loads alternate over several rounds and the ratio is the median of the per-round
 ratios, so that a slow spell of a shared machine does not land on one side only.
 
-Usage: bench/enqueue.py [requests per round=1500] [gunicorn workers=4 threads=4] [rounds=3]"""
+Usage: bench/enqueue.py [requests per round=1500] [gunicorn workers=4 threads=4] [rounds=5]"""
 
 import statistics
 import sys
@@ -20,7 +20,7 @@ PORT = 8791
 REQUESTS = int(sys.argv[1]) if len(sys.argv) > 1 else 1500
 CONCURRENCY = 16
 WORKERS, THREADS = (int(v) for v in (sys.argv[2:4] if len(sys.argv) > 3 else (4, 4)))
-ROUNDS = int(sys.argv[4]) if len(sys.argv) > 4 else 3
+ROUNDS = int(sys.argv[4]) if len(sys.argv) > 4 else 5
 
 
 def load(url: str, key: str, body_for) -> tuple[float, list[float]]:
