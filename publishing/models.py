@@ -26,7 +26,8 @@ class Post(models.Model):
     FINAL = (Status.PUBLISHED, Status.PARTIAL, Status.FAILED, Status.CANCELED)
 
     id = models.CharField(primary_key=True, max_length=32, default=new_post_id, editable=False)
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="posts")
+    # No index of its own: post_page_idx leads with workspace.
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="posts", db_index=False)
     mode = models.CharField(max_length=4, choices=Mode.choices)
     text = models.TextField()
     media_urls = models.JSONField(default=list, blank=True)
