@@ -83,6 +83,11 @@ class SocialAccountAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # accounts are connected through the API, the dashboard or a connect link
 
+    def has_delete_permission(self, request, obj=None):
+        # Disconnect (API or dashboard) keeps the row: posts name their accounts, and a new
+        # post's deliveries are made from its targets just after the 202.
+        return False
+
     @admin.action(description="Force a token refresh of the selected accounts")
     def force_token_refresh(self, request, queryset):
         done = 0

@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts import services as account_services
+from accounts.models import SocialAccount
 from publishing import services as post_services
 from publishing.models import Delivery, Post
 from tests import factories
@@ -41,6 +42,14 @@ def test_a_social_accounts_credentials_are_never_shown(staff, workspace):
     assert account.handle in page
     assert account.credentials_encrypted not in page and "very-secret-token" not in page
     assert "credentials_encrypted" not in page
+
+
+@pytest.mark.django_db
+def test_staff_cannot_delete_a_social_account_only_disconnect_it(staff, workspace):
+    account = factories.make_account(workspace, provider="x")
+    assert staff.get(f"/admin/accounts/socialaccount/{account.pk}/delete/").status_code == 403
+    staff.post("/admin/accounts/socialaccount/", {"action": "delete_selected", "_selected_action": [account.pk]})
+    assert SocialAccount.objects.filter(pk=account.pk).exists()
 
 
 @pytest.mark.django_db
