@@ -73,7 +73,9 @@ def post_create(
             _deliveries_insert(post=post, due=None)
     else:
         post.save(force_insert=True)  # one row: atomic on its own, no transaction round trips
-        post_fan_out_task.delay_on_commit(post.pk)
+        # Robust: once the row is stored the answer is 202 even if the broker is down; the
+        # dispatcher then does the fan-out (posts_fan_out_missed), which costs a delay only.
+        transaction.on_commit(lambda: post_fan_out_task.delay(post.pk), robust=True)
     return post
 
 

@@ -174,3 +174,30 @@ def test_a_lost_fan_out_message_is_redone_by_the_dispatcher_once(
     delivery = Delivery.objects.get(post_id=post_id)
     assert (delivery.account_id, delivery.status, delivery.next_attempt_at is not None) == (account.pk, "pending", True)
     assert len(callbacks) == 1  # one deliver_task, sent once
+
+
+@pytest.mark.django_db
+def test_a_broker_down_at_create_still_answers_202_and_the_dispatcher_fans_out_later(
+    api_client, account, settings, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from kombu.exceptions import OperationalError
+
+    from publishing.tasks import post_fan_out_task
+
+    # Redis cannot be stopped under the test: the send fails as kombu fails on a refused connection.
+    refused = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+    with (
+        mock.patch.object(post_fan_out_task, "delay", side_effect=refused) as send,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = api_client.post("/v1/posts", {"account_ids": [account.pk], "text": "now"}, format="json")
+    assert send.call_count == 1
+    assert response.status_code == 202
+    post_id = response.json()["id"]
+    assert Post.objects.get(pk=post_id).status == "queued" and not Delivery.objects.exists()
+    settings.REDISPATCH_SECONDS = 0
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert services.posts_fan_out_missed() == 1
+    assert Delivery.objects.get(post_id=post_id).account_id == account.pk and len(callbacks) == 1
