@@ -15,14 +15,16 @@ Status = Post.Status
 
 def _enqueue(delivery_ids: list[int], *, fan_out: bool = True) -> None:
     """After commit, one message per delivery; with `fan_out`, many deliveries go as one
-    message that a worker fans out, so that a sweep is not N broker round trips."""
+    message that a worker fans out, so that a sweep is not N broker round trips. The sends
+    are robust: the rows are committed, so a broker outage costs a delay (the dispatcher
+    re-sends them after DRAVO_REDISPATCH_SECONDS), never an error for what was stored."""
     from publishing.tasks import deliver_task, fan_out_task
 
     if fan_out and len(delivery_ids) > 1:
-        fan_out_task.delay_on_commit(delivery_ids)
+        transaction.on_commit(lambda: fan_out_task.delay(delivery_ids), robust=True)
         return
     for delivery_id in delivery_ids:
-        deliver_task.delay_on_commit(delivery_id)
+        transaction.on_commit(lambda delivery_id=delivery_id: deliver_task.delay(delivery_id), robust=True)
 
 
 def post_create(
