@@ -41,8 +41,8 @@ class PostAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ["workspace"]
     readonly_fields = [
-        "id", "workspace", "mode", "text", "media_urls", "platform_options", "providers", "status", "scheduled_at",
-        "released_at", "finished_at", "created_at", "updated_at",
+        "id", "workspace", "mode", "text", "media_urls", "platform_options", "providers", "targets", "status",
+        "scheduled_at", "released_at", "finished_at", "created_at", "updated_at",
     ]  # fmt: skip
     inlines = [DeliveryInline]
     actions = ["retry_failed", "cancel_scheduled"]

@@ -120,28 +120,27 @@ def _after_action(request, post_id: str):
     return redirect(target if target.startswith("/") and not target.startswith("//") else "posts")
 
 
-@require_POST
-@dashboard_view
-def post_cancel(request, post_id: str):
+def _post_action(request, post_id: str, service, done: str):
+    """Run one post service from a dashboard button; its refusal (409) becomes a message."""
     try:
-        services.post_cancel(post=_post_or_404(request, post_id))
+        service(post=_post_or_404(request, post_id))
     except APIException as exc:
         messages.error(request, str(exc.detail))
     else:
-        messages.success(request, f"Canceled post {post_id}.")
+        messages.success(request, done)
     return _after_action(request, post_id)
+
+
+@require_POST
+@dashboard_view
+def post_cancel(request, post_id: str):
+    return _post_action(request, post_id, services.post_cancel, f"Canceled post {post_id}.")
 
 
 @require_POST
 @dashboard_view
 def post_retry(request, post_id: str):
-    try:
-        services.post_retry(post=_post_or_404(request, post_id))
-    except APIException as exc:
-        messages.error(request, str(exc.detail))
-    else:
-        messages.success(request, f"Retrying the failed deliveries of {post_id}.")
-    return _after_action(request, post_id)
+    return _post_action(request, post_id, services.post_retry, f"Retrying the failed deliveries of {post_id}.")
 
 
 # --- calendar --------------------------------------------------------------------------------

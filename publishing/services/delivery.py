@@ -239,8 +239,7 @@ def posts_fan_out_missed(*, batch: int = 200) -> int:
         .values_list("pk", flat=True)[:batch]
     )
     for post_id in missed:
-        with transaction.atomic():
-            post_fan_out(post_id=post_id)
+        post_fan_out(post_id=post_id)
     return len(missed)
 
 

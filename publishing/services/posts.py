@@ -104,22 +104,11 @@ def _deliveries_insert(*, post: Post, due: datetime | None) -> list[int]:
     if not post.targets:
         return []
     now = timezone.now()
-    constant = {
-        "post": post.pk,
-        "status": Delivery.Status.PENDING,
-        "attempts": 0,
-        "next_attempt_at": due,
-        "dispatched_at": due,
-        "error": "",
-        "error_code": "",
-        "warnings": [],
-        "checkpoint": {},
-        "platform_post_id": "",
-        "platform_post_url": "",
-        "created_at": now,
-        "updated_at": now,
-    }
-    fields = [Delivery._meta.get_field(name) for name in constant]
+    given = {"post": post.pk, "next_attempt_at": due, "dispatched_at": due, "created_at": now, "updated_at": now}
+    # Every other column takes the model's default, so the row is what Delivery() would be.
+    fields = [
+        f for f in Delivery._meta.concrete_fields if not f.primary_key and f.name not in ("account", "provider")
+    ]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     values = ", ".join(["(%s, %s)"] * len(post.targets))
     sql = (
@@ -127,7 +116,7 @@ def _deliveries_insert(*, post: Post, due: datetime | None) -> list[int]:
         f"SELECT {', '.join(['%s'] * len(fields))}, v.column1, v.column2 FROM (VALUES {values}) AS v WHERE true "
         "ON CONFLICT DO NOTHING RETURNING id"
     )
-    params = [f.get_db_prep_save(constant[f.name], connection) for f in fields]
+    params = [f.get_db_prep_save(given[f.name] if f.name in given else f.get_default(), connection) for f in fields]
     params += [value for target in post.targets for value in target]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

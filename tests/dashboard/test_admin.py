@@ -105,3 +105,11 @@ def test_the_force_refresh_action_refreshes_tokens_with_the_sandbox(sandbox, wor
     assert "Refreshed 1 account(s)." in response.content.decode()
     account.refresh_from_db()
     assert account.refreshed_at is not None
+
+
+@pytest.mark.django_db
+def test_a_posts_targets_are_shown_but_not_editable(staff, workspace):
+    account = factories.make_account(workspace, provider="x", handle="@target")
+    post = factories.make_post(workspace, [account], text="targets")
+    page = staff.get(f"/admin/publishing/post/{post.pk}/change/").content.decode()
+    assert account.pk in page and 'name="targets"' not in page
