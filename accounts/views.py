@@ -1,9 +1,7 @@
 """The hosted connect flow's pages (not /v1), and the dashboard's account, API key,
 workspace and mode pages."""
 
-import zoneinfo
 from functools import wraps
-from urllib.parse import unquote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -64,22 +62,14 @@ def connect_complete(request, backend: str, *args, **kwargs):
 
 SESSION_WORKSPACE = "dashboard_workspace"
 SESSION_DASHBOARD_MODE = "dashboard_mode"
-TZ_COOKIE = "dravo_tz"
 KEY_MANAGERS = (Membership.Role.OWNER, Membership.Role.ADMIN)
-
-
-def _activate_browser_timezone(request) -> None:
-    """Render times in the browser's zone (a cookie set by dashboard.js); UTC until known."""
-    try:
-        request.tz = zoneinfo.ZoneInfo(unquote(request.COOKIES.get(TZ_COOKIE, "")) or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        request.tz = zoneinfo.ZoneInfo("UTC")
-    timezone.activate(request.tz)
 
 
 def dashboard_view(view):
     """Login required; sets request.workspace, request.membership, request.memberships and
-    request.mode (test unless switched), so every page is scoped to one workspace and mode."""
+    request.mode (test unless switched), so every page is scoped to one workspace and mode.
+    Times render in the browser's zone, which dravo.timezones.TimeZoneMiddleware activates
+    for this request only (request.tz)."""
 
     @login_required
     @wraps(view)
@@ -92,7 +82,6 @@ def dashboard_view(view):
         request.membership, request.workspace = membership, membership.workspace
         request.memberships = selectors.membership_list(user=request.user)
         request.mode = request.session.get(SESSION_DASHBOARD_MODE, Mode.TEST)
-        _activate_browser_timezone(request)
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -12,8 +12,10 @@ from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from dravo.query import QueryParams
 
-class KeysetParams(serializers.Serializer):
+
+class KeysetParams(QueryParams):
     limit = serializers.IntegerField(min_value=1, max_value=100, default=50)
     cursor = serializers.CharField(required=False, allow_blank=False)
 

@@ -4,8 +4,20 @@ from dravo.errors import Conflict, Unprocessable
 
 
 class PostNotCancelable(Conflict):
+    """Only a scheduled post can be canceled; the detail names where the post is now."""
+
     default_code = "not_cancelable"
     default_detail = "The post has already been queued for delivery and can no longer be canceled."
+    details = {
+        "queued": "This post is already queued for delivery and can no longer be canceled.",
+        "processing": "This post is already processing (being published) and can no longer be canceled.",
+        "published": "This post is already published.",
+        "partial": "This post is already partial (published on some accounts) and can no longer be canceled.",
+        "failed": "This post already failed and can no longer be canceled; retry it instead.",
+    }
+
+    def __init__(self, status: str | None = None):
+        super().__init__(self.details.get(status, self.default_detail) if status else None)
 
 
 class PostNotRetryable(Conflict):

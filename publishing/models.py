@@ -56,12 +56,14 @@ class Post(models.Model):
 
     @property
     def results(self) -> list["Delivery"]:
-        """Its deliveries (made by the fan-out just after a 202), then a pending
-        placeholder, not stored, for each target whose delivery is not made yet."""
+        """Its deliveries (made by the fan-out just after a 202), then a placeholder, not
+        stored, for each target whose delivery is not made yet: pending, or canceled with
+        the post."""
         made = list(self.deliveries.all())
         have = {d.account_id for d in made}
+        status = Delivery.Status.CANCELED if self.status == self.Status.CANCELED else Delivery.Status.PENDING
         return made + [
-            Delivery(post=self, account_id=account_id, provider=provider)
+            Delivery(post=self, account_id=account_id, provider=provider, status=status)
             for account_id, provider in self.targets
             if account_id not in have
         ]
@@ -81,8 +83,9 @@ class Delivery(models.Model):
         PROCESSING = "processing"
         PUBLISHED = "published"
         FAILED = "failed"
+        CANCELED = "canceled"  # its post was canceled before release; never attempted
 
-    FINAL = (Status.PUBLISHED, Status.FAILED)
+    FINAL = (Status.PUBLISHED, Status.FAILED, Status.CANCELED)
 
     # No index of its own: the (post, account) unique constraint leads with post.
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="deliveries", db_index=False)

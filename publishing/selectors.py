@@ -1,5 +1,7 @@
 """Reads of posts; each takes the workspace (and mode) first."""
 
+from datetime import datetime
+
 from django.db import connection
 from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q
 from django.db.models.expressions import RawSQL
@@ -13,16 +15,58 @@ def _with_results(qs):
 
 
 def post_list(
-    *, workspace: Workspace, mode: str, status: str | None = None, provider: str | None = None, q: str | None = None
+    *,
+    workspace: Workspace,
+    mode: str,
+    status: str | None = None,
+    provider: str | None = None,
+    account_id: str | None = None,
+    q: str | None = None,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
 ):
+    """The workspace's posts in `mode`, with their results. `provider` and `account_id`
+    match what the post targets (its `providers` and `targets`, set at create), so a post
+    is found before its fan-out has made its deliveries; `created_from`/`created_to` are
+    inclusive bounds on `created_at`."""
     qs = Post.objects.filter(workspace=workspace, mode=mode)
     if status:
         qs = qs.filter(status=status)
     if provider:
-        qs = qs.filter(Exists(Delivery.objects.filter(post=OuterRef("pk"), provider=provider)))
+        qs = qs.filter(_targets_network(provider))
+    if account_id:
+        # Posts from before `targets` existed name their accounts only in their deliveries.
+        qs = qs.filter(
+            _targets_account(account_id) | Exists(Delivery.objects.filter(post=OuterRef("pk"), account_id=account_id))
+        )
+    if created_from:
+        qs = qs.filter(created_at__gte=created_from)
+    if created_to:
+        qs = qs.filter(created_at__lte=created_to)
     if q:
         qs = _search(qs, q)
     return _with_results(qs)
+
+
+def _targets_network(provider: str) -> Q:
+    if connection.vendor == "postgresql":
+        return Q(providers__contains=[provider])  # jsonb @>
+    return Q(_json_has(f"EXISTS (SELECT 1 FROM json_each({_POST}.providers) WHERE json_each.value = %s)", provider))
+
+
+def _targets_account(account_id: str) -> Q:
+    if connection.vendor == "postgresql":
+        return Q(targets__contains=[[account_id]])  # some [account id, network] pair starts with it
+    sql = f"EXISTS (SELECT 1 FROM json_each({_POST}.targets) WHERE json_extract(json_each.value, '$[0]') = %s)"
+    return Q(_json_has(sql, account_id))
+
+
+_POST = Post._meta.db_table
+
+
+def _json_has(sql: str, value: str) -> RawSQL:
+    """SQLite has no JSON containment lookup in Django; json_each does the same there."""
+    return RawSQL(sql, [value], output_field=BooleanField())
 
 
 def _search(qs, q: str):

@@ -1,22 +1,35 @@
+from datetime import UTC
+
 from rest_framework import serializers
 
+from dravo.query import TimeRangeParams
 from providers.registry import PROVIDERS
 
 
-class AnalyticsParams(serializers.Serializer):
-    postId = serializers.CharField(required=False, max_length=200)  # noqa: N815 - documented name
-    accountId = serializers.CharField(required=False, max_length=64)  # noqa: N815
-    platform = serializers.ChoiceField(choices=PROVIDERS, required=False)
-    fromDate = serializers.DateTimeField(required=False)  # noqa: N815
-    toDate = serializers.DateTimeField(required=False)  # noqa: N815
+class AnalyticsParams(TimeRangeParams):
+    """Snake_case names like every list; the documented camelCase names (and `platform`)
+    keep working as aliases, with their old reading of a date-time without an offset (UTC).
+    `from`/`to` are on the result's `created_at`."""
+
+    post_id = serializers.CharField(required=False, max_length=200, help_text="One Dravo post id or platform post id.")
+    account_id = serializers.CharField(required=False, max_length=64, help_text="One connected account.")
+    provider = serializers.ChoiceField(choices=PROVIDERS, required=False, help_text="One network.")
     refresh = serializers.BooleanField(required=False, default=False)
     page = serializers.IntegerField(min_value=1, default=1)
     limit = serializers.IntegerField(min_value=1, max_value=100, default=25)
+    postId = serializers.CharField(required=False, max_length=200, help_text="Same as post_id.")  # noqa: N815
+    accountId = serializers.CharField(required=False, max_length=64, help_text="Same as account_id.")  # noqa: N815
+    platform = serializers.ChoiceField(choices=PROVIDERS, required=False, help_text="Same as provider.")
+    fromDate = serializers.DateTimeField(required=False, default_timezone=UTC, help_text="Same as from.")  # noqa: N815
+    toDate = serializers.DateTimeField(required=False, default_timezone=UTC, help_text="Same as to.")  # noqa: N815
 
-    def validate(self, attrs):
-        if attrs.get("fromDate") and attrs.get("toDate") and attrs["fromDate"] > attrs["toDate"]:
-            raise serializers.ValidationError({"fromDate": "Must not be after toDate."})
-        return attrs
+    aliases = {
+        "postId": "post_id",
+        "accountId": "account_id",
+        "platform": "provider",
+        "fromDate": "from",
+        "toDate": "to",
+    }
 
 
 class AnalyticsItemSerializer(serializers.Serializer):

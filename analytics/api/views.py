@@ -20,11 +20,11 @@ class PostAnalyticsView(APIView):
         p = params.validated_data
         workspace, mode = request.auth.workspace, request.auth.mode
         filters = {
-            "post_id": p.get("postId"),
-            "account_id": p.get("accountId"),
-            "platform": p.get("platform"),
-            "from_date": p.get("fromDate"),
-            "to_date": p.get("toDate"),
+            "post_id": p.get("post_id"),
+            "account_id": p.get("account_id"),
+            "platform": p.get("provider"),
+            "from_date": p.get("from"),
+            "to_date": p.get("to"),
         }
         rows, total = selectors.post_metrics_page(
             workspace=workspace, mode=mode, page=p["page"], limit=p["limit"], **filters

@@ -5,6 +5,7 @@ from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 from dravo.pagination import KeysetParams
+from dravo.query import TimeRangeParams
 from providers.registry import PROVIDERS
 from publishing.models import Delivery, Post
 
@@ -144,10 +145,17 @@ class JobSerializer(PostSerializer):
         fields = ["id", "job_id", *PostSerializer.Meta.fields[1:]]
 
 
-class PostListParams(KeysetParams):
+class PostListParams(KeysetParams, TimeRangeParams):
+    """The history's filters; `from`/`to` are on `created_at`."""
+
     status = serializers.ChoiceField(choices=Post.Status.choices, required=False)
-    provider = serializers.ChoiceField(choices=PROVIDERS, required=False)
-    q = serializers.CharField(required=False, max_length=200)
+    provider = serializers.ChoiceField(
+        choices=PROVIDERS, required=False, help_text="Posts that target this network, delivered or not yet."
+    )
+    account_id = serializers.CharField(
+        required=False, max_length=64, help_text="Posts that target this connected account."
+    )
+    q = serializers.CharField(required=False, max_length=200, help_text="Full-text search on the post's text.")
 
 
 class ValidationReportSerializer(serializers.Serializer):

@@ -53,7 +53,14 @@ class BasePostViewSet(WorkspaceViewSet):
         params.is_valid(raise_exception=True)
         p = params.validated_data
         qs = selectors.post_list(
-            workspace=self.workspace, mode=self.mode, status=p.get("status"), provider=p.get("provider"), q=p.get("q")
+            workspace=self.workspace,
+            mode=self.mode,
+            status=p.get("status"),
+            provider=p.get("provider"),
+            account_id=p.get("account_id"),
+            q=p.get("q"),
+            created_from=p.get("from"),
+            created_to=p.get("to"),
         )
         return keyset_response(qs, p, self.output_serializer)
 

@@ -124,22 +124,30 @@ def _deliveries_insert(*, post: Post, due: datetime | None) -> list[int]:
 
 
 def post_cancel(*, post: Post) -> Post:
-    """Cancel a scheduled post. A canceled post cancels again as a no-op; a post already
-    released raises PostNotCancelable (409). The conditional update makes a cancel racing
+    """Cancel a scheduled post: it and its deliveries become `canceled`. A canceled post
+    cancels again as a no-op; any other post raises PostNotCancelable (409) naming its
+    status (queued, processing, published…). The conditional update makes a cancel racing
     the scheduler's release have exactly one winner."""
-    updated = Post.objects.filter(pk=post.pk, status=Status.SCHEDULED).update(
-        status=Status.CANCELED, finished_at=timezone.now(), updated_at=timezone.now()
-    )
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Post.objects.filter(pk=post.pk, status=Status.SCHEDULED).update(
+            status=Status.CANCELED, finished_at=now, updated_at=now
+        )
+        if updated:
+            Delivery.objects.filter(post_id=post.pk, status=Delivery.Status.PENDING).update(
+                status=Delivery.Status.CANCELED, next_attempt_at=None, updated_at=now
+            )
     post.refresh_from_db()
     if not updated and post.status != Status.CANCELED:
-        raise PostNotCancelable()
+        raise PostNotCancelable(status=post.status)
     return post
 
 
 @transaction.atomic
 def post_retry(*, post: Post) -> Post:
     """Re-arm the failed deliveries of a failed or partial post (never the published ones),
-    with a fresh attempt budget. Raises PostNotRetryable (409) otherwise."""
+    with a fresh attempt budget and without the last attempt's error. Raises
+    PostNotRetryable (409) otherwise."""
     locked = Post.objects.select_for_update().get(pk=post.pk)
     if locked.status not in (Status.FAILED, Status.PARTIAL):
         raise PostNotRetryable()
@@ -148,6 +156,8 @@ def post_retry(*, post: Post) -> Post:
     Delivery.objects.filter(pk__in=failed).update(
         status=Delivery.Status.PENDING,
         attempts=0,
+        error="",
+        error_code="",
         next_attempt_at=now,
         dispatched_at=now,
         lease_until=None,

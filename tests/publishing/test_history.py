@@ -1,10 +1,12 @@
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from publishing import services
 from publishing.models import Delivery, Post
 from tests import factories
 
@@ -139,3 +141,74 @@ def test_legacy_publish_routes_show_the_same_post_as_a_job(api_client, workspace
     assert canceled.status_code == 200 and canceled.json()["status"] == "canceled"
     assert canceled.json()["job_id"] == job["job_id"]
     assert api_client.post(f"/v1/publish/{post_id}/cancel").status_code == 200  # either prefix on input
+
+
+def ids(response) -> list[str]:
+    assert response.status_code == 200, response.content
+    return [item["id"] for item in response.json()["items"]]
+
+
+@pytest.mark.django_db
+def test_the_provider_filter_finds_a_post_before_its_fan_out(api_client, workspace, accounts):
+    x, li = accounts
+    waiting = services.post_create(workspace=workspace, mode="test", account_ids=[li.pk], text="not fanned out yet")
+    assert not waiting.deliveries.exists()
+    delivered = make_post(workspace, [x], text="delivered")
+    assert ids(api_client.get("/v1/posts?provider=linkedin")) == [waiting.pk]
+    assert ids(api_client.get("/v1/posts?provider=x")) == [delivered.pk]
+    assert ids(api_client.get("/v1/posts?provider=tiktok")) == []
+
+
+@pytest.mark.django_db
+def test_the_account_id_filter_finds_posts_by_target_or_delivery(api_client, workspace, accounts):
+    x, li = accounts
+    waiting = services.post_create(workspace=workspace, mode="test", account_ids=[x.pk, li.pk], text="two targets")
+    older = make_post(workspace, [x], text="from before targets were kept")  # deliveries only
+    make_post(workspace, [li], text="the other account")
+    assert set(ids(api_client.get(f"/v1/posts?account_id={x.pk}"))) == {waiting.pk, older.pk}
+    assert ids(api_client.get(f"/v1/publish?account_id={x.pk}&provider=x&q=two")) == [waiting.pk]
+    assert ids(api_client.get("/v1/posts?account_id=acc_unknown")) == []
+
+
+@pytest.mark.django_db
+def test_from_and_to_filter_on_created_time_inclusively(api_client, workspace, accounts):
+    base = timezone.now().replace(microsecond=0) - timedelta(days=3)
+    made = [make_post(workspace, accounts, created_at=base + timedelta(days=day)) for day in range(3)]
+    day1 = (base + timedelta(days=1)).isoformat()
+    assert ids(api_client.get("/v1/posts", {"from": day1})) == [made[2].pk, made[1].pk]
+    assert ids(api_client.get("/v1/posts", {"to": day1})) == [made[1].pk, made[0].pk]
+    assert ids(api_client.get("/v1/posts", {"from": day1, "to": day1})) == [made[1].pk]
+    in_paris = (base + timedelta(days=1)).astimezone(ZoneInfo("Europe/Paris")).isoformat()
+    assert ids(api_client.get("/v1/posts", {"from": in_paris, "to": in_paris})) == [made[1].pk]
+    raw_plus = in_paris.replace("+", " ")  # a "+" not encoded in the URL arrives as a space
+    assert ids(api_client.get(f"/v1/posts?from={raw_plus}&to={raw_plus}")) == [made[1].pk]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "attr", "code"),
+    [
+        ("from=2030-06-30T23:59:60Z", "from", "invalid"),
+        ("to=2030-02-30T10:00:00Z", "to", "invalid"),
+        ("from=2030-06-01T10:00:00", "from", "naive_datetime"),
+        ("to=2030-06-01", "to", "naive_datetime"),
+        ("from=yesterday", "from", "invalid"),
+        ("from=2030-06-02T00:00:00Z&to=2030-06-01T00:00:00Z", "from", "invalid_range"),
+        ("account_id=" + "a" * 65, "account_id", "max_length"),
+    ],
+)
+def test_bad_history_filters_are_400_naming_them(api_client, query, attr, code):
+    for path in ("/v1/posts", "/v1/publish"):
+        response = api_client.get(f"{path}?{query}")
+        assert response.status_code == 400
+        assert [(e["attr"], e["code"]) for e in response.json()["errors"]] == [(attr, code)]
+
+
+@pytest.mark.django_db
+def test_an_unknown_history_filter_is_400_instead_of_every_post(api_client, workspace, accounts):
+    make_post(workspace, accounts)
+    response = api_client.get("/v1/posts?platform=tiktok")
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["attr"] == "platform" and error["code"] == "unknown_parameter"
+    assert "provider" in error["detail"] and "account_id" in error["detail"]
