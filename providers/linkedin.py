@@ -140,6 +140,16 @@ class _PageCard(HTMLParser):
 class LinkedInClient(ProviderClient):
     name = "linkedin"
     options_serializer = LinkedInOptions
+    # Normalized counts: organization share statistics first, then member post analytics
+    # (which have no clicks). `engagement` is a ratio, so it is never summed.
+    normalized_metrics = {
+        "views": ("share_statistics_impression_count", "impression"),
+        "likes": ("share_statistics_like_count", "reaction"),
+        "comments": ("share_statistics_comment_count", "comment"),
+        "shares": ("share_statistics_share_count", "reshare"),
+        "clicks": ("share_statistics_click_count",),
+    }
+    ratio_metrics = frozenset({"share_statistics_engagement"})
     capabilities = {
         "content_kinds": ["text", "article", "image", "multi_image", "video", "document"],
         "options": [

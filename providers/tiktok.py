@@ -110,6 +110,13 @@ def utf16_length(text: str) -> int:
 class TikTokClient(ProviderClient):
     name = "tiktok"
     options_serializer = TikTokOptionsSerializer
+    # Normalized counts: the Display API's video counts; TikTok gives no clicks.
+    normalized_metrics = {
+        "views": ("view_count",),
+        "likes": ("like_count",),
+        "comments": ("comment_count",),
+        "shares": ("share_count",),
+    }
     capabilities = {
         "content_kinds": ["video", "photo"],
         "options": [name for name in TikTokOptionsSerializer().fields if name != "text"],

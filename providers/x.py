@@ -103,6 +103,15 @@ class XOptionsSerializer(StrictSerializer):
 class XClient(ProviderClient):
     name = "x"
     options_serializer = XOptionsSerializer
+    # Normalized counts: impressions are views, replies comments, reposts shares, and link
+    # clicks (non-public, the owner's posts under 30 days only) clicks.
+    normalized_metrics = {
+        "views": ("impression_count",),
+        "likes": ("like_count",),
+        "comments": ("reply_count",),
+        "shares": ("retweet_count",),
+        "clicks": ("url_link_clicks",),
+    }
     capabilities = {
         "content_kinds": ["text", "images", "gif", "video", "poll", "thread", "reply", "quote"],
         "options": ["text", "poll", "thread", "reply_settings", "quote_post_id", "reply_to_post_id"],
