@@ -181,6 +181,12 @@ class ProviderClient(ABC):
     def url(self, key: str, path: str) -> str:
         return f"{self.endpoints[key].rstrip('/')}/{path.lstrip('/')}"
 
+    def web_url(self, path: str, key: str = "oauth_url") -> str:
+        """A page of the network's public website, e.g. a post's URL. The website is the host
+        of the OAuth dialog; for a test-mode account it is the sandbox, which serves the same
+        paths with a page showing the post."""
+        return self.url(key, path)
+
     @property
     def version(self) -> str:
         return self.endpoints.get("api_version", "")

@@ -72,7 +72,6 @@ ENGAGED_USERS_GONE = (
     "post_engaged_users is no longer served by Facebook (deprecated Page Insights metric), so it is left out."
 )
 RECONCILE_WINDOW = timedelta(hours=1)
-PUBLIC_SITE = "https://www.facebook.com"
 
 
 class StrictBooleanField(serializers.BooleanField):
@@ -340,19 +339,20 @@ class FacebookClient(ProviderClient):
         self.poll(check, what=f"Facebook video {video_id}")
 
     def _permalink(self, object_id: str, kind: str | None) -> str:
-        """The public URL (`permalink_url`, relative for videos), or the documented fallback."""
+        """The public URL (`permalink_url`, relative to the website for videos), or the
+        documented fallback on the website (www.facebook.com, or the sandbox's pages)."""
         if kind == "reel":
-            fallback = f"{PUBLIC_SITE}/reel/{object_id}"
+            fallback = self.web_url(f"/reel/{object_id}")
         elif kind == "video":
-            fallback = f"{PUBLIC_SITE}/{self.page_id}/videos/{object_id}"
+            fallback = self.web_url(f"/{self.page_id}/videos/{object_id}")
         else:
             page, _, post = object_id.partition("_")
-            fallback = f"{PUBLIC_SITE}/{page}/posts/{post}"
+            fallback = self.web_url(f"/{page}/posts/{post}")
         try:
             link = self.graph("GET", object_id, params={"fields": "permalink_url"}).get("permalink_url")
         except ProviderError:  # the post is live; a missing URL must not fail the publish
             return fallback
-        return f"{PUBLIC_SITE}{link}" if link and link.startswith("/") else link or fallback
+        return self.web_url(link) if link and link.startswith("/") else link or fallback
 
     def _option_warnings(self, content: Content) -> list[str]:
         videos = [media for media in content.media if media.kind == "video"]

@@ -347,7 +347,7 @@ class LinkedInClient(ProviderClient):
             post_content = self._post_content(content, state, save, warnings)
             urn = self._create_post(content, post_content, state, save)
         self._first_comment(urn, content.options.get("first_comment"), state, save, warnings)
-        url = f"https://www.linkedin.com/feed/update/{urn}/"
+        url = self.web_url(f"/feed/update/{urn}/")  # www.linkedin.com, or the sandbox's page
         return PublishResult(platform_post_id=urn, url=url, warnings=warnings, published_at=datetime.now(UTC))
 
     def reconcile(self, content: Content, checkpoint: dict | None) -> PublishResult | None:

@@ -5,7 +5,8 @@ www.facebook.com OAuth dialog (all hosts map here), same bodies, numeric ids and
 `{"error": {...}}` bodies. Enforces: duplicate status message (506), `attached_media` must
 be unpublished photos of the Page, Reel upload before finish, 30 API Reels per Page per 24 h.
 Videos and Reels are Video nodes, as on Graph: no `reactions`, `shares` or `/insights`
-there, their numbers come from `/{video-id}/video_insights`.
+there, their numbers come from `/{video-id}/video_insights`. The www.facebook.com paths of
+posts, videos and Reels answer the sandbox's page of the post.
 """
 
 import json
@@ -21,11 +22,13 @@ from django.utils.html import format_html, format_html_join
 
 from providers.sandbox.core import (
     REJECT_REASON,
+    PageMedia,
     account_id_for,
     first_attempt,
     grown_metrics,
     is_refused_token,
     numeric_id,
+    post_page,
     record_create,
     record_get,
     record_list,
@@ -183,11 +186,13 @@ def _time(moment) -> str:
 
 
 def _permalink(record) -> str:
+    """As Graph answers it: absolute for posts (here on the sandbox's own website paths),
+    relative to the website for videos and Reels."""
     if record.kind == "post":
         page, _, post = record.object_id.partition("_")
-        return f"https://www.facebook.com/{page}/posts/{post}"
+        return settings.SANDBOX_URL + reverse("sandbox-facebook-post", kwargs={"page_id": page, "post_id": post})
     if record.data.get("video_type") == "reel":
-        return f"/reel/{record.object_id}"  # Graph answers video permalinks relative to facebook.com
+        return f"/reel/{record.object_id}"
     return f"/{record.owner}/videos/{record.object_id}/"
 
 
@@ -464,7 +469,9 @@ def _post_photo(request, token, page_id, params):
         record_create(NETWORK, "photo", photo_id, owner=page_id, status="unpublished", url=params["url"])
         return JsonResponse({"id": photo_id})
     post = _create_post(page_id, params.get("caption", ""), photos=[photo_id])
-    record_create(NETWORK, "photo", photo_id, owner=page_id, status="published", post_id=post.object_id)
+    record_create(
+        NETWORK, "photo", photo_id, owner=page_id, status="published", post_id=post.object_id, url=params["url"]
+    )
     return JsonResponse({"id": photo_id, "post_id": post.object_id})
 
 
@@ -483,6 +490,7 @@ def _post_video(request, token, page_id, params):
         owner=page_id,
         status="processing",
         video_type="video",
+        file_url=params.get("file_url", ""),
         text=params.get("description", ""),
         description=params.get("description", ""),
         title=params.get("title", ""),
@@ -563,6 +571,8 @@ def rupload(request, version, video_id):
             status=400,
         )
     record.data["uploaded"] = True
+    if file_url:
+        record.data["file_url"] = file_url
     record.status = "upload_complete"
     record.save(update_fields=["data", "status", "updated_at"])
     return JsonResponse({"success": True})
@@ -660,6 +670,40 @@ def _video_insight_values(counts: dict) -> dict:
     }
 
 
+# --- the public website: the page of a post, video or Reel ----------------------------------
+def _post_media(record) -> list[PageMedia]:
+    if record.kind == "video":
+        return [PageMedia("video", record.data.get("file_url", ""))]
+    photos = record_list(NETWORK, "photo").filter(object_id__in=record.data.get("photos") or [])
+    media = [PageMedia("image", photo.data.get("url", "")) for photo in photos]
+    return media + ([PageMedia("document", record.data["link"])] if record.data.get("link") else [])
+
+
+def _page(request, record):
+    author = f"Sandbox Page {record.owner[-4:]}" if record else ""
+    return post_page(
+        request, network="Facebook", record=record, author=author, media=_post_media(record) if record else ()
+    )
+
+
+@sandbox_view
+def post_page_view(request, page_id, post_id):
+    """www.facebook.com/{page_id}/posts/{post_id}: the sandbox's page of a feed or photo post."""
+    return _page(request, record_get(NETWORK, "post", f"{page_id}_{post_id}"))
+
+
+@sandbox_view
+def video_page_view(request, video_id, page_id=None):
+    """www.facebook.com/{page_id}/videos/{video_id} and /reel/{video_id}."""
+    record = record_get(NETWORK, "video", video_id)
+    is_reel = request.resolver_match.url_name == "sandbox-facebook-reel"
+    if record is not None and (record.data.get("video_type") == "reel") != is_reel:
+        record = None  # a Reel's page is /reel/{id}, a video's /{page_id}/videos/{id}
+    if record is not None and page_id is not None and record.owner != page_id:
+        record = None
+    return _page(request, record)
+
+
 EDGES = {
     ("GET", "accounts"): _me_accounts,
     ("POST", "feed"): _post_feed,
@@ -673,6 +717,9 @@ EDGES = {
 }
 VERSION = r"(?P<version>v\d+\.\d+)"
 urlpatterns = [
+    re_path(r"^(?P<page_id>\d+)/posts/(?P<post_id>\d+)/?$", post_page_view, name="sandbox-facebook-post"),
+    re_path(r"^(?P<page_id>\d+)/videos/(?P<video_id>\d+)/?$", video_page_view, name="sandbox-facebook-video"),
+    re_path(r"^reel/(?P<video_id>\d+)/?$", video_page_view, name="sandbox-facebook-reel"),
     re_path(rf"^{VERSION}/dialog/oauth/?$", dialog, name="sandbox-facebook-dialog"),
     re_path(rf"^{VERSION}/oauth/access_token/?$", access_token, name="sandbox-facebook-token"),
     re_path(rf"^video-upload/{VERSION}/(?P<video_id>\d+)/?$", rupload, name="sandbox-facebook-rupload"),
