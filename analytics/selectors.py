@@ -8,14 +8,21 @@ from django.utils import timezone
 
 from accounts.models import Workspace
 from analytics.models import MetricsSnapshot, PostMetrics
+from providers.base import NORMALIZED_METRICS, ProviderClient
+from providers.registry import CLIENTS
 
-# The four series the dashboard plots, from each network's own keys.
-SERIES_KEYS = {
-    "views": ("views", "impression_count", "view_count", "share_statistics_impression_count", "impression"),
-    "likes": ("likes", "like_count", "share_statistics_like_count", "reaction"),
-    "comments": ("comments", "reply_count", "comment_count", "share_statistics_comment_count", "comment"),
-    "shares": ("shares", "retweet_count", "share_count", "share_statistics_share_count", "reshare"),
-}
+# The series the dashboard plots, summed per day and network.
+SERIES = ("views", "likes", "comments", "shares")
+
+
+def _client_class(provider: str) -> type[ProviderClient]:
+    return CLIENTS.get(provider, ProviderClient)
+
+
+def metrics_normalized(*, provider: str, metrics: dict) -> dict[str, int | None]:
+    """views, likes, comments, shares and clicks of one row, from the network's own keys
+    (each network declares which); None where the network has no such number."""
+    return _client_class(provider).normalize_metrics(metrics or {})
 
 
 def post_metrics_list(
@@ -46,21 +53,17 @@ def post_metrics_page(*, workspace: Workspace, mode: str, page: int = 1, limit: 
 
 
 def overview(rows) -> dict:
-    """Distinct post ids on the page and per-key sums of the numeric metrics."""
-    sums = defaultdict(int)
+    """The rows of a page added up: distinct posts, each normalized count summed over the
+    rows that have it (None when none has), and each network key summed where it is a
+    count. Ratios (LinkedIn's `engagement`) are never summed, so they are left out."""
+    sums, normalized = defaultdict(int), {name: None for name in NORMALIZED_METRICS}
     for row in rows:
-        for key, value in (row.metrics or {}).items():
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                sums[key] += value
-    return {"posts": len({row.delivery.post_id for row in rows}), "metrics": dict(sums)}
-
-
-def _pick(metrics: dict, keys: tuple[str, ...]) -> int:
-    for key in keys:
-        value = metrics.get(key)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return int(value)
-    return 0
+        for key, value in _client_class(row.provider).count_metrics(row.metrics or {}).items():
+            sums[key] += value
+        for name, value in metrics_normalized(provider=row.provider, metrics=row.metrics).items():
+            if value is not None:
+                normalized[name] = (normalized[name] or 0) + value
+    return {"posts": len({row.delivery.post_id for row in rows}), **normalized, "metrics": dict(sums)}
 
 
 def metrics_series(*, workspace: Workspace, mode: str, days: int = 30) -> list[dict]:
@@ -77,6 +80,7 @@ def metrics_series(*, workspace: Workspace, mode: str, days: int = 30) -> list[d
         last[(taken_at.date().isoformat(), provider, metrics_id)] = metrics
     totals = defaultdict(lambda: defaultdict(int))
     for (day, provider, _), metrics in last.items():
-        for name, keys in SERIES_KEYS.items():
-            totals[(day, provider)][name] += _pick(metrics, keys)
+        numbers = metrics_normalized(provider=provider, metrics=metrics)
+        for name in SERIES:
+            totals[(day, provider)][name] += numbers[name] or 0
     return [{"date": day, "provider": provider, **values} for (day, provider), values in sorted(totals.items())]

@@ -12,7 +12,6 @@ from analytics import selectors, services
 from analytics.forms import AnalyticsFilterForm
 
 PAGE_SIZE = 25
-SERIES = ("views", "likes", "comments", "shares")
 
 
 def _filters(form: AnalyticsFilterForm) -> dict:
@@ -46,15 +45,6 @@ def _read(request, page: int, filters: dict):
     return rows, total
 
 
-def _numbers(metrics: dict) -> dict:
-    """The four plotted series of one row, from the network's own metric names."""
-    numbers = {}
-    for name, keys in selectors.SERIES_KEYS.items():
-        found = [metrics[k] for k in keys if isinstance(metrics.get(k), int) and not isinstance(metrics.get(k), bool)]
-        numbers[name] = found[0] if found else None
-    return numbers
-
-
 @dashboard_view
 def analytics_page(request):
     form = AnalyticsFilterForm(request.GET or None)
@@ -66,14 +56,17 @@ def analytics_page(request):
     query.pop("page", None)
     context = {
         "form": form,
-        "rows": [{"row": row, "numbers": _numbers(row.metrics or {})} for row in rows],
+        "rows": [
+            {"row": row, "numbers": selectors.metrics_normalized(provider=row.provider, metrics=row.metrics)}
+            for row in rows
+        ],
         "total": total,
         "page": page,
         "has_next": page * PAGE_SIZE < total,
         "query": query.urlencode(),
         "overview": selectors.overview(rows),
         "series": selectors.metrics_series(workspace=request.workspace, mode=request.mode, days=days),
-        "series_names": SERIES,
+        "series_names": selectors.SERIES,
         "days": days,
     }
     return render(request, "dashboard/analytics.html", context)

@@ -19,6 +19,9 @@ from providers import http
 from providers.errors import MediaUnavailable, ProcessingTimeout
 
 MEDIA_KINDS = ("image", "video", "gif", "document")
+# The counts every network's analytics row also carries under one name, whatever the
+# network calls them (None where it has no such number).
+NORMALIZED_METRICS = ("views", "likes", "comments", "shares", "clicks")
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,11 @@ class MetricsResult:
 SaveCheckpoint = Callable[[dict], None]
 
 
+def is_count(value) -> bool:
+    """A count is an integer (a bool is not; a float is a ratio or an average)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 class StrictSerializer(serializers.Serializer):
     """A serializer that refuses keys it does not declare (`platform_options` is strict)."""
 
@@ -105,6 +113,11 @@ class ProviderClient(ABC):
     name: ClassVar[str]
     options_serializer: ClassVar[type[serializers.Serializer]]
     capabilities: ClassVar[dict[str, Any]] = {}
+    # Which of this network's own metric keys is each of NORMALIZED_METRICS (the first one
+    # present wins); a name left out is a number the network does not give.
+    normalized_metrics: ClassVar[dict[str, tuple[str, ...]]] = {}
+    # Keys of `fetch_metrics` that are ratios, not counts: never summed across posts.
+    ratio_metrics: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, credentials: dict, *, endpoints: dict, app: dict | None = None):
         self.credentials = credentials
@@ -144,6 +157,22 @@ class ProviderClient(ABC):
         (unknown). The default cannot tell."""
         return None
 
+    @classmethod
+    def normalize_metrics(cls, metrics: dict) -> dict[str, int | None]:
+        """The NORMALIZED_METRICS of one post from this network's own keys: None where the
+        network has no such number or did not report it. No I/O."""
+        normalized = {}
+        for name in NORMALIZED_METRICS:
+            values = [metrics.get(key) for key in cls.normalized_metrics.get(name, ())]
+            normalized[name] = next((int(value) for value in values if is_count(value)), None)
+        return normalized
+
+    @classmethod
+    def count_metrics(cls, metrics: dict) -> dict[str, int]:
+        """The metrics of one post that are counts, so may be summed across posts: the
+        integers, minus this network's ratios. No I/O."""
+        return {key: value for key, value in metrics.items() if key not in cls.ratio_metrics and is_count(value)}
+
     # --- helpers for subclasses ----------------------------------------------------------
     @property
     def access_token(self) -> str:
@@ -151,6 +180,12 @@ class ProviderClient(ABC):
 
     def url(self, key: str, path: str) -> str:
         return f"{self.endpoints[key].rstrip('/')}/{path.lstrip('/')}"
+
+    def web_url(self, path: str, key: str = "oauth_url") -> str:
+        """A page of the network's public website, e.g. a post's URL. The website is the host
+        of the OAuth dialog; for a test-mode account it is the sandbox, which serves the same
+        paths with a page showing the post."""
+        return self.url(key, path)
 
     @property
     def version(self) -> str:

@@ -52,11 +52,26 @@ INSIGHTS = {
     "post_total_media_view_unique": "reach",
 }
 NODE_COUNTS = "reactions.summary(total_count),comments.summary(total_count),shares"
+# Videos and Reels are Video nodes: no `reactions`, `shares` or `/insights` there (Graph
+# answers "(#100) nonexisting field"). Their numbers come from `/{video-id}/video_insights`
+# (video metrics `total_video_*`, Reel metrics `blue_reels_*`/`post_video_*`) and the
+# `likes`/`comments` edges of the Video node.
+# https://developers.facebook.com/docs/graph-api/reference/video/video_insights
+VIDEO_INSIGHTS = {
+    "total_video_views": "views",
+    "blue_reels_play_count": "views",
+    "total_video_impressions_unique": "reach",
+    "post_impressions_unique": "reach",
+    "total_video_reactions_by_type_total": "post_reactions_by_type_total",
+    "post_video_likes_by_reaction_type": "post_reactions_by_type_total",
+}
+VIDEO_ACTIONS = ("total_video_stories_by_action_type", "post_video_social_actions")  # {"share": n, "comment": n}
+VIDEO_NODE_COUNTS = "likes.summary(total_count),comments.summary(total_count)"
+VIDEO_NO_CLICKS = "Facebook reports no post_clicks for a video or Reel."
 ENGAGED_USERS_GONE = (
     "post_engaged_users is no longer served by Facebook (deprecated Page Insights metric), so it is left out."
 )
 RECONCILE_WINDOW = timedelta(hours=1)
-PUBLIC_SITE = "https://www.facebook.com"
 
 
 class StrictBooleanField(serializers.BooleanField):
@@ -91,6 +106,14 @@ class FacebookOptions(StrictSerializer):
 class FacebookClient(ProviderClient):
     name = "facebook"
     options_serializer = FacebookOptions
+    # Normalized counts: views are `post_media_view`, likes all reactions, clicks `post_clicks`.
+    normalized_metrics = {
+        "views": ("views",),
+        "likes": ("likes",),
+        "comments": ("comments",),
+        "shares": ("shares",),
+        "clicks": ("post_clicks",),
+    }
     capabilities = {
         "content_kinds": ["text", "link", "photo", "photos", "video", "reel"],
         "options": ["text", "as_reel", "first_comment", "link", "video_title"],
@@ -316,19 +339,20 @@ class FacebookClient(ProviderClient):
         self.poll(check, what=f"Facebook video {video_id}")
 
     def _permalink(self, object_id: str, kind: str | None) -> str:
-        """The public URL (`permalink_url`, relative for videos), or the documented fallback."""
+        """The public URL (`permalink_url`, relative to the website for videos), or the
+        documented fallback on the website (www.facebook.com, or the sandbox's pages)."""
         if kind == "reel":
-            fallback = f"{PUBLIC_SITE}/reel/{object_id}"
+            fallback = self.web_url(f"/reel/{object_id}")
         elif kind == "video":
-            fallback = f"{PUBLIC_SITE}/{self.page_id}/videos/{object_id}"
+            fallback = self.web_url(f"/{self.page_id}/videos/{object_id}")
         else:
             page, _, post = object_id.partition("_")
-            fallback = f"{PUBLIC_SITE}/{page}/posts/{post}"
+            fallback = self.web_url(f"/{page}/posts/{post}")
         try:
             link = self.graph("GET", object_id, params={"fields": "permalink_url"}).get("permalink_url")
         except ProviderError:  # the post is live; a missing URL must not fail the publish
             return fallback
-        return f"{PUBLIC_SITE}{link}" if link and link.startswith("/") else link or fallback
+        return self.web_url(link) if link and link.startswith("/") else link or fallback
 
     def _option_warnings(self, content: Content) -> list[str]:
         videos = [media for media in content.media if media.kind == "video"]
@@ -414,8 +438,12 @@ class FacebookClient(ProviderClient):
 
     # --- analytics --------------------------------------------------------------------------
     def fetch_metrics(self, platform_post_id: str) -> MetricsResult:
-        """analytics-v1 Facebook keys from `/insights` and the post node. Always partial:
-        post_engaged_users is gone. Raises the typed errors of the node read; safe to repeat."""
+        """analytics-v1 Facebook keys from `/insights` and the post node; for a video or Reel
+        (stored by its bare video id, where feed and photo posts are `{page_id}_{post_id}`)
+        from `/video_insights` and the Video node. Always partial: post_engaged_users is gone.
+        Raises the typed errors of the node read; safe to repeat."""
+        if "_" not in platform_post_id:
+            return self._video_metrics(platform_post_id)
         warnings = [ENGAGED_USERS_GONE]
         try:
             insights = self.graph("GET", f"{platform_post_id}/insights", params={"metric": ",".join(INSIGHTS)})
@@ -431,6 +459,33 @@ class FacebookClient(ProviderClient):
         metrics["shares"] = int((node.get("shares") or {}).get("count", 0))  # absent when nobody shared
         return MetricsResult(metrics=metrics, warnings=warnings, partial=True)
 
+    def _video_metrics(self, video_id: str) -> MetricsResult:
+        warnings = [ENGAGED_USERS_GONE, VIDEO_NO_CLICKS]
+        try:  # without `metric`, Graph answers every metric of the video's kind (video or Reel)
+            insights = self.graph("GET", f"{video_id}/video_insights")
+        except Rejected as exc:  # e.g. Pages under 100 likes
+            insights, warnings = {}, [*warnings, f"Facebook video insights unavailable: {exc}"]
+        metrics, shares = {}, None
+        for item in insights.get("data", []):
+            if not item.get("values"):
+                continue
+            value = item["values"][-1].get("value", 0)
+            if item.get("name") in VIDEO_INSIGHTS:
+                metrics.setdefault(VIDEO_INSIGHTS[item["name"]], _total(value))
+            elif item.get("name") in VIDEO_ACTIONS and isinstance(value, dict):
+                shares = _int({key.lower(): count for key, count in value.items()}.get("share"))
+        missing = [key for key in ("views", "reach", "post_reactions_by_type_total") if key not in metrics]
+        if missing and insights:
+            warnings.append(f"Facebook did not return {', '.join(missing)}.")
+        node = self.graph("GET", video_id, params={"fields": VIDEO_NODE_COUNTS})
+        likes = _int(((node.get("likes") or {}).get("summary") or {}).get("total_count"))
+        # `likes` of a feed post counts every reaction: the same for a video where insights tell.
+        metrics["likes"] = metrics.get("post_reactions_by_type_total", likes)
+        metrics["comments"] = _int(((node.get("comments") or {}).get("summary") or {}).get("total_count"))
+        if shares is not None:
+            metrics["shares"] = shares
+        return MetricsResult(metrics=metrics, warnings=warnings, partial=True)
+
     @staticmethod
     def _insight_values(insights: dict) -> dict[str, int]:
         metrics = {}
@@ -438,7 +493,7 @@ class FacebookClient(ProviderClient):
             if item.get("name") not in INSIGHTS or not item.get("values"):
                 continue
             value = item["values"][-1].get("value", 0)
-            metrics[INSIGHTS[item["name"]]] = int(sum(value.values()) if isinstance(value, dict) else value or 0)
+            metrics[INSIGHTS[item["name"]]] = _total(value)
         return metrics
 
     # --- errors -------------------------------------------------------------------------------
@@ -500,6 +555,11 @@ class FacebookClient(ProviderClient):
         if minutes > 0:
             return minutes * 60.0
         return http.retry_after_seconds(response.headers.get("Retry-After"))
+
+
+def _total(value) -> int:
+    """An insight's value: a count, or an object of counts by type (summed)."""
+    return sum(_int(count) for count in value.values()) if isinstance(value, dict) else _int(value)
 
 
 def _int(value) -> int:

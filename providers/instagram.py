@@ -256,6 +256,8 @@ def _buc_minutes(header: str | None) -> float:
 class InstagramClient(ProviderClient):
     name = "instagram"
     options_serializer = InstagramOptions
+    # Normalized counts: Instagram's own names; it reports no clicks per media.
+    normalized_metrics = {"views": ("views",), "likes": ("likes",), "comments": ("comments",), "shares": ("shares",)}
     capabilities = {
         "content_kinds": ["image", "carousel", "reel", "story"],
         "options": [

@@ -140,6 +140,16 @@ class _PageCard(HTMLParser):
 class LinkedInClient(ProviderClient):
     name = "linkedin"
     options_serializer = LinkedInOptions
+    # Normalized counts: organization share statistics first, then member post analytics
+    # (which have no clicks). `engagement` is a ratio, so it is never summed.
+    normalized_metrics = {
+        "views": ("share_statistics_impression_count", "impression"),
+        "likes": ("share_statistics_like_count", "reaction"),
+        "comments": ("share_statistics_comment_count", "comment"),
+        "shares": ("share_statistics_share_count", "reshare"),
+        "clicks": ("share_statistics_click_count",),
+    }
+    ratio_metrics = frozenset({"share_statistics_engagement"})
     capabilities = {
         "content_kinds": ["text", "article", "image", "multi_image", "video", "document"],
         "options": [
@@ -337,7 +347,7 @@ class LinkedInClient(ProviderClient):
             post_content = self._post_content(content, state, save, warnings)
             urn = self._create_post(content, post_content, state, save)
         self._first_comment(urn, content.options.get("first_comment"), state, save, warnings)
-        url = f"https://www.linkedin.com/feed/update/{urn}/"
+        url = self.web_url(f"/feed/update/{urn}/")  # www.linkedin.com, or the sandbox's page
         return PublishResult(platform_post_id=urn, url=url, warnings=warnings, published_at=datetime.now(UTC))
 
     def reconcile(self, content: Content, checkpoint: dict | None) -> PublishResult | None:

@@ -110,6 +110,13 @@ def utf16_length(text: str) -> int:
 class TikTokClient(ProviderClient):
     name = "tiktok"
     options_serializer = TikTokOptionsSerializer
+    # Normalized counts: the Display API's video counts; TikTok gives no clicks.
+    normalized_metrics = {
+        "views": ("view_count",),
+        "likes": ("like_count",),
+        "comments": ("comment_count",),
+        "shares": ("share_count",),
+    }
     capabilities = {
         "content_kinds": ["video", "photo"],
         "options": [name for name in TikTokOptionsSerializer().fields if name != "text"],
@@ -326,8 +333,7 @@ class TikTokClient(ProviderClient):
         return PublishResult(post_id, self._post_url(username, post_id), [], datetime.now(UTC))
 
     def _post_url(self, username: str, post_id: str) -> str | None:
-        # The public site is the OAuth host (www.tiktok.com), so the sandbox can stand in.
-        return self.url("oauth_url", f"/@{username}/video/{post_id}") if username else None
+        return self.web_url(f"/@{username}/video/{post_id}") if username else None
 
     def reconcile(self, content: Content, checkpoint: dict | None) -> PublishResult | None:
         """The live post when the saved publish_id has completed, else None. One status read;

@@ -41,7 +41,6 @@ MAX_IMAGES = 4
 MAX_THREAD = 24
 MB = 1024 * 1024
 CHUNK_BYTES = 4 * MB
-PUBLIC_WEB = "https://x.com"
 REPLY_SETTINGS = ("following", "mentionedUsers", "subscribers", "verified")
 CATEGORY = {"gif": "tweet_gif", "video": "tweet_video"}  # chunked upload; images use the simple one
 DEFAULT_MIME = {"image": "image/jpeg", "gif": "image/gif", "video": "video/mp4"}
@@ -103,6 +102,15 @@ class XOptionsSerializer(StrictSerializer):
 class XClient(ProviderClient):
     name = "x"
     options_serializer = XOptionsSerializer
+    # Normalized counts: impressions are views, replies comments, reposts shares, and link
+    # clicks (non-public, the owner's posts under 30 days only) clicks.
+    normalized_metrics = {
+        "views": ("impression_count",),
+        "likes": ("like_count",),
+        "comments": ("reply_count",),
+        "shares": ("retweet_count",),
+        "clicks": ("url_link_clicks",),
+    }
     capabilities = {
         "content_kinds": ["text", "images", "gif", "video", "poll", "thread", "reply", "quote"],
         "options": ["text", "poll", "thread", "reply_settings", "quote_post_id", "reply_to_post_id"],
@@ -249,7 +257,8 @@ class XClient(ProviderClient):
         return self.url("api_url", f"/{self.version}/{path}")
 
     def post_url(self, post_id: str) -> str:
-        return f"{PUBLIC_WEB}/{self.credentials.get('username') or 'i'}/status/{post_id}"
+        """The post's page on the website (x.com, or the sandbox's page for a test-mode account)."""
+        return self.web_url(f"/{self.credentials.get('username') or 'i'}/status/{post_id}")
 
     def _auth(self) -> dict:
         return {"Authorization": f"Bearer {self.access_token}"}

@@ -1,7 +1,9 @@
 from datetime import UTC
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from analytics.selectors import metrics_normalized
 from dravo.query import TimeRangeParams
 from providers.registry import PROVIDERS
 
@@ -32,6 +34,22 @@ class AnalyticsParams(TimeRangeParams):
     }
 
 
+@extend_schema_field({"type": "integer", "nullable": True})
+class NormalizedCount(serializers.Field):
+    """One normalized count of a row (views, likes, …), from the network's own metric keys;
+    null where the network has no such number."""
+
+    def __init__(self, metric: str, **kwargs):
+        self.metric = metric
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, row):
+        return metrics_normalized(provider=row.provider, metrics=row.metrics)[self.metric]
+
+
+NORMALIZED_HELP = "{} of the post under one name on every network (null where the network has no such number)."
+
+
 class AnalyticsItemSerializer(serializers.Serializer):
     post_id = serializers.CharField(source="delivery.post_id")
     account_id = serializers.CharField(source="delivery.account_id")
@@ -41,7 +59,12 @@ class AnalyticsItemSerializer(serializers.Serializer):
     text = serializers.CharField(source="delivery.post.text")
     created_at = serializers.DateTimeField()
     published_at = serializers.DateTimeField(source="delivery.published_at", allow_null=True)
-    metrics = serializers.DictField()
+    metrics = serializers.DictField(help_text="The network's own metric names and values.")
+    views = NormalizedCount("views", help_text=NORMALIZED_HELP.format("Views (impressions, plays)"))
+    likes = NormalizedCount("likes", help_text=NORMALIZED_HELP.format("Likes (or reactions)"))
+    comments = NormalizedCount("comments", help_text=NORMALIZED_HELP.format("Comments (or replies)"))
+    shares = NormalizedCount("shares", help_text=NORMALIZED_HELP.format("Shares (or reposts)"))
+    clicks = NormalizedCount("clicks", help_text=NORMALIZED_HELP.format("Clicks"))
     warnings = serializers.ListField(child=serializers.CharField())
     sync_status = serializers.CharField()
     error_message = serializers.SerializerMethodField()
@@ -57,7 +80,17 @@ class AnalyticsItemSerializer(serializers.Serializer):
 
 class OverviewSerializer(serializers.Serializer):
     posts = serializers.IntegerField()
-    metrics = serializers.DictField(child=serializers.IntegerField())
+    views = serializers.IntegerField(allow_null=True, help_text="Sum of the rows' `views` (null if none has one).")
+    likes = serializers.IntegerField(allow_null=True, help_text="Sum of the rows' `likes` (null if none has one).")
+    comments = serializers.IntegerField(
+        allow_null=True, help_text="Sum of the rows' `comments` (null if none has one)."
+    )
+    shares = serializers.IntegerField(allow_null=True, help_text="Sum of the rows' `shares` (null if none has one).")
+    clicks = serializers.IntegerField(allow_null=True, help_text="Sum of the rows' `clicks` (null if none has one).")
+    metrics = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Each network metric that is a count, summed over the rows; ratios are never summed.",
+    )
 
 
 class AnalyticsPageSerializer(serializers.Serializer):

@@ -1,5 +1,6 @@
 """What every sandbox network shares: the behaviour header, latency, attempt counting,
-ids, stored records and deterministic metrics that grow with the time since publishing."""
+ids, stored records, deterministic metrics that grow with the time since publishing, and
+the public page of a post."""
 
 import hashlib
 import math
@@ -11,6 +12,7 @@ from functools import wraps
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import Http404
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
@@ -124,3 +126,39 @@ def grown_metrics(record: SandboxRecord, keys_and_rates: dict[str, float]) -> di
     factor = 1 + (seed % 100) / 100
     growth = math.log1p(minutes) + 1
     return {key: int(rate * factor * growth) for key, rate in keys_and_rates.items()}
+
+
+@dataclass(frozen=True)
+class PageMedia:
+    """One media item on a post's public page: its URL when the sandbox knows it (a file
+    fetched from a URL), else only its kind (bytes uploaded to the sandbox)."""
+
+    kind: str  # image, video or document
+    url: str = ""
+
+
+def media_kind(url: str, default: str = "image") -> str:
+    """image, video or document, guessed from the file name of `url`."""
+    name = url.lower().rsplit("?", 1)[0]
+    if name.endswith((".mp4", ".mov", ".m4v", ".webm")):
+        return "video"
+    if name.endswith((".pdf", ".ppt", ".pptx", ".doc", ".docx")):
+        return "document"
+    return default
+
+
+def post_page(request, *, network: str, record: SandboxRecord | None, author: str, media=(), text=None):
+    """The sandbox's stand-in for a post's page on the network's website: the network, the
+    author, the text (the record's unless given) and the media, as HTML. 404 when there is
+    no such post."""
+    if record is None:
+        raise Http404(f"No such {network} post in the sandbox.")
+    context = {
+        "network": network,
+        "author": author,
+        "text": record.data.get("text", "") if text is None else text,
+        "post_id": record.object_id,
+        "created_at": record.created_at,
+        "media": list(media),
+    }
+    return render(request, "sandbox/post.html", context)

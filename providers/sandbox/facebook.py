@@ -4,6 +4,9 @@ Same paths as graph.facebook.com, graph-video.facebook.com, rupload.facebook.com
 www.facebook.com OAuth dialog (all hosts map here), same bodies, numeric ids and
 `{"error": {...}}` bodies. Enforces: duplicate status message (506), `attached_media` must
 be unpublished photos of the Page, Reel upload before finish, 30 API Reels per Page per 24 h.
+Videos and Reels are Video nodes, as on Graph: no `reactions`, `shares` or `/insights`
+there, their numbers come from `/{video-id}/video_insights`. The www.facebook.com paths of
+posts, videos and Reels answer the sandbox's page of the post.
 """
 
 import json
@@ -19,11 +22,13 @@ from django.utils.html import format_html, format_html_join
 
 from providers.sandbox.core import (
     REJECT_REASON,
+    PageMedia,
     account_id_for,
     first_attempt,
     grown_metrics,
     is_refused_token,
     numeric_id,
+    post_page,
     record_create,
     record_get,
     record_list,
@@ -38,6 +43,24 @@ LIVE_METRICS = ("post_reactions_by_type_total", "post_clicks", "post_media_view"
 REACTION_RATES = {"like": 6, "love": 2, "haha": 1, "wow": 0.5, "sorry": 0.2, "anger": 0.2}
 COUNT_RATES = {"post_clicks": 9, "post_media_view": 60, "post_total_media_view_unique": 35, "comments": 2, "shares": 1}
 REEL_CAP = 30
+# The fields a Video node has (Graph refuses any other with "(#100) nonexisting field").
+VIDEO_FIELDS = {"id", "created_time", "permalink_url", "status", "description", "title", "likes", "comments", "length"}
+# `/{video-id}/video_insights` metrics, by video kind.
+VIDEO_METRICS = {
+    "video": (
+        "total_video_views",
+        "total_video_views_unique",
+        "total_video_impressions_unique",
+        "total_video_reactions_by_type_total",
+        "total_video_stories_by_action_type",
+    ),
+    "reel": (
+        "blue_reels_play_count",
+        "post_impressions_unique",
+        "post_video_likes_by_reaction_type",
+        "post_video_social_actions",
+    ),
+}
 LONG_LIVED_S = 5_184_000
 
 
@@ -163,11 +186,13 @@ def _time(moment) -> str:
 
 
 def _permalink(record) -> str:
+    """As Graph answers it: absolute for posts (here on the sandbox's own website paths),
+    relative to the website for videos and Reels."""
     if record.kind == "post":
         page, _, post = record.object_id.partition("_")
-        return f"https://www.facebook.com/{page}/posts/{post}"
+        return settings.SANDBOX_URL + reverse("sandbox-facebook-post", kwargs={"page_id": page, "post_id": post})
     if record.data.get("video_type") == "reel":
-        return f"/reel/{record.object_id}"  # Graph answers video permalinks relative to facebook.com
+        return f"/reel/{record.object_id}"
     return f"/{record.owner}/videos/{record.object_id}/"
 
 
@@ -288,6 +313,9 @@ def node(request, version, node_id):
     if record is None:
         return _no_object(node_id)
     fields = {name.split(".")[0].split("{")[0] for name in _params(request).get("fields", "id").split(",")}
+    unknown = sorted(fields - VIDEO_FIELDS) if record.kind == "video" else []
+    if unknown:
+        return _bad_param(f"(#100) Tried accessing nonexisting field ({unknown[0]}) on node type (Video)")
     return JsonResponse(_fields(record, fields | {"id"}))
 
 
@@ -305,8 +333,8 @@ def _fields(record, wanted: set[str]) -> dict:
     if record.kind == "photo":
         values["link"] = f"https://www.facebook.com/photo/?fbid={record.object_id}"
         return {key: value for key, value in values.items() if key in wanted}
-    if record.kind == "video" and "status" in wanted:
-        values["status"] = _video_status(record)
+    if record.kind == "video":
+        return _video_fields(record, wanted, values)
     if record.data.get("text"):
         values["message"] = record.data["text"]
     counts = _counts(record)
@@ -314,6 +342,17 @@ def _fields(record, wanted: set[str]) -> dict:
     values["comments"] = {"data": [], "summary": {"order": "ranked", "total_count": counts["comments"]}}
     if counts["shares"]:  # Graph leaves `shares` out until someone shares
         values["shares"] = {"count": counts["shares"]}
+    return {key: value for key, value in values.items() if key in wanted}
+
+
+def _video_fields(record, wanted: set[str], values: dict) -> dict:
+    """The requested fields of a Video node (the caller refuses those it lacks)."""
+    if "status" in wanted:
+        values["status"] = _video_status(record)
+    counts = _counts(record)
+    values.update(description=record.data.get("description", ""), title=record.data.get("title", ""), length=15.0)
+    values["likes"] = {"data": [], "summary": {"total_count": counts["like"]}}
+    values["comments"] = {"data": [], "summary": {"order": "ranked", "total_count": counts["comments"]}}
     return {key: value for key, value in values.items() if key in wanted}
 
 
@@ -430,7 +469,9 @@ def _post_photo(request, token, page_id, params):
         record_create(NETWORK, "photo", photo_id, owner=page_id, status="unpublished", url=params["url"])
         return JsonResponse({"id": photo_id})
     post = _create_post(page_id, params.get("caption", ""), photos=[photo_id])
-    record_create(NETWORK, "photo", photo_id, owner=page_id, status="published", post_id=post.object_id)
+    record_create(
+        NETWORK, "photo", photo_id, owner=page_id, status="published", post_id=post.object_id, url=params["url"]
+    )
     return JsonResponse({"id": photo_id, "post_id": post.object_id})
 
 
@@ -449,6 +490,7 @@ def _post_video(request, token, page_id, params):
         owner=page_id,
         status="processing",
         video_type="video",
+        file_url=params.get("file_url", ""),
         text=params.get("description", ""),
         description=params.get("description", ""),
         title=params.get("title", ""),
@@ -529,6 +571,8 @@ def rupload(request, version, video_id):
             status=400,
         )
     record.data["uploaded"] = True
+    if file_url:
+        record.data["file_url"] = file_url
     record.status = "upload_complete"
     record.save(update_fields=["data", "status", "updated_at"])
     return JsonResponse({"success": True})
@@ -554,6 +598,8 @@ def _get_insights(request, token, object_id, params):
     record = _object(object_id)
     if record is None or record.kind == "photo":
         return _no_object(object_id)
+    if record.kind == "video":
+        return _bad_param("(#100) Tried accessing nonexisting field (insights) on node type (Video)")
     names = [name for name in params.get("metric", "").split(",") if name]
     if not names or any(name not in LIVE_METRICS for name in names):
         return _bad_param("(#100) The value must be a valid insights metric")
@@ -574,6 +620,90 @@ def _get_insights(request, token, object_id, params):
     return JsonResponse({"data": data, "paging": {}})
 
 
+def _get_video_insights(request, token, object_id, params):
+    """`/{video-id}/video_insights`: every metric of the video's kind, or those in `metric`."""
+    refused = _gate(request, token)
+    if refused:
+        return refused
+    record = _object(object_id)
+    if record is None:
+        return _no_object(object_id)
+    if record.kind != "video":
+        node_type = "Photo" if record.kind == "photo" else "Post"
+        return _bad_param(f"(#100) Tried accessing nonexisting field (video_insights) on node type ({node_type})")
+    available = VIDEO_METRICS["reel" if record.data.get("video_type") == "reel" else "video"]
+    names = [name for name in params.get("metric", "").split(",") if name] or list(available)
+    if any(name not in available for name in names):
+        return _bad_param("(#100) The value must be a valid insights metric")
+    values = _video_insight_values(_counts(record))
+    data = [
+        {
+            "name": name,
+            "period": "lifetime",
+            "values": [{"value": values[name]}],
+            "title": name,
+            "description": name,
+            "id": f"{object_id}/video_insights/{name}/lifetime",
+        }
+        for name in names
+    ]
+    return JsonResponse({"data": data, "paging": {}})
+
+
+def _video_insight_values(counts: dict) -> dict:
+    reactions = {key: counts[key] for key in REACTION_RATES}
+    views, reach = counts["post_media_view"], counts["post_total_media_view_unique"]
+    return {
+        "total_video_views": views,
+        "total_video_views_unique": reach,
+        "total_video_impressions_unique": reach,
+        "total_video_reactions_by_type_total": reactions,
+        "total_video_stories_by_action_type": {
+            "share": counts["shares"],
+            "like": counts["like"],
+            "comment": counts["comments"],
+        },
+        "blue_reels_play_count": views,
+        "post_impressions_unique": reach,
+        "post_video_likes_by_reaction_type": {f"REACTION_{key.upper()}": count for key, count in reactions.items()},
+        "post_video_social_actions": {"SHARE": counts["shares"], "COMMENT": counts["comments"]},
+    }
+
+
+# --- the public website: the page of a post, video or Reel ----------------------------------
+def _post_media(record) -> list[PageMedia]:
+    if record.kind == "video":
+        return [PageMedia("video", record.data.get("file_url", ""))]
+    photos = record_list(NETWORK, "photo").filter(object_id__in=record.data.get("photos") or [])
+    media = [PageMedia("image", photo.data.get("url", "")) for photo in photos]
+    return media + ([PageMedia("document", record.data["link"])] if record.data.get("link") else [])
+
+
+def _page(request, record):
+    author = f"Sandbox Page {record.owner[-4:]}" if record else ""
+    return post_page(
+        request, network="Facebook", record=record, author=author, media=_post_media(record) if record else ()
+    )
+
+
+@sandbox_view
+def post_page_view(request, page_id, post_id):
+    """www.facebook.com/{page_id}/posts/{post_id}: the sandbox's page of a feed or photo post."""
+    return _page(request, record_get(NETWORK, "post", f"{page_id}_{post_id}"))
+
+
+@sandbox_view
+def video_page_view(request, video_id, page_id=None):
+    """www.facebook.com/{page_id}/videos/{video_id} and /reel/{video_id}."""
+    record = record_get(NETWORK, "video", video_id)
+    is_reel = request.resolver_match.url_name == "sandbox-facebook-reel"
+    if record is not None and (record.data.get("video_type") == "reel") != is_reel:
+        record = None  # a Reel's page is /reel/{id}, a video's /{page_id}/videos/{id}
+    if record is not None and page_id is not None and record.owner != page_id:
+        record = None
+    return _page(request, record)
+
+
 EDGES = {
     ("GET", "accounts"): _me_accounts,
     ("POST", "feed"): _post_feed,
@@ -583,9 +713,13 @@ EDGES = {
     ("POST", "video_reels"): _post_reel,
     ("POST", "comments"): _post_comment,
     ("GET", "insights"): _get_insights,
+    ("GET", "video_insights"): _get_video_insights,
 }
 VERSION = r"(?P<version>v\d+\.\d+)"
 urlpatterns = [
+    re_path(r"^(?P<page_id>\d+)/posts/(?P<post_id>\d+)/?$", post_page_view, name="sandbox-facebook-post"),
+    re_path(r"^(?P<page_id>\d+)/videos/(?P<video_id>\d+)/?$", video_page_view, name="sandbox-facebook-video"),
+    re_path(r"^reel/(?P<video_id>\d+)/?$", video_page_view, name="sandbox-facebook-reel"),
     re_path(rf"^{VERSION}/dialog/oauth/?$", dialog, name="sandbox-facebook-dialog"),
     re_path(rf"^{VERSION}/oauth/access_token/?$", access_token, name="sandbox-facebook-token"),
     re_path(rf"^video-upload/{VERSION}/(?P<video_id>\d+)/?$", rupload, name="sandbox-facebook-rupload"),

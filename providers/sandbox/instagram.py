@@ -15,18 +15,20 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
-from django.urls import path, re_path
+from django.urls import path, re_path, reverse
 from django.utils import timezone
 from django.utils.html import escape
 
 from providers.sandbox.core import (
     REJECT_REASON,
+    PageMedia,
     account_id_for,
     bearer_token,
     first_attempt,
     grown_metrics,
     is_refused_token,
     numeric_id,
+    post_page,
     record_create,
     record_get,
     record_list,
@@ -458,11 +460,13 @@ def container_status(container, *, advance: bool) -> str:
 # --- reading --------------------------------------------------------------------------------
 def media_fields(post) -> dict:
     username = username_for(post.owner)
+    # The permalink is on the sandbox's own www.instagram.com paths, which show the post.
     if post.data["product"] == "STORY":
-        permalink = f"https://www.instagram.com/stories/{username}/{post.object_id}/"
+        page = reverse("sandbox-instagram-story", kwargs={"username": username, "media_id": post.object_id})
     else:
-        kind = "reel" if post.data["product"] == "REELS" else "p"
-        permalink = f"https://www.instagram.com/{kind}/{post.data['shortcode']}/"
+        name = "sandbox-instagram-reel" if post.data["product"] == "REELS" else "sandbox-instagram-post"
+        page = reverse(name, kwargs={"shortcode": post.data["shortcode"]})
+    permalink = settings.SANDBOX_URL + page
     metrics = grown_metrics(post, METRIC_RATES)
     return {
         "id": post.object_id,
@@ -566,7 +570,55 @@ def insights(request, version, media_id):
 
 
 GRAPH = r"^(?P<version>v\d+\.\d+)/"
+# --- the public website: the page of a post, Reel or story ---------------------------------
+def _page_media(post) -> list[PageMedia]:
+    container = record_get(NETWORK, "container", post.data.get("container_id", ""))
+    values = container.data if container else {}
+    children = [record_get(NETWORK, "container", child) for child in values.get("children", "").split(",") if child]
+    media = []
+    for item in [child.data for child in children if child] or [values]:
+        if item.get("video_url"):
+            media.append(PageMedia("video", item["video_url"]))
+        elif item.get("image_url"):
+            media.append(PageMedia("image", item["image_url"]))
+    return media
+
+
+def _page(request, post):
+    author = username_for(post.owner) if post else ""
+    return post_page(request, network="Instagram", record=post, author=author, media=_page_media(post) if post else ())
+
+
+def _by_shortcode(shortcode: str, *, reel: bool):
+    post = record_list(NETWORK, "post").filter(data__shortcode=shortcode).first()
+    return post if post and (post.data["product"] == "REELS") == reel and post.data["product"] != "STORY" else None
+
+
+@sandbox_view
+def post_page_view(request, shortcode):
+    """www.instagram.com/p/{shortcode}/: the sandbox's page of a feed post or carousel."""
+    return _page(request, _by_shortcode(shortcode, reel=False))
+
+
+@sandbox_view
+def reel_page_view(request, shortcode):
+    """www.instagram.com/reel/{shortcode}/."""
+    return _page(request, _by_shortcode(shortcode, reel=True))
+
+
+@sandbox_view
+def story_page_view(request, username, media_id):
+    """www.instagram.com/stories/{username}/{media_id}/."""
+    post = record_get(NETWORK, "post", media_id)
+    if post and (post.data["product"] != "STORY" or username_for(post.owner) != username):
+        post = None
+    return _page(request, post)
+
+
 urlpatterns = [
+    path("p/<str:shortcode>/", post_page_view, name="sandbox-instagram-post"),
+    path("reel/<str:shortcode>/", reel_page_view, name="sandbox-instagram-reel"),
+    path("stories/<str:username>/<str:media_id>/", story_page_view, name="sandbox-instagram-story"),
     path("oauth/authorize", ig_consent, name="sandbox-instagram-authorize"),
     path("oauth/access_token", ig_token, name="sandbox-instagram-ig-token"),
     path("access_token", ig_exchange, name="sandbox-instagram-ig-exchange"),

@@ -2,7 +2,8 @@
 2.0 headers, image/video/document uploads that walk PROCESSING → AVAILABLE, posts answered
 201 + `x-restli-id`, 422 duplicates naming the live URN, first comments, share statistics
 and member post analytics) and the OAuth consent and token endpoints. Mounted at
-/sandbox/linkedin/ in place of api.linkedin.com and www.linkedin.com.
+/sandbox/linkedin/ in place of api.linkedin.com and www.linkedin.com, whose post path
+`/feed/update/{urn}/` answers the sandbox's page of the post.
 """
 
 import hashlib
@@ -21,11 +22,13 @@ from django.utils.html import format_html
 from dravo.ids import BASE62, random_base62
 from providers.sandbox.core import (
     REJECT_REASON,
+    PageMedia,
     bearer_token,
     first_attempt,
     grown_metrics,
     is_refused_token,
     numeric_id,
+    post_page,
     record_create,
     record_get,
     sandbox_view,
@@ -466,6 +469,31 @@ def member_analytics(request):
     return JsonResponse({"elements": [{"count": count, "metricType": query_type, "targetEntity": target}]})
 
 
+# --- the public website: the page of a post ---------------------------------------------
+def page_media(content: dict | None) -> list[PageMedia]:
+    """Uploaded images, videos and documents (bytes, so no URL) and an article's link."""
+    content = content or {}
+    if "article" in content:
+        return [PageMedia("link", content["article"].get("source", ""))]
+    ids = [item.get("id", "") for item in (content.get("multiImage") or {}).get("images", [])]
+    ids += [content["media"].get("id", "")] if "media" in content else []
+    return [PageMedia(urn.split(":")[2] if urn.count(":") >= 3 else "media") for urn in ids]
+
+
+@sandbox_view
+def post_page_view(request, urn: str):
+    """www.linkedin.com/feed/update/{urn}/: the post as LinkedIn shows its little text."""
+    record = record_get(NETWORK, "post", urn)
+    return post_page(
+        request,
+        network="LinkedIn",
+        record=record,
+        author=record.owner if record else "",
+        media=page_media(record.data.get("content")) if record else (),
+        text=record.data.get("displayed") if record else None,
+    )
+
+
 # --- OAuth --------------------------------------------------------------------------
 CONSENT = """<!doctype html><html><head><title>LinkedIn sandbox: authorize {app}</title></head><body>
 <h1>{app} would like to access your LinkedIn account</h1><p>Scopes: {scopes}</p>
@@ -559,6 +587,7 @@ def refresh_grant(request, refresh_token: str):
 
 
 urlpatterns = [
+    path("feed/update/<str:urn>/", post_page_view, name="sandbox-linkedin-post"),
     path("oauth/v2/authorization", authorization),
     path("oauth/v2/accessToken", access_token),
     path("v2/userinfo", userinfo),

@@ -17,19 +17,21 @@ from functools import wraps
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import path, re_path, reverse
 from django.utils import timezone
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import escape, format_html_join
 
 from providers.sandbox.core import (
     REJECT_REASON,
+    PageMedia,
     account_id_for,
     bearer_token,
     first_attempt,
     grown_metrics,
     is_refused_token,
     numeric_id,
+    post_page,
     record_create,
     record_get,
     record_list,
@@ -307,12 +309,15 @@ def video_query(request, user: User):
 
 
 @sandbox_view
-def post_page(request, username: str, post_id: str):
+def post_page_view(request, username: str, post_id: str):
+    """www.tiktok.com/@{username}/video/{id}: the sandbox's page of the post, with the media it pulled."""
     post = record_get(NET, "post", post_id)
-    if post is None or post.data["username"] != username:
-        raise Http404("No such TikTok post.")
-    return HttpResponse(format_html("<!doctype html><title>@{} on TikTok</title><p>{}</p>", username,
-                                    post.data["text"]))
+    if post is not None and post.data["username"] != username:
+        post = None
+    publish = record_get(NET, "publish", post.data.get("publish_id", "")) if post else None
+    kind = "video" if post and post.data["media_type"] == "VIDEO" else "image"
+    media = [PageMedia(kind, url) for url in (publish.data.get("urls") or [])] if publish else []
+    return post_page(request, network="TikTok", record=post, author=f"@{username}", media=media)
 
 
 # --- OAuth (Login Kit) ------------------------------------------------------------------
@@ -423,5 +428,5 @@ urlpatterns = [
     path("v2/post/publish/content/init/", content_init),
     path("v2/post/publish/status/fetch/", status_fetch),
     path("v2/video/query/", video_query),
-    re_path(r"^@(?P<username>[\w.-]+)/video/(?P<post_id>\d+)$", post_page, name="sandbox-tiktok-post"),
+    re_path(r"^@(?P<username>[\w.-]+)/video/(?P<post_id>\d+)$", post_page_view, name="sandbox-tiktok-post"),
 ]

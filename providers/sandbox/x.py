@@ -4,7 +4,8 @@ OAuth 2.0 with PKCE (`/i/oauth2/authorize`, `/2/oauth2/token`), `/2/users/me`,
 `/2/users/{id}/tweets`, `POST /2/tweets`, `GET /2/tweets/{id}` with metrics, and media
 upload (simple, and chunked with `processing_info`). Errors are problem+json as X sends
 them; rules enforced: weighted 280, ≤ 4 images or 1 GIF/video, poll XOR media, duplicate
-text → 403, media must have `succeeded` before it is attached.
+text → 403, media must have `succeeded` before it is attached. The x.com path of a post
+(`/{username}/status/{id}`) answers the sandbox's page of the post.
 """
 
 import base64
@@ -615,7 +616,22 @@ def _issue_tokens(owner: str, scope: str) -> JsonResponse:
     return _json(body)
 
 
+# --- the public website: the page of a post -------------------------------------------------
+@core.sandbox_view
+@require_GET
+def post_page_view(request, username: str, post_id: str):
+    """x.com/{username}/status/{id}; like x.com, any username (`i` too) finds the post."""
+    record = core.record_get(NETWORK, "post", post_id)
+    if record is None:
+        return core.post_page(request, network="X", record=None, author="")
+    uploads = core.record_list(NETWORK, "media").filter(object_id__in=record.data.get("media_ids") or [])
+    media = [core.PageMedia(upload.data.get("media_type", "image/").split("/")[0]) for upload in uploads]
+    author = f"@{_user(record.owner)['username']}"
+    return core.post_page(request, network="X", record=record, author=author, media=media)
+
+
 urlpatterns = [
+    path("<str:username>/status/<str:post_id>", post_page_view, name="sandbox-x-post"),
     path("i/oauth2/authorize", authorize, name="sandbox-x-authorize"),
     path("2/oauth2/authorize", authorize),
     path("2/oauth2/token", token, name="sandbox-x-token"),

@@ -46,10 +46,12 @@ def test_a_read_fetches_missing_metrics_and_answers_every_documented_field(live,
     item = body["items"][0]
     assert set(item) == {"post_id", "account_id", "platform", "platform_post_id", "platform_post_url", "text",
                          "created_at", "published_at", "metrics", "warnings", "sync_status", "error_message",
-                         "last_updated_at", "stale_after"}
+                         "last_updated_at", "stale_after", "views", "likes", "comments", "shares", "clicks"}
     assert item["post_id"] == post.pk and item["platform"] == "x" and item["sync_status"] == "synced"
     assert item["metrics"]["like_count"] == 10 and item["metrics"]["impression_count"] == 500
-    assert body["overview"] == {"posts": 1, "metrics": item["metrics"]}
+    assert (item["views"], item["likes"], item["comments"], item["shares"], item["clicks"]) == (500, 10, 2, 3, None)
+    assert body["overview"] == {"posts": 1, "views": 500, "likes": 10, "comments": 2, "shares": 3, "clicks": None,
+                                "metrics": item["metrics"]}
 
 
 @pytest.mark.django_db
@@ -182,7 +184,8 @@ def test_filters_paging_and_overview(workspace, live_api_key):
     page2 = client.get("/v1/analytics/posts?limit=1&page=2").json()
     assert page2["total"] == 2 and len(page2["items"]) == 1 and page2["items"][0]["post_id"] == old_post.pk
     both = client.get("/v1/analytics/posts").json()
-    assert both["overview"] == {"posts": 2, "metrics": {"like_count": 14, "impression_count": 200}}
+    assert both["overview"] == {"posts": 2, "views": 200, "likes": 14, "comments": None, "shares": None,
+                                "clicks": None, "metrics": {"like_count": 14, "impression_count": 200}}
 
 
 @pytest.mark.django_db

@@ -57,7 +57,7 @@ def test_sandbox_verify_refuses_an_invalid_token(sandbox):
 def test_sandbox_text_post_is_live_with_a_permalink(sandbox):
     result = client_for().publish(Content(text="Hello from the sandbox"))
     assert re.fullmatch(rf"{PAGE}_\d{{16}}", result.platform_post_id)
-    assert result.url == f"https://www.facebook.com/{PAGE}/posts/{result.platform_post_id.split('_')[1]}"
+    assert result.url == f"{sandbox}/sandbox/facebook/{PAGE}/posts/{result.platform_post_id.split('_')[1]}"
     record = SandboxRecord.objects.get(network="facebook", kind="post", object_id=result.platform_post_id)
     assert record.data["text"] == "Hello from the sandbox"
 
@@ -100,7 +100,7 @@ def test_sandbox_refuses_attached_media_that_is_not_an_unpublished_photo_of_the_
 def test_sandbox_video_is_processed_then_ready(sandbox):
     content = Content(text="A video", media=(video(sandbox),), options={"video_title": "Launch"})
     result = client_for().publish(content)
-    assert result.url == f"https://www.facebook.com/{PAGE}/videos/{result.platform_post_id}/"
+    assert result.url == f"{sandbox}/sandbox/facebook/{PAGE}/videos/{result.platform_post_id}/"
     record = SandboxRecord.objects.get(kind="video", object_id=result.platform_post_id)
     assert record.data["title"] == "Launch" and record.data["status_reads"] == 2
 
@@ -109,7 +109,7 @@ def test_sandbox_reel_runs_start_upload_finish_and_status(sandbox):
     saved = []
     content = Content(text="A reel", media=(video(sandbox),), options={"as_reel": True})
     result = client_for().publish(content, save_checkpoint=saved.append)
-    assert result.url == f"https://www.facebook.com/reel/{result.platform_post_id}"
+    assert result.url == f"{sandbox}/sandbox/facebook/reel/{result.platform_post_id}"
     record = SandboxRecord.objects.get(kind="video", object_id=result.platform_post_id)
     assert record.data["video_type"] == "reel" and record.data["uploaded"] and record.data["finished"]
     assert saved[-1]["post_id"] == result.platform_post_id

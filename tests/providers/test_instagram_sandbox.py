@@ -68,7 +68,7 @@ def test_publish_image_with_first_comment(sandbox):
     content = Content("Hello #dravo", (image(sandbox),), {"first_comment": "First!", "alt_text": "A dot"})
     result = client().publish(content)
     assert len(result.platform_post_id) == 17 and result.platform_post_id.isdigit()
-    assert result.url.startswith("https://www.instagram.com/p/")
+    assert result.url.startswith(f"{sandbox}/sandbox/instagram/p/")
     assert result.warnings == []
     assert abs(result.published_at - datetime.now(UTC)) < timedelta(minutes=1)
     comment = SandboxRecord.objects.get(network="instagram", kind="comment")
@@ -90,7 +90,7 @@ def test_publish_video_in_feed_becomes_a_reel(sandbox):
 
 def test_publish_story(sandbox):
     result = client().publish(Content("", (image(sandbox),), {"placement": "story"}))
-    assert result.url == f"https://www.instagram.com/stories/sandbox_{IG[-6:]}/{result.platform_post_id}/"
+    assert result.url == f"{sandbox}/sandbox/instagram/stories/sandbox_{IG[-6:]}/{result.platform_post_id}/"
 
 
 def test_publish_with_collaborators_and_location(sandbox):

@@ -55,7 +55,7 @@ def test_publish_text_escapes_little_text_so_linkedin_shows_it_whole(sandbox):
     text = "Launch (beta) #dravo_news @team <3 ~fast~ *new* {json} [x] a|b \\o/"
     result = linkedin().publish(Content(text=text))
     assert re.fullmatch(r"urn:li:share:\d{19}", result.platform_post_id)
-    assert result.url == f"https://www.linkedin.com/feed/update/{result.platform_post_id}/"
+    assert result.url == f"{sandbox}/sandbox/linkedin/feed/update/{result.platform_post_id}/"
     assert post_record(result.platform_post_id).data["displayed"] == text
 
 

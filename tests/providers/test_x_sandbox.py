@@ -52,7 +52,7 @@ def test_verify_of_an_invalid_token_is_token_expired(sandbox):
 def test_publish_text_returns_a_snowflake_id_and_public_url(sandbox):
     result = client_for(username="dravo").publish(Content(text="Hello from the sandbox"))
     assert len(result.platform_post_id) == 19 and result.platform_post_id.isdigit()
-    assert result.url == f"https://x.com/dravo/status/{result.platform_post_id}"
+    assert result.url == f"{sandbox}/sandbox/x/dravo/status/{result.platform_post_id}"
     assert post_record(result.platform_post_id).data["text"] == "Hello from the sandbox"
 
 

@@ -47,7 +47,8 @@ def test_a_post_to_two_networks_is_published_with_ids_and_links(sandbox, eager_t
     body = result(api_client, post)
     assert body["status"] == "published"
     by_provider = {r["provider"]: r for r in body["results"]}
-    assert by_provider["x"]["platform_post_id"] and by_provider["x"]["platform_post_url"].startswith("https://x.com/")
+    assert by_provider["x"]["platform_post_id"]
+    assert by_provider["x"]["platform_post_url"].startswith(f"{sandbox}/sandbox/x/")
     assert by_provider["linkedin"]["platform_post_id"].startswith("urn:li:")
     assert all(r["attempts"] == 1 and r["status"] == "published" and r["error"] is None for r in body["results"])
 
