@@ -11,12 +11,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
+from urllib.parse import quote
 
 from django.conf import settings
 from rest_framework import serializers
 
 from providers import http
-from providers.errors import MediaUnavailable, ProcessingTimeout
+from providers.errors import AccountMismatch, MediaUnavailable, ProcessingTimeout
+
+# Sent by verify() of a test-mode account only: the account named at connect, which the
+# sandbox binds an unknown token to (a real network never sees this header).
+SANDBOX_ACCOUNT_HEADER = "X-Dravo-Sandbox-Account"
 
 MEDIA_KINDS = ("image", "video", "gif", "document")
 
@@ -105,6 +110,10 @@ class ProviderClient(ABC):
     name: ClassVar[str]
     options_serializer: ClassVar[type[serializers.Serializer]]
     capabilities: ClassVar[dict[str, Any]] = {}
+    # The credential naming the account (Page, IG user, author, creator, user) verify()
+    # must prove the token can act as; a BYOK connect fills it from platform_account_id
+    # when the body leaves it out.
+    account_credential: ClassVar[str]
 
     def __init__(self, credentials: dict, *, endpoints: dict, app: dict | None = None):
         self.credentials = credentials
@@ -115,7 +124,10 @@ class ProviderClient(ABC):
     # --- the interface ------------------------------------------------------------------
     @abstractmethod
     def verify(self) -> Profile:
-        """The profile behind the token. Raises ReconnectRequired/TokenExpired for a refused token."""
+        """The profile of the account named by `account_credential`, proven to be one the
+        token can act as (publish as). Without that credential, the account behind the token.
+        Raises AccountMismatch when the token works for another account, and
+        ReconnectRequired/TokenExpired for a refused token. Safe to repeat."""
 
     @abstractmethod
     def validate(self, content: Content) -> list[Problem]:
@@ -151,6 +163,26 @@ class ProviderClient(ABC):
 
     def url(self, key: str, path: str) -> str:
         return f"{self.endpoints[key].rstrip('/')}/{path.lstrip('/')}"
+
+    @property
+    def named_account(self) -> str:
+        """The account named at connect (`account_credential`), or "" when none was."""
+        return str(self.credentials.get(self.account_credential) or "")
+
+    def sandbox_claim(self) -> dict:
+        """Headers of verify()'s (and refresh()'s) calls: for a test-mode account, the account
+        named at connect, so the sandbox takes a token (or refresh token) it never saw as that
+        account's, and keeps that binding."""
+        if not isinstance(self.credentials.get("sandbox"), dict) or not self.named_account:
+            return {}
+        return {SANDBOX_ACCOUNT_HEADER: quote(self.named_account, safe="")}
+
+    def require_named(self, actual: str, what: str, hint: str = "") -> None:
+        """AccountMismatch unless the account behind the token (`actual`) is the named one."""
+        named = self.named_account
+        if named and str(actual) != named:
+            message = f"This token acts as {what} {actual or '(unknown)'}, not {named}. {hint}".strip()
+            raise AccountMismatch(message, field=self.account_credential)
 
     @property
     def version(self) -> str:
