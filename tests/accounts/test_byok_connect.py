@@ -5,6 +5,7 @@ named at connect is refused with a 400 naming the field that named it."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from accounts import services as account_services
 from accounts.crypto import decrypt_credentials
 from accounts.models import SocialAccount
 from providers.models import SandboxRecord
@@ -141,3 +142,15 @@ def test_the_sandbox_records_the_binding_when_verify_asks(client):
     assert binding.owner == BODIES["facebook"]["credentials"]["page_id"]
     account = SocialAccount.objects.get()
     assert decrypt_credentials(account.credentials_encrypted)["page_id"] == "104857600123"
+
+
+@pytest.mark.parametrize("provider", ["linkedin", "tiktok", "x"])
+def test_a_refreshed_byok_account_still_acts_as_the_account_named_at_connect(client, eager_tasks, provider):
+    body = {**BODIES[provider], "credentials": {**BODIES[provider]["credentials"], "refresh_token": "my-refresh"}}
+    account_id = connect(client, provider, body).json()["id"]
+    assert client.post(f"/v1/accounts/{account_id}/refresh").status_code == 200
+    account = SocialAccount.objects.get(pk=account_id)
+    assert decrypt_credentials(account.credentials_encrypted)["access_token"] != body["credentials"]["access_token"]
+    assert account_services.client_for(account).verify().id == body["platform_account_id"]
+    post = publish(client, account_id, provider)
+    assert post["status"] == "published", (post["results"][0]["error"], post["results"][0]["error_code"])
