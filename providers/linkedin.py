@@ -24,6 +24,9 @@ from providers.base import (
     ProviderClient,
     PublishResult,
     RefreshResult,
+    StrictBooleanField,
+    StrictCharField,
+    StrictChoiceField,
     StrictSerializer,
 )
 from providers.errors import (
@@ -102,13 +105,15 @@ class DuplicateContent(Rejected):
 
 
 class LinkedInOptions(StrictSerializer):
-    text = serializers.CharField(required=False, trim_whitespace=False)  # length: validate() (3,000)
-    visibility = serializers.ChoiceField(choices=VISIBILITIES, required=False)
-    link_preview = serializers.BooleanField(required=False)
-    link_title = serializers.CharField(required=False)
-    link_description = serializers.CharField(required=False)
-    document_title = serializers.CharField(required=False, max_length=400)
-    first_comment = serializers.CharField(required=False, min_length=1, max_length=COMMENT_LIMIT)
+    """`platform_options.linkedin`, typed strictly: a boolean is a JSON boolean, a text a JSON string."""
+
+    text = StrictCharField(required=False, trim_whitespace=False)  # length: validate() (3,000)
+    visibility = StrictChoiceField(choices=VISIBILITIES, required=False)
+    link_preview = StrictBooleanField(required=False)
+    link_title = StrictCharField(required=False)
+    link_description = StrictCharField(required=False)
+    document_title = StrictCharField(required=False, max_length=400)
+    first_comment = StrictCharField(required=False, min_length=1, max_length=COMMENT_LIMIT)
 
     def validate(self, attrs):
         overrides = sorted({"link_title", "link_description"} & set(attrs))

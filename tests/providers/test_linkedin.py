@@ -19,6 +19,7 @@ from providers.errors import (
     TokenExpired,
 )
 from providers.linkedin import LinkedInClient, LinkedInOptions
+from tests import factories
 
 API = "https://api.linkedin.com"
 OAUTH = "https://www.linkedin.com"
@@ -851,3 +852,27 @@ def test_fetch_metrics_of_a_member_post_skips_a_refused_metric_with_a_warning(mo
     result = client().fetch_metrics(UGC)
     assert result.metrics == {"impression": 3, "members_reached": 3, "reaction": 3, "comment": 3}
     assert result.partial and "Unsupported queryType" in result.warnings[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["true", 1, "1", 0, "false"])
+def test_a_link_preview_that_is_not_a_json_boolean_is_a_400_naming_the_option(api_client, workspace, value):
+    account = factories.make_account(workspace, provider="linkedin")
+    body = {"account_ids": [account.pk], "text": "hi", "platform_options": {"linkedin": {"link_preview": value}}}
+    response = api_client.post("/v1/posts", body, format="json")
+    assert response.status_code == 400, response.content
+    assert [e["attr"] for e in response.json()["errors"]] == ["platform_options.linkedin.link_preview"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "option,value",
+    [("text", 1), ("link_title", True), ("link_description", 12), ("document_title", 3.5), ("first_comment", 1),
+     ("visibility", 1), ("visibility", True)],
+)
+def test_a_text_option_that_is_not_a_json_string_is_a_400_naming_the_option(api_client, workspace, option, value):
+    account = factories.make_account(workspace, provider="linkedin")
+    body = {"account_ids": [account.pk], "text": "hi", "platform_options": {"linkedin": {option: value}}}
+    response = api_client.post("/v1/posts", body, format="json")
+    assert response.status_code == 400, response.content
+    assert [e["attr"] for e in response.json()["errors"]] == [f"platform_options.linkedin.{option}"]
