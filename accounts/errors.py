@@ -13,6 +13,14 @@ class AccountVerificationFailed(ValidationError):
         super().__init__({"credentials": [f"The network refused this token: {reason}"]}, code="token_refused")
 
 
+class AccountNotGranted(ValidationError):
+    """The token works but cannot act as the account named at connect (400, naming the
+    field that named it: `credentials.page_id`, `platform_account_id`…)."""
+
+    def __init__(self, *, attr: str, reason: str):
+        super().__init__({attr: [reason]}, code="account_mismatch")
+
+
 class ProviderUnreachable(APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_code = "provider_unavailable"

@@ -168,9 +168,6 @@ class LinkedInConnect(DravoOAuthMixin, BaseOAuth2):
     ACCESS_TOKEN_METHOD = "POST"
     SCOPE_SEPARATOR = " "
 
-    def extra_credentials(self, response: dict) -> dict:
-        return {"author_urn": "urn:li:person:me"}  # verify() reads the member behind the token
-
     def profile_credentials(self, profile) -> dict:
         return {"author_urn": profile.extra.get("author_urn") or f"urn:li:person:{profile.id}"}
 

@@ -11,12 +11,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
+from urllib.parse import quote
 
 from django.conf import settings
 from rest_framework import serializers
 
 from providers import http
-from providers.errors import MediaUnavailable, ProcessingTimeout
+from providers.errors import AccountMismatch, MediaUnavailable, ProcessingTimeout
+
+# Sent by verify() of a test-mode account only: the account named at connect, which the
+# sandbox binds an unknown token to (a real network never sees this header).
+SANDBOX_ACCOUNT_HEADER = "X-Dravo-Sandbox-Account"
 
 MEDIA_KINDS = ("image", "video", "gif", "document")
 # The counts every network's analytics row also carries under one name, whatever the
@@ -101,6 +106,33 @@ class StrictSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON boolean only: "true", 1 or "1" are type errors, as for every network's options."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class StrictCharField(serializers.CharField):
+    """A JSON string only: numbers and booleans are type errors, never converted."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictChoiceField(serializers.ChoiceField):
+    """One of the (string) choices, given as a JSON string."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid_choice", input=data)
+        return super().to_internal_value(data)
+
+
 class ProviderClient(ABC):
     """One network's client for one account.
 
@@ -118,6 +150,10 @@ class ProviderClient(ABC):
     normalized_metrics: ClassVar[dict[str, tuple[str, ...]]] = {}
     # Keys of `fetch_metrics` that are ratios, not counts: never summed across posts.
     ratio_metrics: ClassVar[frozenset[str]] = frozenset()
+    # The credential naming the account (Page, IG user, author, creator, user) verify()
+    # must prove the token can act as; a BYOK connect fills it from platform_account_id
+    # when the body leaves it out.
+    account_credential: ClassVar[str]
 
     def __init__(self, credentials: dict, *, endpoints: dict, app: dict | None = None):
         self.credentials = credentials
@@ -128,7 +164,10 @@ class ProviderClient(ABC):
     # --- the interface ------------------------------------------------------------------
     @abstractmethod
     def verify(self) -> Profile:
-        """The profile behind the token. Raises ReconnectRequired/TokenExpired for a refused token."""
+        """The profile of the account named by `account_credential`, proven to be one the
+        token can act as (publish as). Without that credential, the account behind the token.
+        Raises AccountMismatch when the token works for another account, and
+        ReconnectRequired/TokenExpired for a refused token. Safe to repeat."""
 
     @abstractmethod
     def validate(self, content: Content) -> list[Problem]:
@@ -186,6 +225,26 @@ class ProviderClient(ABC):
         of the OAuth dialog; for a test-mode account it is the sandbox, which serves the same
         paths with a page showing the post."""
         return self.url(key, path)
+
+    @property
+    def named_account(self) -> str:
+        """The account named at connect (`account_credential`), or "" when none was."""
+        return str(self.credentials.get(self.account_credential) or "")
+
+    def sandbox_claim(self) -> dict:
+        """Headers of verify()'s (and refresh()'s) calls: for a test-mode account, the account
+        named at connect, so the sandbox takes a token (or refresh token) it never saw as that
+        account's, and keeps that binding."""
+        if not isinstance(self.credentials.get("sandbox"), dict) or not self.named_account:
+            return {}
+        return {SANDBOX_ACCOUNT_HEADER: quote(self.named_account, safe="")}
+
+    def require_named(self, actual: str, what: str, hint: str = "") -> None:
+        """AccountMismatch unless the account behind the token (`actual`) is the named one."""
+        named = self.named_account
+        if named and str(actual) != named:
+            message = f"This token acts as {what} {actual or '(unknown)'}, not {named}. {hint}".strip()
+            raise AccountMismatch(message, field=self.account_credential)
 
     @property
     def version(self) -> str:

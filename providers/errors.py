@@ -9,6 +9,8 @@
 - `ReconnectRequired`: the grant is gone (revoked, invalid_grant): the account must reconnect.
 - `Rejected(reason)`: a permanent refusal of this content, with the network's message.
 - `MediaUnavailable`: the network could not fetch or process the media (permanent).
+- `AccountMismatch(field)`: verify() found a working token that cannot act as the account
+  named at connect by the credential `field` (permanent).
 """
 
 
@@ -68,3 +70,14 @@ class Rejected(ProviderError):
 
 class MediaUnavailable(ProviderError):
     code = "media_unavailable"
+
+
+class AccountMismatch(ProviderError):
+    """The token works, but not for the account a connect named: another Page, IG user,
+    LinkedIn author or creator. `field` is the credential that named the account."""
+
+    code = "account_mismatch"
+
+    def __init__(self, message: str, *, field: str, **kwargs):
+        super().__init__(message, **kwargs)
+        self.field = field

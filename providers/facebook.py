@@ -114,6 +114,7 @@ class FacebookClient(ProviderClient):
         "shares": ("shares",),
         "clicks": ("post_clicks",),
     }
+    account_credential = "page_id"
     capabilities = {
         "content_kinds": ["text", "link", "photo", "photos", "video", "reel"],
         "options": ["text", "as_reel", "first_comment", "link", "video_title"],
@@ -131,17 +132,24 @@ class FacebookClient(ProviderClient):
     def page_id(self) -> str:
         return str(self.credentials.get("page_id", ""))
 
-    def graph(self, method: str, path: str, *, host: str = "api_url", token: str | None = None, **kwargs) -> dict:
+    def graph(
+        self, method: str, path: str, *, host: str = "api_url", token: str | None = None, headers=None, **kwargs
+    ) -> dict:
         """One Graph call with the Page token (or `token`); the JSON body. Raises the typed errors."""
         url = self.url(host, f"/{self.version}/{path.lstrip('/')}")
-        auth = {"Authorization": f"Bearer {token or self.access_token}"}
+        auth = {**(headers or {}), "Authorization": f"Bearer {token or self.access_token}"}
         return http.json_or_empty(self.call(method, url, headers=auth, **kwargs))
 
     # --- profile and validation --------------------------------------------------------
     def verify(self) -> Profile:
-        """The Page behind the token (`GET /me`). ReconnectRequired/TokenExpired when refused; safe to repeat."""
-        body = self.graph("GET", "me", params={"fields": "id,name,username,link"})
-        page_id = str(body["id"])
+        """The Page of `page_id`, proven by the token: a Page token's `GET /me` is its Page
+        (https://developers.facebook.com/docs/pages-api/getting-started#page-access-tokens).
+        AccountMismatch (page_id) when the token is another Page's or a user's, which could
+        not publish on this Page; ReconnectRequired when refused. Safe to repeat."""
+        body = self.graph("GET", "me", params={"fields": "id,name,username,link"}, headers=self.sandbox_claim())
+        page_id = str(body.get("id", ""))
+        hint = "Use the Page's own access token (from /me/accounts with a user token that manages the Page)."
+        self.require_named(page_id, "the Facebook Page or user", hint)
         return Profile(id=page_id, handle=body.get("username") or page_id, name=body.get("name", ""))
 
     def validate(self, content: Content) -> list[Problem]:

@@ -25,6 +25,7 @@ from providers.base import (
     StrictSerializer,
 )
 from providers.errors import (
+    AccountMismatch,
     MediaUnavailable,
     ProviderError,
     ProviderUnavailable,
@@ -56,6 +57,9 @@ RATE_LIMIT_CODES = {4, 9, 17, 32, 613, 80001, 80002}
 MEDIA_FETCH_SUBCODES = {2207052, 2207077, 2207003}
 TRANSIENT_SUBCODES = {2207082}
 PAGE_PUBLISHING_AUTHORIZATION = 1404078
+# "Object with ID … does not exist, cannot be loaded due to missing permissions" (code 100)
+# https://developers.facebook.com/docs/graph-api/guides/error-handling
+NO_ACCESS_SUBCODE = 33
 NOT_ENOUGH_VIEWERS = 2108006  # (unconfirmed) subcode of code 10 on insights of small audiences
 SUBCODE_IN_STATUS = re.compile(r"\b(2207\d{3})\b")
 
@@ -258,6 +262,7 @@ class InstagramClient(ProviderClient):
     options_serializer = InstagramOptions
     # Normalized counts: Instagram's own names; it reports no clicks per media.
     normalized_metrics = {"views": ("views",), "likes": ("likes",), "comments": ("comments",), "shares": ("shares",)}
+    account_credential = "ig_user_id"
     capabilities = {
         "content_kinds": ["image", "carousel", "reel", "story"],
         "options": [
@@ -299,23 +304,36 @@ class InstagramClient(ProviderClient):
     def _auth(self) -> dict:
         return {"Authorization": f"Bearer {self.access_token}"}
 
-    def _get(self, path: str, **params) -> dict:
-        return http.json_or_empty(self.call("GET", self.graph(path), headers=self._auth(), params=params))
+    def _get(self, path: str, headers: dict | None = None, **params) -> dict:
+        headers = {**(headers or {}), **self._auth()}
+        return http.json_or_empty(self.call("GET", self.graph(path), headers=headers, params=params))
 
     def _post(self, path: str, data: dict) -> dict:
         return http.json_or_empty(self.call("POST", self.graph(path), headers=self._auth(), data=data))
 
     # --- interface ------------------------------------------------------------------------
     def verify(self) -> Profile:
-        """The IG professional account of the token. TokenExpired/ReconnectRequired when refused. Safe to repeat."""
+        """The IG professional account of `ig_user_id`, proven by the token. Instagram Login:
+        the token's `GET /me` user_id must be it. Facebook Login: `GET /{ig-user-id}` must
+        answer it; Graph answers "cannot be loaded due to missing permissions" (code 100,
+        subcode 33) to a token without access to that account.
+        AccountMismatch (ig_user_id) otherwise; TokenExpired/ReconnectRequired when refused.
+        Safe to repeat."""
+        hint = "Connect with a token of a user who manages that Instagram account."
         if self.ig_login:
-            body = self._get("/me", fields="user_id,username,name")
-            return Profile(
-                id=str(body.get("user_id") or body.get("id")),
-                handle=body.get("username", ""),
-                name=body.get("name", ""),
-            )
-        body = self._get(f"/{self.ig_user_id}", fields="id,username,name")
+            body = self._get("/me", headers=self.sandbox_claim(), fields="user_id,username,name")
+            ig_user_id = str(body.get("user_id") or body.get("id") or "")
+            self.require_named(ig_user_id, "the Instagram account", hint)
+            return Profile(id=ig_user_id, handle=body.get("username", ""), name=body.get("name", ""))
+        try:
+            body = self._get(f"/{self.ig_user_id}", headers=self.sandbox_claim(), fields="id,username,name")
+        except Rejected as exc:
+            if _int((exc.raw or {}).get("error_subcode")) != NO_ACCESS_SUBCODE:
+                raise
+            raise AccountMismatch(
+                f"This token cannot act as the Instagram account {self.ig_user_id}. {hint}", field="ig_user_id"
+            ) from exc
+        self.require_named(str(body.get("id", "")), "the Instagram account", hint)
         return Profile(id=str(body.get("id")), handle=body.get("username", ""), name=body.get("name", ""))
 
     def validate(self, content: Content) -> list[Problem]:

@@ -24,9 +24,13 @@ from providers.base import (
     ProviderClient,
     PublishResult,
     RefreshResult,
+    StrictBooleanField,
+    StrictCharField,
+    StrictChoiceField,
     StrictSerializer,
 )
 from providers.errors import (
+    AccountMismatch,
     MediaUnavailable,
     ProviderError,
     ProviderUnavailable,
@@ -64,6 +68,9 @@ RESERVED = re.compile(r"([\\|{}@\[\]()<>#*_~])")
 MENTION = re.compile(r"@\[[^\]\\]+\]\(urn:li:(?:person|organization):[^)\s]+\)")
 URL = re.compile(r"https?://[^\s<>\"]+")
 DUPLICATE = re.compile(r"duplicate of (urn:li:(?:share|ugcPost):\d+)", re.IGNORECASE)
+# Organization roles that may post as the Page (organization access control by role).
+POSTING_ROLES = {"ADMINISTRATOR", "CONTENT_ADMINISTRATOR"}
+ACL_PAGE = 100
 
 
 def escape_little_text(text: str) -> str:
@@ -98,13 +105,15 @@ class DuplicateContent(Rejected):
 
 
 class LinkedInOptions(StrictSerializer):
-    text = serializers.CharField(required=False, trim_whitespace=False)  # length: validate() (3,000)
-    visibility = serializers.ChoiceField(choices=VISIBILITIES, required=False)
-    link_preview = serializers.BooleanField(required=False)
-    link_title = serializers.CharField(required=False)
-    link_description = serializers.CharField(required=False)
-    document_title = serializers.CharField(required=False, max_length=400)
-    first_comment = serializers.CharField(required=False, min_length=1, max_length=COMMENT_LIMIT)
+    """`platform_options.linkedin`, typed strictly: a boolean is a JSON boolean, a text a JSON string."""
+
+    text = StrictCharField(required=False, trim_whitespace=False)  # length: validate() (3,000)
+    visibility = StrictChoiceField(choices=VISIBILITIES, required=False)
+    link_preview = StrictBooleanField(required=False)
+    link_title = StrictCharField(required=False)
+    link_description = StrictCharField(required=False)
+    document_title = StrictCharField(required=False, max_length=400)
+    first_comment = StrictCharField(required=False, min_length=1, max_length=COMMENT_LIMIT)
 
     def validate(self, attrs):
         overrides = sorted({"link_title", "link_description"} & set(attrs))
@@ -139,6 +148,7 @@ class _PageCard(HTMLParser):
 
 class LinkedInClient(ProviderClient):
     name = "linkedin"
+    account_credential = "author_urn"
     options_serializer = LinkedInOptions
     # Normalized counts: organization share statistics first, then member post analytics
     # (which have no clicks). `engagement` is a ratio, so it is never summed.
@@ -186,21 +196,46 @@ class LinkedInClient(ProviderClient):
             "X-Restli-Protocol-Version": "2.0.0",
         }
 
-    def _rest(self, method: str, path: str, **kwargs):
-        return self.call(method, self.url("api_url", path), headers=self._headers(), **kwargs)
+    def _rest(self, method: str, path: str, headers: dict | None = None, **kwargs):
+        headers = {**(headers or {}), **self._headers()}
+        return self.call(method, self.url("api_url", path), headers=headers, **kwargs)
 
     def verify(self) -> Profile:
-        """The member behind the token (OIDC `/v2/userinfo`), or the organization of
-        `author_urn`. Raises ReconnectRequired/TokenExpired for a refused token; safe to repeat."""
-        member = self._rest("GET", "/v2/userinfo").json()
+        """The author of `author_urn`, proven by the token: the member behind it (OIDC
+        `/v2/userinfo`), or an organization that member may post for (an approved
+        ADMINISTRATOR or CONTENT_ADMINISTRATOR role in the organization ACLs). Without
+        `author_urn`, the member. AccountMismatch (author_urn) for another member or an
+        organization the member cannot post for; ReconnectRequired/TokenExpired for a
+        refused token. Safe to repeat."""
+        claim = self.sandbox_claim()
+        member = self._rest("GET", "/v2/userinfo", headers=claim).json()
         sub = str(member.get("sub", ""))
         if not self.is_organization:
+            self.require_named(f"urn:li:person:{sub}", "the LinkedIn member", "Connect with that member's token.")
             extra = {"author_urn": f"urn:li:person:{sub}", "picture": member.get("picture", "")}
             return Profile(id=sub, handle=member.get("email") or sub, name=member.get("name", ""), extra=extra)
+        if self.author_urn not in self.posting_organizations(headers=claim):
+            raise AccountMismatch(
+                f"The LinkedIn member {sub} is not an approved administrator (or content administrator) of "
+                f"{self.author_urn}, so cannot post for it.",
+                field="author_urn",
+            )
         org_id = self.author_urn.rsplit(":", 1)[1]
         org = self._rest("GET", f"/rest/organizations/{org_id}").json()
         extra = {"author_urn": self.author_urn, "member_id": sub}
         return Profile(id=org_id, handle=org.get("vanityName", org_id), name=org.get("localizedName", ""), extra=extra)
+
+    def posting_organizations(self, headers: dict | None = None) -> set[str]:
+        """URNs of the organizations the token's member may post for: approved roles in
+        POSTING_ROLES, from the member's organization ACLs (first ACL_PAGE entries).
+        https://learn.microsoft.com/en-us/linkedin/marketing/community-management/organizations/organization-access-control-by-role"""
+        params = {"q": "roleAssignee", "state": "APPROVED", "count": ACL_PAGE}
+        body = self._rest("GET", "/rest/organizationAcls", headers=headers, params=params).json()
+        return {
+            str(element.get("organization") or element.get("organizationalTarget"))
+            for element in body.get("elements", [])
+            if element.get("role") in POSTING_ROLES and element.get("state", "APPROVED") == "APPROVED"
+        }
 
     def administered_organizations(self) -> list[str]:
         """URNs of the organizations the token's member administers (approved ADMINISTRATOR
@@ -520,7 +555,8 @@ class LinkedInClient(ProviderClient):
             "client_secret": self.app["client_secret"],
         }
         try:
-            response = self.call("POST", self.url("oauth_url", "/oauth/v2/accessToken"), data=form)
+            url = self.url("oauth_url", "/oauth/v2/accessToken")
+            response = self.call("POST", url, headers=self.sandbox_claim(), data=form)
         except Rejected as exc:  # any other definite 4xx refusal of the grant
             raise ReconnectRequired(f"LinkedIn refused the refresh: {exc.message}", status=exc.status) from exc
         body = http.json_or_empty(response)

@@ -117,6 +117,7 @@ class TikTokClient(ProviderClient):
         "comments": ("comment_count",),
         "shares": ("share_count",),
     }
+    account_credential = "open_id"
     capabilities = {
         "content_kinds": ["video", "photo"],
         "options": [name for name in TikTokOptionsSerializer().fields if name != "text"],
@@ -167,13 +168,16 @@ class TikTokClient(ProviderClient):
 
     # --- account ------------------------------------------------------------------------
     def verify(self) -> Profile:
-        """The token's TikTok user (`GET /v2/user/info/`). TokenExpired for a refused token,
+        """The creator of `open_id`, proven by the token: the token's user (`GET
+        /v2/user/info/`) must be that creator; without `open_id`, the token's user.
+        AccountMismatch (open_id) for another creator; TokenExpired for a refused token,
         ReconnectRequired for a missing scope. Safe to repeat."""
         fields = "open_id,union_id,avatar_url,display_name,username"
-        headers = {"Authorization": f"Bearer {self.access_token}"}
+        headers = {**self.sandbox_claim(), "Authorization": f"Bearer {self.access_token}"}
         response = self.call("GET", self._api("/user/info/"), headers=headers, params={"fields": fields})
         user = (http.json_or_empty(response).get("data") or {}).get("user") or {}
         open_id = str(user.get("open_id", ""))
+        self.require_named(open_id, "the TikTok creator", "Connect with that creator's token.")
         extra = {key: user[key] for key in ("union_id", "avatar_url") if user.get(key)}
         handle = user.get("username") or open_id
         return Profile(id=open_id, handle=handle, name=user.get("display_name", ""), extra=extra)
@@ -193,6 +197,7 @@ class TikTokClient(ProviderClient):
             "refresh_token": refresh_token,
         }
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Cache-Control": "no-cache"}
+        headers.update(self.sandbox_claim())
         try:
             response = self.call("POST", self._api("/oauth/token/"), headers=headers, data=form)
         except TokenExpired as exc:

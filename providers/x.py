@@ -111,6 +111,7 @@ class XClient(ProviderClient):
         "shares": ("retweet_count",),
         "clicks": ("url_link_clicks",),
     }
+    account_credential = "user_id"
     capabilities = {
         "content_kinds": ["text", "images", "gif", "video", "poll", "thread", "reply", "quote"],
         "options": ["text", "poll", "thread", "reply_settings", "quote_post_id", "reply_to_post_id"],
@@ -127,8 +128,12 @@ class XClient(ProviderClient):
 
     # --- interface ----------------------------------------------------------------------
     def verify(self) -> Profile:
-        """The user behind the token (`GET /2/users/me`). TokenExpired on 401; safe to repeat."""
-        data = self._data(self.call("GET", self.api("users/me"), headers=self._auth()))
+        """The user of `user_id`, proven by the token: the user behind it (`GET /2/users/me`)
+        must be that user; without `user_id`, the token's user. AccountMismatch (user_id) for
+        another user; TokenExpired on 401. Safe to repeat."""
+        headers = {**self.sandbox_claim(), **self._auth()}
+        data = self._data(self.call("GET", self.api("users/me"), headers=headers))
+        self.require_named(str(data.get("id", "")), "the X user", "Connect with that user's token.")
         return Profile(id=str(data.get("id", "")), handle=data.get("username", ""), name=data.get("name", ""))
 
     def validate(self, content: Content) -> list[Problem]:
@@ -182,7 +187,11 @@ class XClient(ProviderClient):
         form = {"grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": self.app["client_id"]}
         try:
             response = self.call(
-                "POST", self.api("oauth2/token"), data=form, auth=(self.app["client_id"], self.app["client_secret"])
+                "POST",
+                self.api("oauth2/token"),
+                headers=self.sandbox_claim(),
+                data=form,
+                auth=(self.app["client_id"], self.app["client_secret"]),
             )
         except TokenExpired as exc:  # a 401 here refuses the client or the grant, not an access token
             raise ReconnectRequired(f"X refused the refresh: {exc}", status=exc.status) from exc

@@ -10,10 +10,17 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from accounts.crypto import decrypt_credentials, encrypt_credentials, reencrypt
-from accounts.errors import AccountVerificationFailed, ProviderUnreachable, RefreshFailed
+from accounts.errors import AccountNotGranted, AccountVerificationFailed, ProviderUnreachable, RefreshFailed
 from accounts.models import SocialAccount, Workspace
 from providers import registry
-from providers.errors import ProviderError, ProviderUnavailable, RateLimited, ReconnectRequired, TokenExpired
+from providers.errors import (
+    AccountMismatch,
+    ProviderError,
+    ProviderUnavailable,
+    RateLimited,
+    ReconnectRequired,
+    TokenExpired,
+)
 
 logger = logging.getLogger(__name__)
 Health = SocialAccount.Health
@@ -64,22 +71,38 @@ def social_account_connect(
     connection_type: str = SocialAccount.ConnectionType.BYOK,
     metadata: dict | None = None,
 ) -> tuple[SocialAccount, bool]:
-    """Verify the token with the network and store the account (created or updated).
+    """Verify that the token can act as the account named at connect, then store the
+    account (created or updated).
 
-    Connecting the same provider account again updates its credentials and keeps its id.
-    Raises AccountVerificationFailed (400) when the network refuses the token and
+    The account is named by the network's credential (`page_id`, `ig_user_id`,
+    `author_urn`), or by `platform_account_id` for networks without one (X `user_id`,
+    TikTok `open_id`, filled in from it). Connecting the same provider account again
+    updates its credentials and keeps its id. Raises AccountNotGranted (400, naming the
+    field that named the account) when the token works for another account or when
+    `platform_account_id` names another account than the credentials,
+    AccountVerificationFailed (400) when the network refuses the token and
     ProviderUnreachable (503) when it cannot answer. Safe to repeat.
     """
     if mode == "test":
         credentials = {**credentials, "sandbox": credentials.get("sandbox") or {"behavior": "ok"}}
     else:
         credentials = {key: value for key, value in credentials.items() if key != "sandbox"}
+    key = registry.CLIENTS[provider].account_credential
+    named_by_id = bool(platform_account_id) and not credentials.get(key)
+    if named_by_id:
+        credentials = {**credentials, key: platform_account_id}
     try:
         profile = registry.get_client(provider, credentials, sandbox=mode == "test").verify()
+    except AccountMismatch as exc:
+        attr = "platform_account_id" if named_by_id else f"credentials.{exc.field}"
+        raise AccountNotGranted(attr=attr, reason=str(exc)) from exc
     except (ProviderUnavailable, RateLimited) as exc:
         raise ProviderUnreachable(f"{provider} could not verify the token right now: {exc}") from exc
     except ProviderError as exc:
         raise AccountVerificationFailed(str(exc)) from exc
+    if platform_account_id and platform_account_id not in (profile.id, str(credentials.get(key, ""))):
+        reason = f"Must name the account the credentials name ({credentials[key]}), not {platform_account_id}."
+        raise AccountNotGranted(attr="platform_account_id", reason=reason)
     credentials = {**profile_credentials(provider, profile), **credentials}
     return social_account_store(
         workspace=workspace,

@@ -8,6 +8,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from functools import wraps
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -16,6 +17,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from providers.base import SANDBOX_ACCOUNT_HEADER
 from providers.models import SandboxRecord
 
 BEHAVIORS = ("ok", "rate_limited", "flaky", "token_expired", "rejects", "slow")
@@ -71,6 +73,29 @@ def bearer_token(request) -> str:
 def is_refused_token(token: str) -> bool:
     """verify() always succeeds except for a missing token or one starting with `invalid`."""
     return not token or token.startswith("invalid")
+
+
+def claimed_account(request) -> str:
+    """The account a connect's verify() names for its token (Page, IG user, author,
+    creator, user), or "" on any other call."""
+    return unquote(request.headers.get(SANDBOX_ACCOUNT_HEADER, "")).strip()
+
+
+def token_binding(network: str, token: str, request, *, owner: str = "", **data) -> SandboxRecord | None:
+    """The record of `token`: the account the sandbox issued it for or bound it to. A
+    token it never saw, named by a connect's verify(), is bound now, for good, to the
+    claimed account (the record's owner, unless `owner` is given), with `data`; the first
+    binding wins. None for a token never issued nor claimed (the network then derives an
+    account from it)."""
+    record = record_get(network, "token", token)
+    claimed = claimed_account(request)
+    if record is not None or not claimed or is_refused_token(token):
+        return record
+    try:
+        with transaction.atomic():
+            return record_create(network, "token", token, owner=owner or claimed, status="bound", **data)
+    except IntegrityError:  # a concurrent verify bound it first
+        return record_get(network, "token", token)
 
 
 def first_attempt(network: str, *parts: str) -> bool:

@@ -34,6 +34,7 @@ from providers.sandbox.core import (
     record_list,
     sandbox_view,
     text_taken,
+    token_binding,
 )
 from providers.sandbox.files import SAMPLES
 
@@ -120,7 +121,8 @@ def _token(request) -> str:
 
 
 def _identity(token: str) -> tuple[str, str]:
-    """(kind, id) of a token: issued ones are recorded; any other token is a Page's."""
+    """(kind, id) of a token: issued and bound ones are recorded; any other token is the
+    Page's derived from it."""
     record = record_get(NETWORK, "token", token)
     if record:
         return record.data["role"], record.owner
@@ -307,6 +309,7 @@ def node(request, version, node_id):
     if refused:
         return refused
     if node_id == "me":
+        token_binding(NETWORK, token, request, role="page")  # a connect's verify() names the token's Page
         kind, owner = _identity(token)
         return JsonResponse({"id": owner, "name": f"Sandbox {kind.title()} {owner[-4:]}"})
     record = _object(node_id)

@@ -24,6 +24,7 @@ from providers.sandbox.core import (
     PageMedia,
     account_id_for,
     bearer_token,
+    claimed_account,
     first_attempt,
     grown_metrics,
     is_refused_token,
@@ -33,6 +34,7 @@ from providers.sandbox.core import (
     record_get,
     record_list,
     sandbox_view,
+    token_binding,
 )
 from providers.sandbox.files import SAMPLES
 
@@ -121,6 +123,15 @@ def identity(token: str) -> dict:
         "page_id": account_id_for("page:" + token, 15),
         "user_id": account_id_for("user:" + token, 15),
     }
+
+
+def bound_identity(request) -> dict:
+    """identity() of the request's token, once bound to the IG user a connect's verify()
+    names (a token the sandbox never saw is taken as that user's)."""
+    claimed = claimed_account(request)
+    if claimed:
+        token_binding(NETWORK, request.token, request, **{**identity(request.token), "ig_user_id": claimed})
+    return identity(request.token)
 
 
 def username_for(ig_user_id: str) -> str:
@@ -289,7 +300,7 @@ def ig_refresh(request):
 # --- accounts -------------------------------------------------------------------------------
 @graph_view()
 def me(request, version):
-    ident = identity(request.token)
+    ident = bound_identity(request)
     return JsonResponse(
         {
             "id": ident["user_id"],
@@ -525,6 +536,9 @@ def graph_object(request, version, object_id):
     if post:
         return JsonResponse(only(media_fields(post), request, "id"))
     if object_id.isdigit():
+        ident = bound_identity(request)
+        if record_get(NETWORK, "token", request.token) and ident["ig_user_id"] != object_id:
+            return not_found(object_id)  # an issued or bound token sees its own IG user only
         user = {"id": object_id, "username": username_for(object_id), "name": "Sandbox Instagram"}
         return JsonResponse(only(user, request, "id"))
     return not_found(object_id)

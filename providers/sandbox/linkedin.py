@@ -24,6 +24,7 @@ from providers.sandbox.core import (
     REJECT_REASON,
     PageMedia,
     bearer_token,
+    claimed_account,
     first_attempt,
     grown_metrics,
     is_refused_token,
@@ -33,9 +34,11 @@ from providers.sandbox.core import (
     record_get,
     sandbox_view,
     text_taken,
+    token_binding,
 )
 
 NETWORK = "linkedin"
+SANDBOX_ORGANIZATION = "urn:li:organization:5515"  # every sandbox member administers it
 OLDEST_VERSION = "202512"  # 202511 sunset on 2026-11-16
 CHUNK = 4 * 1024 * 1024
 ACCESS_TTL = 60 * 24 * 3600
@@ -113,6 +116,29 @@ def member_id(token: str) -> str:
     return "".join(BASE62[(number >> (6 * i)) % 62] for i in range(10))
 
 
+def bind_author(request) -> None:
+    """Take a token the sandbox never saw as one of the author a connect's verify() names:
+    that member, or a member who administers that organization. A member's token (issued
+    or bound) also administers each organization later named with it."""
+    claimed = claimed_account(request)
+    if not claimed or not claimed.startswith(("urn:li:person:", "urn:li:organization:")):
+        return
+    if claimed.startswith("urn:li:person:"):
+        token_binding(NETWORK, request.token, request, owner=claimed.rsplit(":", 1)[1])
+        return
+    record = token_binding(NETWORK, request.token, request, owner=member_id(request.token), organizations=[claimed])
+    organizations = record.data.get("organizations", []) if record else [claimed]
+    if claimed not in organizations:
+        record.data["organizations"] = [*organizations, claimed]
+        record.save(update_fields=["data", "updated_at"])
+
+
+def administered(token: str) -> list[str]:
+    """The organizations the token's member administers: the sandbox's own, and those named with it at connect."""
+    record = record_get(NETWORK, "token", token)
+    return [SANDBOX_ORGANIZATION, *(record.data.get("organizations", []) if record else [])]
+
+
 def may_act_as(token: str, author: str) -> bool:
     """A member posts as themselves; the sandbox member administers every organization."""
     if author.startswith("urn:li:organization:"):
@@ -172,6 +198,7 @@ def publish_refusal(request, text: str):
 # --- identity -----------------------------------------------------------------------
 @rest(versioned=False)
 def userinfo(request):
+    bind_author(request)
     sub = member_id(request.token)
     return JsonResponse(
         {
@@ -196,22 +223,22 @@ def organization(request, org_id: str):
     )
 
 
-SANDBOX_ORGANIZATION = "urn:li:organization:5515"
-
-
 @rest()
 def organization_acls(request):
-    """`GET /rest/organizationAcls?q=roleAssignee`: the sandbox member administers one organization."""
+    """`GET /rest/organizationAcls?q=roleAssignee`: the member administers the sandbox's
+    organization and each one named with the token at connect (approved ADMINISTRATOR)."""
     if request.GET.get("q") != "roleAssignee":
         return JsonResponse({"status": 400, "message": "Invalid query parameter q"}, status=400)
+    bind_author(request)
     member = f"urn:li:person:{member_id(request.token)}"
-    element = {
-        "roleAssignee": member,
-        "state": "APPROVED",
-        "role": "ADMINISTRATOR",
-        "organization": SANDBOX_ORGANIZATION,
-    }
-    return JsonResponse({"paging": {"count": 10, "start": 0, "links": []}, "elements": [element]})
+    elements = [
+        {"roleAssignee": member, "state": "APPROVED", "role": "ADMINISTRATOR", "organization": urn}
+        for urn in administered(request.token)
+    ]
+    elements = [e for e in elements if request.GET.get("role", e["role"]) == e["role"]]
+    elements = [e for e in elements if request.GET.get("state", e["state"]) == e["state"]]
+    paging = {"count": len(elements), "start": 0, "links": []}
+    return JsonResponse({"paging": paging, "elements": elements})
 
 
 # --- uploads ------------------------------------------------------------------------
@@ -580,8 +607,10 @@ def refresh_grant(request, refresh_token: str):
     if request.sandbox.name == "token_expired" or is_refused_token(refresh_token):
         return oauth_error(400, "invalid_grant", "The provided refresh token is invalid, expired or revoked")
     record = record_get(NETWORK, "refresh_token", refresh_token)
-    if record is None:
-        record = record_create(NETWORK, "refresh_token", refresh_token, owner=member_id(refresh_token), scope="")
+    if record is None:  # a refresh token it never issued: the member named at connect's, else derived
+        claimed = claimed_account(request)
+        member = claimed.rsplit(":", 1)[1] if claimed.startswith("urn:li:person:") else member_id(refresh_token)
+        record = record_create(NETWORK, "refresh_token", refresh_token, owner=member, scope="")
     remaining = REFRESH_TTL - int(time.time() - record.created_at.timestamp())
     return issue_tokens(record.owner, record.data.get("scope", ""), refresh_token, max(remaining, 0))
 

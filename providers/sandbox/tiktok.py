@@ -27,6 +27,7 @@ from providers.sandbox.core import (
     PageMedia,
     account_id_for,
     bearer_token,
+    claimed_account,
     first_attempt,
     grown_metrics,
     is_refused_token,
@@ -36,6 +37,7 @@ from providers.sandbox.core import (
     record_get,
     record_list,
     sandbox_view,
+    token_binding,
 )
 from providers.sandbox.files import SAMPLES
 
@@ -89,7 +91,7 @@ def _json_body(request) -> dict | None:
 
 
 def _user_of(token: str) -> User | None:
-    """The sandbox user behind a token: issued ones are stored, any other is derived from it."""
+    """The sandbox user behind a token: issued and bound ones are stored, any other is derived from it."""
     if is_refused_token(token):
         return None
     issued = record_get(NET, "token", token)
@@ -108,7 +110,10 @@ def api_view(method: str):
         def wrapper(request, *args, **kwargs):
             if request.method != method:
                 return _fail(405, "invalid_params", f"Use {method}.")
-            user = _user_of(bearer_token(request))
+            token, claimed = bearer_token(request), claimed_account(request)
+            if claimed:  # a connect's verify() names the creator of a token the sandbox never saw
+                token_binding(NET, token, request, username=f"sandbox_{account_id_for(claimed)[:8]}")
+            user = _user_of(token)
             if user is None:
                 return _fail(401, "access_token_invalid", BAD_TOKEN)
             return view(request, user, *args, **kwargs)
@@ -410,10 +415,12 @@ def _rotate(request, refresh_token: str) -> JsonResponse:
     dead = stored is not None and stored.status != "active"
     if request.sandbox.name == "token_expired" or is_refused_token(refresh_token) or dead:
         return _oauth_fail("invalid_grant", "Refresh token is invalid or expired.")
-    if stored is None:  # a refresh token the sandbox did not issue: accept it once, for any account
-        digits = account_id_for(refresh_token)
-        stored = record_create(NET, "refresh_token", refresh_token, owner=f"sbx_open_{digits}",
-                               username=f"sandbox_{digits[:8]}", scope="user.info.basic,video.publish,video.list")
+    if stored is None:  # a refresh token the sandbox did not issue: accept it once, for the creator named
+        claimed, digits = claimed_account(request), account_id_for(refresh_token)
+        owner = claimed or f"sbx_open_{digits}"
+        username = f"sandbox_{account_id_for(claimed)[:8]}" if claimed else f"sandbox_{digits[:8]}"
+        stored = record_create(NET, "refresh_token", refresh_token, owner=owner, username=username,
+                               scope="user.info.basic,video.publish,video.list")
     stored.status = "rotated"
     stored.save(update_fields=["status", "updated_at"])
     return _issue(stored.owner, stored.data["username"], stored.data.get("scope", ""))

@@ -97,14 +97,16 @@ def _oauth_error(status: int, error: str, description: str) -> JsonResponse:
 
 # --- who is calling ---------------------------------------------------------------------------
 def _authed(view):
-    """X's 401 for a refused token; otherwise `request.x_token` and `request.x_user` set."""
+    """X's 401 for a refused token; otherwise `request.x_token` and `request.x_user` set
+    (the user the token was issued for or bound to, else one derived from it)."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         token = core.bearer_token(request)
         if core.is_refused_token(token):
             return _unauthorized()
-        record = core.record_get(NETWORK, "token", token)
+        # a connect's verify() names the user of a token the sandbox never saw
+        record = core.token_binding(NETWORK, token, request)
         request.x_token = token
         request.x_user = record.owner if record else core.account_id_for(token, 19)
         return view(request, *args, **kwargs)
@@ -596,7 +598,7 @@ def _refresh(request):
         return _oauth_error(400, "invalid_request", BAD_TOKEN)
     record = core.record_get(NETWORK, "refresh", refresh_token)
     if record is None:  # a test-mode account connected without the consent page: adopt its token
-        owner = core.account_id_for(refresh_token, 19)
+        owner = core.claimed_account(request) or core.account_id_for(refresh_token, 19)
         scope = "tweet.read tweet.write users.read media.write offline.access"
         record = core.record_create(NETWORK, "refresh", refresh_token, owner=owner, scope=scope)
     if record.status == "used":  # X rotates: the previous refresh token dies with its first use

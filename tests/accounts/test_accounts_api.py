@@ -1,7 +1,9 @@
 from datetime import timedelta
 
 import pytest
+import requests
 import responses
+from django.conf import settings
 from django.utils import timezone
 
 from accounts.crypto import decrypt_credentials
@@ -83,6 +85,89 @@ def test_live_connect_calls_the_real_network_and_never_returns_credentials(works
     detail = client.get(f"/v1/accounts/{response.json()['id']}").json()
     assert detail["handle"] == "dravo"
     assert "credentials" not in detail and "live-tok" not in str(detail)
+
+
+FB, IG = settings.PROVIDER_ENDPOINTS["facebook"], settings.PROVIDER_ENDPOINTS["instagram"]
+FB_ME = f"{FB['api_url']}/{FB['api_version']}/me"
+IG_API = f"{IG['api_url']}/{IG['api_version']}"
+LI_API = "https://api.linkedin.com"
+FB_BODY = {
+    "provider": "facebook",
+    "platform_account_id": "1040",
+    "credentials": {"access_token": "page-token", "page_id": "1040"},
+}
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_live_facebook_connect_with_a_token_of_another_page_is_400_naming_page_id(live_api_key):
+    responses.get(FB_ME, json={"id": "2080", "name": "Another Page"})
+    response = client_for(live_api_key).post("/v1/accounts", FB_BODY, format="json")
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert (error["attr"], error["code"]) == ("credentials.page_id", "account_mismatch")
+    assert "2080" in error["detail"] and "1040" in error["detail"]
+    assert not SocialAccount.objects.exists() and len(responses.calls) == 1
+
+
+@pytest.mark.django_db
+@responses.activate
+@pytest.mark.parametrize(
+    "answer,status,attr",
+    [
+        ({"status": 400, "json": {"error": {"message": "(#100) Invalid parameter", "code": 100}}}, 400, "credentials"),
+        ({"status": 500, "json": {"error": {"message": "Unknown error", "code": 1}}}, 503, None),
+        ({"body": requests.ConnectTimeout("timed out")}, 503, None),
+        ({"status": 429, "json": {"error": {"message": "(#4) Limit reached", "code": 4}}}, 503, None),
+    ],
+    ids=["permanent 4xx", "5xx", "timeout", "429"],
+)
+def test_live_facebook_connect_maps_each_failure_of_verify(live_api_key, answer, status, attr):
+    responses.get(FB_ME, **answer)
+    client = client_for(live_api_key)
+    client.raise_request_exception = False  # a 503 is reported as a server-side failure too
+    response = client.post("/v1/accounts", FB_BODY, format="json")
+    assert response.status_code == status
+    assert response.json()["errors"][0]["attr"] == attr
+    assert not SocialAccount.objects.exists()
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_live_instagram_connect_to_an_account_the_token_cannot_reach_is_400_naming_ig_user_id(live_api_key):
+    error = {"message": "Unsupported get request. Object with ID '1784' does not exist, cannot be loaded due to "
+             "missing permissions, or does not support this operation.", "code": 100, "error_subcode": 33}
+    responses.get(f"{IG_API}/1784", json={"error": error}, status=400)
+    body = {"provider": "instagram", "platform_account_id": "1784",
+            "credentials": {"access_token": "tok", "ig_user_id": "1784"}}
+    response = client_for(live_api_key).post("/v1/accounts", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == "credentials.ig_user_id"
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_live_linkedin_connect_as_an_organization_the_member_does_not_administer_is_400(live_api_key):
+    responses.get(f"{LI_API}/v2/userinfo", json={"sub": "782bbtaQ", "name": "Ada"})
+    responses.get(f"{LI_API}/rest/organizationAcls", json={"elements": [
+        {"roleAssignee": "urn:li:person:782bbtaQ", "state": "APPROVED", "role": "ANALYST",
+         "organization": "urn:li:organization:2414183"}]})
+    body = {"provider": "linkedin", "platform_account_id": "urn:li:organization:2414183",
+            "credentials": {"access_token": "tok", "author_urn": "urn:li:organization:2414183"}}
+    response = client_for(live_api_key).post("/v1/accounts", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == "credentials.author_urn"
+    assert len(responses.calls) == 2  # the organization itself is never read
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_live_x_connect_with_a_token_of_another_user_is_400_naming_platform_account_id(live_api_key):
+    responses.get(X_ME, json={"data": {"id": "888", "name": "Other", "username": "other"}})
+    body = {"provider": "x", "platform_account_id": "777", "credentials": {"access_token": "live-tok"}}
+    response = client_for(live_api_key).post("/v1/accounts", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == "platform_account_id"
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ from responses import matchers
 
 from providers.base import Content, Media
 from providers.errors import (
+    AccountMismatch,
     MediaUnavailable,
     ProcessingTimeout,
     ProviderUnavailable,
@@ -109,6 +110,41 @@ def test_verify_with_a_dead_page_token_requires_reconnect(rsps):
     rsps.get(f"{API}/me", json=graph_error(190, "Invalid OAuth access token - Cannot parse access token"), status=400)
     with pytest.raises(ReconnectRequired, match="Cannot parse access token"):
         make_client().verify()
+
+
+@pytest.mark.parametrize("other", ["104857600000999", "10158000000000042"], ids=["another Page", "a user"])
+def test_verify_refuses_a_token_that_is_not_the_named_pages_naming_page_id(rsps, other):
+    rsps.get(f"{API}/me", json={"id": other, "name": "Someone else"})
+    with pytest.raises(AccountMismatch, match=f"acts as the Facebook Page or user {other}, not {PAGE}") as caught:
+        make_client().verify()
+    assert caught.value.field == "page_id" and caught.value.permanent
+    assert len(rsps.calls) == 1
+
+
+@pytest.mark.parametrize(
+    "answer,error",
+    [
+        ({"json": graph_error(100, "(#100) Unknown fields: username"), "status": 400}, Rejected),
+        ({"json": graph_error(2, "Service temporarily unavailable"), "status": 503}, ProviderUnavailable),
+        ({"body": requests.ConnectTimeout("timed out")}, ProviderUnavailable),
+        ({"json": graph_error(4, "(#4) Application request limit reached"), "status": 429}, RateLimited),
+    ],
+    ids=["permanent 4xx", "5xx", "timeout", "429"],
+)
+def test_verify_maps_each_failure_of_the_page_read(rsps, answer, error):
+    rsps.get(f"{API}/me", **answer)
+    with pytest.raises(error):
+        make_client().verify()
+    assert len(rsps.calls) == 1
+
+
+def test_verify_names_the_page_to_the_sandbox_only_for_a_test_mode_account(rsps):
+    rsps.get(f"{API}/me", json={"id": PAGE, "name": "Dravo Coffee"})
+    rsps.get(f"{API}/me", json={"id": PAGE, "name": "Dravo Coffee"})
+    make_client().verify()
+    make_client(sandbox={"behavior": "ok"}).verify()
+    assert "X-Dravo-Sandbox-Account" not in rsps.calls[0].request.headers
+    assert rsps.calls[1].request.headers["X-Dravo-Sandbox-Account"] == PAGE
 
 
 # --- publishing -------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from responses import matchers
 
 from providers.base import Content, Media
 from providers.errors import (
+    AccountMismatch,
     MediaUnavailable,
     ProcessingTimeout,
     ProviderUnavailable,
@@ -98,6 +99,42 @@ def test_verify_of_a_refused_facebook_login_token_raises_reconnect_required(rsps
     with pytest.raises(ReconnectRequired) as excinfo:
         make_client().verify()
     assert TOKEN not in str(excinfo.value)
+
+
+def test_verify_refuses_an_ig_user_the_facebook_login_token_cannot_reach_naming_ig_user_id(rsps):
+    message = (
+        f"Unsupported get request. Object with ID '{IG}' does not exist, cannot be loaded due to missing "
+        "permissions, or does not support this operation."
+    )
+    rsps.get(f"{API}/{IG}", **graph_error(100, message, error_subcode=33))
+    with pytest.raises(AccountMismatch, match=f"cannot act as the Instagram account {IG}") as caught:
+        make_client().verify()
+    assert caught.value.field == "ig_user_id"
+    assert len(rsps.calls) == 1
+
+
+def test_verify_refuses_an_instagram_login_token_of_another_account_naming_ig_user_id(rsps):
+    rsps.get(f"{IG_API}/me", json={"user_id": "17841400000000999", "username": "other", "id": "2612"})
+    with pytest.raises(AccountMismatch, match=f"acts as the Instagram account 17841400000000999, not {IG}") as caught:
+        make_client("instagram").verify()
+    assert caught.value.field == "ig_user_id"
+
+
+@pytest.mark.parametrize(
+    "answer,error",
+    [
+        (graph_error(100, "(#100) Unknown field"), Rejected),
+        (graph_error(2, "Service temporarily unavailable", status=503), ProviderUnavailable),
+        ({"body": requests.ReadTimeout("timed out")}, ProviderUnavailable),
+        (graph_error(4, "Application request limit reached", status=429), RateLimited),
+    ],
+    ids=["permanent 4xx", "5xx", "timeout", "429"],
+)
+def test_verify_maps_each_failure_of_the_ig_user_read(rsps, answer, error):
+    rsps.get(f"{API}/{IG}", **answer)
+    with pytest.raises(error):
+        make_client().verify()
+    assert len(rsps.calls) == 1
 
 
 # --- publish: content kinds ------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.conf import settings
 
 from providers.base import Content, Media
 from providers.errors import (
+    AccountMismatch,
     MediaUnavailable,
     ProcessingTimeout,
     ProviderError,
@@ -18,6 +19,7 @@ from providers.errors import (
     TokenExpired,
 )
 from providers.linkedin import LinkedInClient, LinkedInOptions
+from tests import factories
 
 API = "https://api.linkedin.com"
 OAUTH = "https://www.linkedin.com"
@@ -87,8 +89,18 @@ def test_verify_returns_the_member_behind_the_token(mock):
     assert mock.calls[0].request.headers["Authorization"] == f"Bearer {TOKEN}"
 
 
-def test_verify_of_an_organization_author_returns_the_page(mock):
+def acls(mock, *elements, status=200):
+    mock.add(responses.GET, f"{API}/rest/organizationAcls", status=status, json={"elements": list(elements)})
+
+
+def acl(organization=ORG, role="ADMINISTRATOR", state="APPROVED"):
+    return {"roleAssignee": PERSON, "role": role, "state": state, "organization": organization}
+
+
+@pytest.mark.parametrize("role", ["ADMINISTRATOR", "CONTENT_ADMINISTRATOR"])
+def test_verify_of_an_organization_author_checks_the_members_role_then_returns_the_page(mock, role):
     mock.add(responses.GET, f"{API}/v2/userinfo", json={"sub": "yrZCpj2Z12", "name": "Ada L"})
+    acls(mock, acl("urn:li:organization:1", "ANALYST"), acl(role=role))
     mock.add(
         responses.GET,
         f"{API}/rest/organizations/5515715",
@@ -96,7 +108,55 @@ def test_verify_of_an_organization_author_returns_the_page(mock):
     )
     profile = client(author_urn=ORG).verify()
     assert (profile.id, profile.handle, profile.name) == ("5515715", "dravo", "Dravo")
-    assert mock.calls[1].request.headers["LinkedIn-Version"] == "202606"
+    acl_call = mock.calls[1].request
+    assert "q=roleAssignee" in acl_call.url and "state=APPROVED" in acl_call.url
+    assert acl_call.headers["LinkedIn-Version"] == "202606" and acl_call.headers["X-Restli-Protocol-Version"] == "2.0.0"
+    assert len(mock.calls) == 3
+
+
+@pytest.mark.parametrize(
+    "elements",
+    [[], [acl(role="ANALYST")], [acl(state="REQUESTED")], [acl("urn:li:organization:42")]],
+    ids=["no role", "a role that cannot post", "a role not approved", "another organization"],
+)
+def test_verify_refuses_an_organization_the_member_cannot_post_for_naming_author_urn(mock, elements):
+    mock.add(responses.GET, f"{API}/v2/userinfo", json={"sub": "yrZCpj2Z12", "name": "Ada L"})
+    acls(mock, *elements)
+    with pytest.raises(AccountMismatch, match="not an approved administrator") as caught:
+        client(author_urn=ORG).verify()
+    assert caught.value.field == "author_urn"
+    assert len(mock.calls) == 2
+
+
+def test_verify_refuses_a_token_of_another_member_naming_author_urn(mock):
+    mock.add(responses.GET, f"{API}/v2/userinfo", json={"sub": "someoneElse", "name": "Bob"})
+    with pytest.raises(AccountMismatch, match=f"urn:li:person:someoneElse, not {PERSON}") as caught:
+        client().verify()
+    assert caught.value.field == "author_urn"
+
+
+def test_verify_without_an_author_returns_the_member_behind_the_token(mock):
+    mock.add(responses.GET, f"{API}/v2/userinfo", json={"sub": "someoneElse", "name": "Bob"})
+    assert client(author_urn="").verify().extra["author_urn"] == "urn:li:person:someoneElse"
+
+
+@pytest.mark.parametrize(
+    "answer,error",
+    [
+        ({"status": 403, "json": {"status": 403, "message": "Not enough permissions to access: organizationAcls"}},
+         ReconnectRequired),
+        ({"status": 400, "json": {"status": 400, "message": "Invalid param"}}, Rejected),
+        ({"status": 503, "json": {"status": 503, "message": "Service Unavailable"}}, ProviderUnavailable),
+        ({"body": requests.ConnectTimeout("timed out")}, ProviderUnavailable),
+        ({"status": 429, "json": {"status": 429, "message": "Too many requests"}}, RateLimited),
+    ],
+    ids=["403", "permanent 4xx", "5xx", "timeout", "429"],
+)
+def test_verify_maps_each_failure_of_the_acl_read(mock, answer, error):
+    mock.add(responses.GET, f"{API}/v2/userinfo", json={"sub": "yrZCpj2Z12", "name": "Ada L"})
+    mock.add(responses.GET, f"{API}/rest/organizationAcls", **answer)
+    with pytest.raises(error):
+        client(author_urn=ORG).verify()
     assert len(mock.calls) == 2
 
 
@@ -792,3 +852,27 @@ def test_fetch_metrics_of_a_member_post_skips_a_refused_metric_with_a_warning(mo
     result = client().fetch_metrics(UGC)
     assert result.metrics == {"impression": 3, "members_reached": 3, "reaction": 3, "comment": 3}
     assert result.partial and "Unsupported queryType" in result.warnings[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["true", 1, "1", 0, "false"])
+def test_a_link_preview_that_is_not_a_json_boolean_is_a_400_naming_the_option(api_client, workspace, value):
+    account = factories.make_account(workspace, provider="linkedin")
+    body = {"account_ids": [account.pk], "text": "hi", "platform_options": {"linkedin": {"link_preview": value}}}
+    response = api_client.post("/v1/posts", body, format="json")
+    assert response.status_code == 400, response.content
+    assert [e["attr"] for e in response.json()["errors"]] == ["platform_options.linkedin.link_preview"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "option,value",
+    [("text", 1), ("link_title", True), ("link_description", 12), ("document_title", 3.5), ("first_comment", 1),
+     ("visibility", 1), ("visibility", True)],
+)
+def test_a_text_option_that_is_not_a_json_string_is_a_400_naming_the_option(api_client, workspace, option, value):
+    account = factories.make_account(workspace, provider="linkedin")
+    body = {"account_ids": [account.pk], "text": "hi", "platform_options": {"linkedin": {option: value}}}
+    response = api_client.post("/v1/posts", body, format="json")
+    assert response.status_code == 400, response.content
+    assert [e["attr"] for e in response.json()["errors"]] == [f"platform_options.linkedin.{option}"]

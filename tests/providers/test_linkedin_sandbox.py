@@ -16,10 +16,8 @@ HEADERS = {"LinkedIn-Version": "202606", "X-Restli-Protocol-Version": "2.0.0"}
 
 
 def linkedin(token="sbx-member", author=None, behavior=None, **extra):
-    """A sandbox client; a member author is learnt from verify() as Dravo's connect flow does."""
-    credentials = {"access_token": token, **extra}
-    if behavior:
-        credentials["sandbox"] = {"behavior": behavior}
+    """A test-mode account's client; a member author is learnt from verify() as Dravo's connect flow does."""
+    credentials = {"access_token": token, "sandbox": {"behavior": behavior or "ok"}, **extra}
     if author is None:
         author = registry.get_client("linkedin", credentials, sandbox=True).verify().extra["author_urn"]
     return registry.get_client("linkedin", {**credentials, "author_urn": author}, sandbox=True)

@@ -11,6 +11,7 @@ from django.conf import settings
 
 from providers.base import Content, Media
 from providers.errors import (
+    AccountMismatch,
     MediaUnavailable,
     ProcessingTimeout,
     ProviderUnavailable,
@@ -435,6 +436,31 @@ def test_verify_reads_the_user_info_of_the_token(rsps):
         "fields": ["open_id,union_id,avatar_url,display_name,username"]
     }
     assert rsps.calls[0].request.headers["Authorization"] == "Bearer act.secret-token"
+
+
+def test_verify_refuses_a_token_of_another_creator_naming_open_id(rsps):
+    rsps.get(f"{API}/user/info/", json=ok({"user": {"open_id": "open-2", "username": "other"}}))
+    with pytest.raises(AccountMismatch, match="acts as the TikTok creator open-2, not open-1") as caught:
+        make_client().verify()
+    assert caught.value.field == "open_id"
+    assert len(rsps.calls) == 1
+
+
+@pytest.mark.parametrize(
+    "answer,error",
+    [
+        ({"status": 400, "json": error("invalid_params", "fields is invalid")}, Rejected),
+        ({"status": 500, "json": error("internal_error")}, ProviderUnavailable),
+        ({"body": requests.ConnectTimeout("timed out")}, ProviderUnavailable),
+        ({"status": 429, "json": error("rate_limit_exceeded")}, RateLimited),
+    ],
+    ids=["permanent 4xx", "5xx", "timeout", "429"],
+)
+def test_verify_maps_each_failure_of_the_user_info(rsps, answer, error):
+    rsps.get(f"{API}/user/info/", **answer)
+    with pytest.raises(error):
+        make_client().verify()
+    assert len(rsps.calls) == 1
 
 
 def test_verify_of_a_refused_token_is_token_expired(rsps):

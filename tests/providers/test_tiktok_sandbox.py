@@ -23,7 +23,7 @@ PUBLIC = {"privacy_level": "PUBLIC_TO_EVERYONE"}
 
 
 def client(token="tok-creator", behavior=None, **extra):
-    credentials = {"access_token": token, "refresh_token": f"rft-{token}", "open_id": "unknown", **extra}
+    credentials = {"access_token": token, "refresh_token": f"rft-{token}", **extra}
     if behavior:
         credentials["sandbox"] = {"behavior": behavior}
     return registry.get_client("tiktok", credentials, sandbox=True)

@@ -13,6 +13,7 @@ from responses import matchers
 from providers import x as x_module
 from providers.base import Content, Media
 from providers.errors import (
+    AccountMismatch,
     MediaUnavailable,
     ProcessingTimeout,
     ProviderUnavailable,
@@ -73,10 +74,35 @@ def problem(status, title, detail, **extra):
 
 # --- verify ------------------------------------------------------------------------------------
 def test_verify_returns_the_user_behind_the_token(client, mock):
-    body = {"data": {"id": "2244994945", "name": "Dravo", "username": "dravo"}}
+    body = {"data": {"id": "42", "name": "Dravo", "username": "dravo"}}
     mock.get(f"{API}/users/me", json=body, match=[AUTH])
     profile = client.verify()
-    assert (profile.id, profile.handle, profile.name) == ("2244994945", "dravo", "Dravo")
+    assert (profile.id, profile.handle, profile.name) == ("42", "dravo", "Dravo")
+
+
+def test_verify_refuses_a_token_of_another_user_naming_user_id(client, mock):
+    mock.get(f"{API}/users/me", json={"data": {"id": "2244994945", "name": "Other", "username": "other"}})
+    with pytest.raises(AccountMismatch, match="acts as the X user 2244994945, not 42") as caught:
+        client.verify()
+    assert caught.value.field == "user_id"
+    assert len(mock.calls) == 1
+
+
+@pytest.mark.parametrize(
+    "answer,error",
+    [
+        ({"status": 403, "json": problem(403, "Forbidden", "Not permitted")}, Rejected),
+        ({"status": 503, "json": problem(503, "Service Unavailable", "Service Unavailable")}, ProviderUnavailable),
+        ({"body": requests.ConnectTimeout("timed out")}, ProviderUnavailable),
+        ({"status": 429, "json": problem(429, "Too Many Requests", "Too Many Requests")}, RateLimited),
+    ],
+    ids=["permanent 4xx", "5xx", "timeout", "429"],
+)
+def test_verify_maps_each_failure_of_users_me(client, mock, answer, error):
+    mock.get(f"{API}/users/me", **answer)
+    with pytest.raises(error):
+        client.verify()
+    assert len(mock.calls) == 1
 
 
 def test_verify_raises_token_expired_on_401_without_naming_the_token(client, mock):
