@@ -6,11 +6,15 @@ from rest_framework import serializers
 
 class StrictCharField(serializers.CharField):
     """A string field that takes only JSON strings: DRF's CharField turns `0` or `1.5`
-    into "0" and "1.5", which a field documented as `type: string` must refuse (400)."""
+    into "0" and "1.5", which a field documented as `type: string` must refuse (400).
+    `max_length` counts the string as sent, before surrounding whitespace is trimmed,
+    as the documented `maxLength` does."""
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
+        if self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
         return super().to_internal_value(data)
 
 

@@ -51,7 +51,7 @@ class ApiKeySerializer(serializers.Serializer):
 
 
 class ApiKeyCreateSerializer(serializers.Serializer):
-    name = StrictCharField(max_length=200, required=False, default="")
+    name = StrictCharField(max_length=200, required=False, default="", allow_blank=True)
     mode = serializers.ChoiceField(choices=Mode.choices, required=False, help_text="Default: the caller's mode.")
 
 

@@ -33,3 +33,10 @@ def test_connecting_with_a_token_that_is_not_printable_ascii_is_a_400_not_a_500(
     assert response.status_code == 400
     assert [e["attr"] for e in response.json()["errors"]] == ["credentials.access_token"]
     assert len(network.calls) == 0
+
+
+def test_a_string_longer_than_documented_is_a_400_even_when_trimming_would_shorten_it(api_client):
+    response = api_client.post("/v1/api-keys", {"name": "\x1f" + "n" * 200}, format="json")
+
+    assert response.status_code == 400
+    assert [(e["code"], e["attr"]) for e in response.json()["errors"]] == [("max_length", "name")]
