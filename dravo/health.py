@@ -37,7 +37,7 @@ HealthSerializer = inline_serializer(
 )
 
 
-@extend_schema(responses={200: HealthSerializer, 503: HealthSerializer}, auth=[])
+@extend_schema(summary="Is Dravo up?", responses={200: HealthSerializer, 503: HealthSerializer}, auth=[])
 @api_view(["GET"])
 @authentication_classes([])
 @permission_classes([])

@@ -8,23 +8,40 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
-from drf_spectacular.utils import inline_serializer
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 
 from dravo.query import QueryParams
 
+# A well-formed cursor, for the documentation (it pages from the start of 2030 down).
+CURSOR_EXAMPLE = "WyIyMDMwLTAxLTAxVDAwOjAwOjAwKzAwOjAwIiwgInBvc3RfMDAwMDAwMDAwMDAwMDAwMCJd"
 
-class KeysetParams(QueryParams):
-    limit = serializers.IntegerField(min_value=1, max_value=100, default=50)
-    cursor = serializers.CharField(required=False, allow_blank=False)
 
-    def validate_cursor(self, value):
+@extend_schema_field(
+    {
+        "type": "string",
+        "minLength": 1,
+        "pattern": "^[A-Za-z0-9_-]+$",
+        "example": CURSOR_EXAMPLE,
+        "description": "The `next_cursor` of the previous page (opaque); any other value is a 400.",
+    }
+)
+class CursorField(serializers.CharField):
+    """An opaque keyset cursor, as `encode_cursor` writes it: a 400 naming it otherwise."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
         try:
             decode_cursor(value)
         except ValueError as exc:
             raise serializers.ValidationError("Invalid cursor.") from exc
         return value
+
+
+class KeysetParams(QueryParams):
+    limit = serializers.IntegerField(min_value=1, max_value=100, default=50, help_text="Rows per page.")
+    cursor = CursorField(required=False, allow_blank=False)
 
 
 @dataclass
@@ -64,16 +81,21 @@ def keyset_page(qs: QuerySet, *, limit: int, cursor: str | None = None) -> Page:
     return Page(items=items, next_cursor=next_cursor, total=total)
 
 
-def page_schema(name: str, item) -> serializers.Serializer:
-    """The OpenAPI shape of a keyset page of `item`: items, next_cursor, total."""
-    return inline_serializer(
-        name,
-        {
-            "items": item(many=True),
-            "next_cursor": serializers.CharField(allow_null=True),
-            "total": serializers.IntegerField(),
-        },
-    )
+def page_schema(name: str, item) -> type[serializers.Serializer]:
+    """The OpenAPI shape of one keyset page of `item` (a serializer class), named `name`.
+
+    A page is one object even on a list route, where drf-spectacular would otherwise
+    document an array of pages."""
+
+    @extend_schema_serializer(many=False, component_name=name)
+    class PageSerializer(serializers.Serializer):
+        items = item(many=True, help_text="This page's rows, newest first.")
+        next_cursor = serializers.CharField(
+            allow_null=True, help_text="Pass as `cursor` for the next page; null on the last page."
+        )
+        total = serializers.IntegerField(help_text="How many rows match, on all pages.")
+
+    return PageSerializer
 
 
 def keyset_response(qs: QuerySet, params: dict, serializer_class) -> Response:

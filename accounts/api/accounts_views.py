@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -16,10 +16,12 @@ from accounts.api.serializers import (
 )
 from accounts.models import SocialAccount
 from dravo.pagination import keyset_response, page_schema
+from dravo.schema import CONFLICT, UNAVAILABLE
 from publishing.api.idempotency import IDEMPOTENCY_HEADER, idempotent_response
 
 
 @extend_schema(tags=["accounts"])
+@extend_schema_view(retrieve=extend_schema(summary="Show a connected account"))
 class SocialAccountViewSet(mixins.RetrieveModelMixin, WorkspaceViewSet):
     """Connected social accounts of the caller's workspace and mode."""
 
@@ -30,7 +32,9 @@ class SocialAccountViewSet(mixins.RetrieveModelMixin, WorkspaceViewSet):
         return selectors.social_account_list(workspace=self.workspace, mode=self.mode)
 
     @extend_schema(
-        parameters=[SocialAccountListParams], responses=page_schema("AccountPage", SocialAccountSerializer)
+        summary="List connected accounts",
+        parameters=[SocialAccountListParams],
+        responses=page_schema("AccountPage", SocialAccountSerializer),
     )
     def list(self, request):
         params = SocialAccountListParams(data=request.query_params)
@@ -42,8 +46,10 @@ class SocialAccountViewSet(mixins.RetrieveModelMixin, WorkspaceViewSet):
         return keyset_response(qs, p, SocialAccountSerializer)
 
     @extend_schema(
+        summary="Connect an account with its own token",
+        description="201 for a new account, 200 when the same account was already connected (updated).",
         request=SocialAccountConnectSerializer,
-        responses={201: SocialAccountCreatedSerializer, 200: SocialAccountCreatedSerializer},
+        responses={201: SocialAccountCreatedSerializer, 200: SocialAccountCreatedSerializer, 503: UNAVAILABLE},
         parameters=[IDEMPOTENCY_HEADER],
     )
     def create(self, request):
@@ -58,13 +64,16 @@ class SocialAccountViewSet(mixins.RetrieveModelMixin, WorkspaceViewSet):
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return code, SocialAccountCreatedSerializer(account).data
 
-    @extend_schema(responses={204: None})
+    @extend_schema(summary="Disconnect an account", responses={204: None})
     def destroy(self, request, pk=None):
         services.social_account_disconnect(account=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
-        request=ConnectLinkRequestSerializer, responses={201: ConnectLinkSerializer}, parameters=[IDEMPOTENCY_HEADER]
+        summary="Create a hosted connect link",
+        request=ConnectLinkRequestSerializer,
+        responses={201: ConnectLinkSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
     )
     @action(detail=False, methods=["post"])
     def connect(self, request):
@@ -77,7 +86,11 @@ class SocialAccountViewSet(mixins.RetrieveModelMixin, WorkspaceViewSet):
         link, url = services.connect_link_create(workspace=self.workspace, mode=self.mode, **params.validated_data)
         return status.HTTP_201_CREATED, ConnectLinkSerializer({"url": url, "expires_at": link.expires_at}).data
 
-    @extend_schema(request=None, responses={200: SocialAccountRefreshedSerializer})
+    @extend_schema(
+        summary="Refresh an account's token",
+        request=None,
+        responses={200: SocialAccountRefreshedSerializer, 409: CONFLICT, 503: UNAVAILABLE},
+    )
     @action(detail=True, methods=["post"])
     def refresh(self, request, pk=None):
         account = services.social_account_refresh(account_id=self.get_object().id)

@@ -3,6 +3,7 @@ from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
 from accounts import selectors
 from accounts.models import REQUIRED_CREDENTIAL_EXTRAS, Mode, Provider, SocialAccount
+from dravo.fields import TOKEN_VALIDATOR, StrictCharField
 from dravo.pagination import KeysetParams
 from providers.base import StrictSerializer
 from providers.sandbox.core import BEHAVIORS
@@ -30,18 +31,27 @@ class WorkspaceTokenObtainSerializer(TokenObtainPairSerializer):
         return data
 
 
+class TokenPairSerializer(serializers.Serializer):
+    """The answer of POST /v1/auth/token (documentation only)."""
+
+    access = serializers.CharField(help_text="Access token (15 minutes): `Authorization: Bearer …`.")
+    refresh = serializers.CharField(help_text="Refresh token, for POST /v1/auth/token/refresh.")
+    workspace_id = serializers.CharField()
+    mode = serializers.ChoiceField(choices=Mode.choices, help_text="The mode whose rows the token sees.")
+
+
 class ApiKeySerializer(serializers.Serializer):
     id = serializers.CharField(read_only=True)
     name = serializers.CharField(read_only=True)
     mode = serializers.CharField(read_only=True)
     prefix = serializers.CharField(source="display_prefix", read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
-    last_used_at = serializers.DateTimeField(read_only=True)
-    revoked_at = serializers.DateTimeField(read_only=True)
+    last_used_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    revoked_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
 class ApiKeyCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200, required=False, default="")
+    name = StrictCharField(max_length=200, required=False, default="", allow_blank=True)
     mode = serializers.ChoiceField(choices=Mode.choices, required=False, help_text="Default: the caller's mode.")
 
 
@@ -91,8 +101,8 @@ class SandboxSettingsSerializer(StrictSerializer):
 class CredentialsSerializer(serializers.Serializer):
     """access_token plus the provider's extras; other keys are kept as given."""
 
-    access_token = serializers.CharField(max_length=8000, trim_whitespace=False)
-    refresh_token = serializers.CharField(max_length=8000, required=False)
+    access_token = StrictCharField(max_length=8000, trim_whitespace=False, validators=[TOKEN_VALIDATOR])
+    refresh_token = StrictCharField(max_length=8000, required=False, validators=[TOKEN_VALIDATOR])
     expires_at = serializers.DateTimeField(required=False)
     sandbox = SandboxSettingsSerializer(required=False, help_text="Test mode only: the sandbox behaviour.")
 
@@ -107,8 +117,8 @@ class CredentialsSerializer(serializers.Serializer):
 
 class SocialAccountConnectSerializer(serializers.Serializer):
     provider = serializers.ChoiceField(choices=Provider.choices)
-    platform_account_id = serializers.CharField(max_length=200)
-    handle = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    platform_account_id = StrictCharField(max_length=200)
+    handle = StrictCharField(max_length=200, required=False, allow_blank=True)
     credentials = CredentialsSerializer()
 
     def validate(self, attrs):

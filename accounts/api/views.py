@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, status
 from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import api_view
@@ -12,21 +12,37 @@ from accounts.api.serializers import (
     ApiKeyCreatedSerializer,
     ApiKeyCreateSerializer,
     ApiKeySerializer,
+    TokenPairSerializer,
     WorkspaceTokenObtainSerializer,
 )
 from accounts.authentication import HasWorkspace, JwtPrincipal
 from accounts.models import ApiKey, Membership
+from dravo.schema import error_response
 from publishing.api.idempotency import IDEMPOTENCY_HEADER, idempotent_response
 
 
-@extend_schema(auth=[], tags=["auth"])
+@extend_schema(
+    auth=[],
+    tags=["auth"],
+    summary="Get a JWT for a dashboard user",
+    responses={200: TokenPairSerializer, 401: error_response(401)},
+)
 class TokenObtainView(TokenObtainPairView):
     serializer_class = WorkspaceTokenObtainSerializer
     permission_classes = [AllowAny]
     authentication_classes = []
 
 
-@extend_schema(auth=[], tags=["auth"])
+@extend_schema(
+    auth=[],
+    tags=["auth"],
+    summary="Refresh a JWT",
+    description="A new access token for a refresh token that is still valid.",
+    responses={
+        200: inline_serializer("TokenRefreshed", {"access": drf_serializers.CharField()}),
+        401: error_response(401),
+    },
+)
 class TokenRefreshView_(TokenRefreshView):
     permission_classes = [AllowAny]
     authentication_classes = []
@@ -45,6 +61,11 @@ class IsWorkspaceAdmin(BasePermission):
 
 
 @extend_schema(tags=["api-keys"])
+@extend_schema_view(
+    list=extend_schema(summary="List the workspace's API keys"),
+    retrieve=extend_schema(summary="Show an API key"),
+    destroy=extend_schema(summary="Revoke an API key"),
+)
 class ApiKeyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, WorkspaceViewSet):
     """The workspace's API keys. Creating returns the key once; deleting revokes it."""
 
@@ -58,7 +79,10 @@ class ApiKeyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Des
         return selectors.api_key_list(workspace=self.workspace)
 
     @extend_schema(
-        request=ApiKeyCreateSerializer, responses={201: ApiKeyCreatedSerializer}, parameters=[IDEMPOTENCY_HEADER]
+        summary="Create an API key",
+        request=ApiKeyCreateSerializer,
+        responses={201: ApiKeyCreatedSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
     )
     def create(self, request):
         return idempotent_response(request, self.workspace, lambda: self._create(request))
@@ -81,6 +105,7 @@ def _only(serializer, *names) -> dict:
 
 @extend_schema(
     tags=["auth"],
+    summary="Check a credential",
     responses=inline_serializer(
         "WhoAmI",
         {

@@ -13,7 +13,9 @@ class PostAnalyticsView(APIView):
     """Cached official metrics per published result; missing or stale rows on the page are
     refreshed from the network within a time bound, the rest in the background."""
 
-    @extend_schema(parameters=[AnalyticsParams], responses=AnalyticsPageSerializer)
+    @extend_schema(
+        summary="Metrics of published posts", parameters=[AnalyticsParams], responses=AnalyticsPageSerializer
+    )
     def get(self, request):
         params = AnalyticsParams(data=request.query_params)
         params.is_valid(raise_exception=True)

@@ -9,7 +9,11 @@ from rest_framework.response import Response
 from publishing import services
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
-    "Idempotency-Key", str, OpenApiParameter.HEADER, description="Replays the first answer for 24 h."
+    "Idempotency-Key",
+    # 1 to 255 printable ASCII characters (HTTP trims spaces at either end).
+    {"type": "string", "minLength": 1, "maxLength": 255, "pattern": r"^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$"},
+    OpenApiParameter.HEADER,
+    description="Replays the first answer for 24 h.",
 )
 
 

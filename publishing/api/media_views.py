@@ -5,6 +5,7 @@ from rest_framework.response import Response
 
 from accounts.api.base import WorkspaceViewSet
 from dravo.pagination import keyset_response, page_schema
+from dravo.schema import CONFLICT
 from publishing.api.idempotency import IDEMPOTENCY_HEADER, IdempotencyKeyParam
 from publishing.api.media_serializers import (
     MediaCreateSerializer,
@@ -37,6 +38,7 @@ class MediaViewSet(WorkspaceViewSet):
         return media
 
     @extend_schema(
+        summary="Add a media file (from a URL or an upload)",
         request={"application/json": MediaUrlInput, "multipart/form-data": MediaUploadInput},
         responses={201: MediaSerializer},
         parameters=[IDEMPOTENCY_HEADER],
@@ -56,17 +58,17 @@ class MediaViewSet(WorkspaceViewSet):
         )
         return Response(body, status=code, headers={"Idempotent-Replayed": "true"} if replayed else {})
 
-    @extend_schema(parameters=[MediaListParams], responses=MEDIA_PAGE)
+    @extend_schema(summary="List media", parameters=[MediaListParams], responses=MEDIA_PAGE)
     def list(self, request):
         params = MediaListParams(data=request.query_params)
         params.is_valid(raise_exception=True)
         return keyset_response(self.get_queryset(), params.validated_data, MediaSerializer)
 
-    @extend_schema(responses=MediaSerializer)
+    @extend_schema(summary="Show a media file", responses=MediaSerializer)
     def retrieve(self, request, pk=None):
         return Response(MediaSerializer(self.get_object()).data)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(summary="Delete a media file", responses={204: None, 409: CONFLICT})
     def destroy(self, request, pk=None):
         media_services.media_delete(media=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
+from dravo.fields import StrictCharField
 from dravo.pagination import KeysetParams
 from dravo.query import TimeRangeParams
 from providers.registry import PROVIDERS
@@ -27,12 +28,12 @@ class AwareDateTimeField(serializers.DateTimeField):
 
 class PostCreateSerializer(serializers.Serializer):
     account_ids = serializers.ListField(
-        child=serializers.CharField(max_length=64),
+        child=StrictCharField(max_length=64),
         min_length=1,
         max_length=100,
         help_text="1 to 100 connected account ids.",
     )
-    text = serializers.CharField(min_length=1, max_length=5000, trim_whitespace=False)
+    text = StrictCharField(min_length=1, max_length=5000, trim_whitespace=False)
     media_urls = serializers.ListField(
         child=serializers.URLField(max_length=2000), required=False, default=list, max_length=35
     )
@@ -84,6 +85,8 @@ class LegacyPublishSerializer(PostCreateSerializer):
 
 class ResultSerializer(serializers.ModelSerializer):
     error = serializers.SerializerMethodField()
+    # A URL once published, "" before: documented as a string, not as a URI.
+    platform_post_url = serializers.CharField(read_only=True, help_text="The post on the network; empty until then.")
 
     class Meta:
         model = Delivery

@@ -5,6 +5,7 @@ from rest_framework.response import Response
 
 from accounts.api.base import WorkspaceViewSet
 from dravo.pagination import keyset_response, page_schema
+from dravo.schema import CONFLICT
 from publishing import selectors, services
 from publishing.api.idempotency import IDEMPOTENCY_HEADER, idempotent_response
 from publishing.api.serializers import (
@@ -78,31 +79,38 @@ class PostViewSet(BasePostViewSet):
     """Posts: create (202), history, one post with its per-account results, cancel, retry, validate."""
 
     @extend_schema(
-        request=PostCreateSerializer, responses={202: PostAcceptedSerializer}, parameters=[IDEMPOTENCY_HEADER]
+        summary="Create a post",
+        request=PostCreateSerializer,
+        responses={202: PostAcceptedSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
     )
     def create(self, request):
         return super().create(request)
 
-    @extend_schema(parameters=[PostListParams], responses=page_schema("PostPage", PostSerializer))
+    @extend_schema(summary="List posts", parameters=[PostListParams], responses=page_schema("PostPage", PostSerializer))
     def list(self, request):
         return super().list(request)
 
-    @extend_schema(responses=PostSerializer)
+    @extend_schema(summary="Show a post with its results", responses=PostSerializer)
     def retrieve(self, request, pk=None):
         return super().retrieve(request, pk)
 
-    @extend_schema(request=None, responses=PostAcceptedSerializer)
+    @extend_schema(summary="Cancel a post", request=None, responses={200: PostAcceptedSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         return super().cancel(request, pk)
 
-    @extend_schema(request=None, responses={202: PostSerializer})
+    @extend_schema(
+        summary="Retry a post's failed results", request=None, responses={202: PostSerializer, 409: CONFLICT}
+    )
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
         post = services.post_retry(post=self.get_object())
         return Response(PostSerializer(post).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(request=PostCreateSerializer, responses=ValidationReportSerializer)
+    @extend_schema(
+        summary="Check a post without creating it", request=PostCreateSerializer, responses=ValidationReportSerializer
+    )
     @action(detail=False, methods=["post"])
     def validate(self, request):
         """Pre-flight: the problems each targeted account would raise; nothing stored or queued."""
@@ -134,7 +142,7 @@ def _errors(errors, prefix=""):
     return out
 
 
-@extend_schema(tags=["publish (legacy)"])
+@extend_schema(tags=["publish (legacy)"], deprecated=True)
 class PublishViewSet(BasePostViewSet):
     """The legacy /v1/publish routes: the same posts, shown as jobs (`job_…`)."""
 
@@ -143,20 +151,27 @@ class PublishViewSet(BasePostViewSet):
     output_serializer = JobSerializer
 
     @extend_schema(
-        request=LegacyPublishSerializer, responses={202: JobAcceptedSerializer}, parameters=[IDEMPOTENCY_HEADER]
+        summary="Create a post (legacy)",
+        request=LegacyPublishSerializer,
+        responses={202: JobAcceptedSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
     )
     def create(self, request):
         return super().create(request)
 
-    @extend_schema(parameters=[PostListParams], responses=page_schema("JobPage", JobSerializer))
+    @extend_schema(
+        summary="List posts (legacy)", parameters=[PostListParams], responses=page_schema("JobPage", JobSerializer)
+    )
     def list(self, request):
         return super().list(request)
 
-    @extend_schema(responses=JobSerializer)
+    @extend_schema(summary="Show a post (legacy)", responses=JobSerializer)
     def retrieve(self, request, pk=None):
         return super().retrieve(request, pk)
 
-    @extend_schema(request=None, responses=JobAcceptedSerializer)
+    @extend_schema(
+        summary="Cancel a post (legacy)", request=None, responses={200: JobAcceptedSerializer, 409: CONFLICT}
+    )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         return super().cancel(request, pk)
