@@ -1,11 +1,13 @@
 """Errors shared by every app, in the body format of drf-standardized-errors.
 
 Domain errors subclass DRF's APIException so the one EXCEPTION_HANDLER renders them.
-Django-level 404/500 (no DRF view involved) are rendered the same way under /v1.
+Django-level 400/403/404/500 (no DRF view involved) are rendered the same way under /v1,
+and an unknown /v1 path is answered by `not_found`, so no error under /v1 is ever one of
+Django's HTML pages, with DRAVO_DEBUG on as well as off.
 """
 
 from django.http import JsonResponse
-from django.views.defaults import page_not_found, server_error
+from django.views.defaults import bad_request, page_not_found, permission_denied, server_error
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
@@ -22,6 +24,12 @@ class Unprocessable(APIException):
     default_code = "unprocessable"
 
 
+class RequestTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "request_too_large"
+
+
 def error_body(*, type_: str, code: str, detail: str, attr: str | None = None) -> dict:
     return {"type": type_, "errors": [{"code": code, "detail": detail, "attr": attr}]}
 
@@ -30,9 +38,33 @@ def _is_api(request) -> bool:
     return request.path.startswith("/v1/") or request.path == "/v1"
 
 
+def not_found(request, *args, **kwargs):
+    """Every path under /v1 that no route matches (any method, trailing slash or not).
+
+    A URL route rather than only handler404, because with DEBUG on Django answers an
+    unmatched path with its HTML debug page and never calls handler404."""
+    return JsonResponse(error_body(type_="client_error", code="not_found", detail="Not found."), status=404)
+
+
+def handler400(request, exception=None):
+    if _is_api(request):
+        body = error_body(type_="client_error", code="bad_request", detail="Bad request.")
+        return JsonResponse(body, status=400)
+    return bad_request(request, exception)
+
+
+def handler403(request, exception=None):
+    if _is_api(request):
+        body = error_body(
+            type_="client_error", code="permission_denied", detail="You do not have permission to perform this action."
+        )
+        return JsonResponse(body, status=403)
+    return permission_denied(request, exception)
+
+
 def handler404(request, exception=None):
     if _is_api(request):
-        return JsonResponse(error_body(type_="client_error", code="not_found", detail="Not found."), status=404)
+        return not_found(request)
     return page_not_found(request, exception)
 
 

@@ -10,7 +10,7 @@ class AnalyticsParams(serializers.Serializer):
     fromDate = serializers.DateTimeField(required=False)  # noqa: N815
     toDate = serializers.DateTimeField(required=False)  # noqa: N815
     refresh = serializers.BooleanField(required=False, default=False)
-    page = serializers.IntegerField(min_value=1, default=1)
+    page = serializers.IntegerField(min_value=1, max_value=100_000, default=1)  # its OFFSET must fit the database
     limit = serializers.IntegerField(min_value=1, max_value=100, default=25)
 
     def validate(self, attrs):
