@@ -231,3 +231,26 @@ def test_the_fan_out_makes_one_pending_delivery_per_target_in_request_order_once
     with django_capture_on_commit_callbacks() as sent_again:
         assert services.post_fan_out(post_id=post_id) == []  # a redelivered message makes and sends nothing
     assert sent_again == [] and Delivery.objects.filter(post_id=post_id).count() == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "when",
+    [
+        "2030-06-30T23:59:60Z",  # a leap second: datetime cannot hold it
+        "2030-02-30T10:00:00Z",
+        "2030-13-01T10:00:00Z",
+        "2030-06-30T24:00:00Z",
+        "2030-06-30T10:00:00+25:00",
+        "9999-12-31T23:59:59-23:59",  # past the last representable UTC time
+    ],
+)
+def test_an_impossible_date_time_is_a_400_on_scheduled_at(api_client, x_account, when):
+    body = {"account_ids": [x_account.pk], "text": "hi", "scheduled_at": when}
+    for path in ("/v1/posts", "/v1/posts/validate", "/v1/publish"):
+        response = api_client.post(path, body, format="json")
+        if path.endswith("validate"):
+            assert response.status_code == 200 and response.json()["errors"][0]["attr"] == "scheduled_at"
+        else:
+            assert attrs(response) == ["scheduled_at"]
+    assert not Post.objects.exists()
