@@ -8,9 +8,9 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from drf_standardized_errors.handler import ExceptionHandler
 from rest_framework.exceptions import ParseError
-from rest_framework.renderers import JSONRenderer
 
 from dravo.errors import RequestTooLarge
+from dravo.renderers import JSONRenderer
 
 
 def request_too_large() -> RequestTooLarge:

@@ -2,7 +2,8 @@
 
 from rest_framework.metadata import SimpleMetadata
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.renderers import JSONRenderer
+
+from dravo.renderers import JSONRenderer
 
 
 class ApiMetadata(SimpleMetadata):

@@ -201,7 +201,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.authentication.HasWorkspace"],
     "DEFAULT_THROTTLE_CLASSES": ["accounts.throttling.ApiKeyRateThrottle"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["dravo.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["dravo.parsers.JSONParser"],
     "DEFAULT_METADATA_CLASS": "dravo.metadata.ApiMetadata",
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "dravo.metadata.ApiContentNegotiation",
