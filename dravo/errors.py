@@ -2,9 +2,12 @@
 
 Domain errors subclass DRF's APIException so the one EXCEPTION_HANDLER renders them.
 Django-level 400/403/404/500 (no DRF view involved) are rendered the same way under /v1,
-and an unknown /v1 path is answered by `not_found`, so no error under /v1 is ever one of
-Django's HTML pages, with DRAVO_DEBUG on as well as off.
+an unknown /v1 path is answered by `not_found`, and ApiErrorMiddleware turns whatever
+page is left (DEBUG's, which Django shows instead of calling the handlers) into the same
+body, so no error under /v1 is ever an HTML page, with DRAVO_DEBUG on as well as off.
 """
+
+from http import HTTPStatus
 
 from django.http import JsonResponse
 from django.views.defaults import bad_request, page_not_found, permission_denied, server_error
@@ -73,3 +76,43 @@ def handler500(request):
         body = error_body(type_="server_error", code="error", detail="Server Error (500)")
         return JsonResponse(body, status=500)
     return server_error(request)
+
+
+# The code of a Django-level error, by status (as drf-standardized-errors names them).
+CODES = {400: "bad_request", 403: "permission_denied", 404: "not_found", 405: "method_not_allowed",
+         413: "request_too_large", 500: "error"}
+KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
+
+
+class ApiErrorMiddleware:
+    """Outermost middleware: an error answer under /v1 that is not JSON becomes the
+    standard body with the same status (and its Allow/Retry-After headers).
+
+    With DEBUG on, Django answers a SuspiciousOperation (a bad Host header) or an
+    exception outside any view with its HTML debug page instead of calling handler400/500.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        content_type = response.get("Content-Type", "")
+        if response.status_code < 400 or not _is_api(request) or content_type.startswith("application/json"):
+            return response
+        status = response.status_code
+        try:
+            phrase = HTTPStatus(status).phrase
+        except ValueError:
+            phrase = "Error"
+        body = error_body(
+            type_="server_error" if status >= 500 else "client_error",
+            code=CODES.get(status, "error"),
+            detail=f"{phrase}.",
+        )
+        replacement = JsonResponse(body, status=status)
+        for header in KEPT_HEADERS:
+            if header in response:
+                replacement[header] = response[header]
+        return replacement
+

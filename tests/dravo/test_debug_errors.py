@@ -60,3 +60,27 @@ def test_pages_outside_v1_keep_django_pages(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.django_db
+def test_a_bad_host_header_is_a_json_400_in_debug_mode(api_client, settings):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    assert_json_error(api_client.get("/v1/posts", HTTP_HOST="evil.example"), 400, "bad_request")
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.dravo.error_urls")
+def test_a_crash_outside_drf_is_a_json_500_that_hides_internals_in_debug_mode(anon_client):
+    from rest_framework.test import APIClient
+
+    response = APIClient(raise_request_exception=False).get("/v1/_test/plain-boom")
+    assert response.status_code == 500 and response["Content-Type"] == "application/json"
+    assert response.json()["type"] == "server_error" and "secret internals" not in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.dravo.error_urls")
+def test_permission_denied_outside_drf_is_a_json_403(anon_client, settings):
+    assert_json_error(anon_client.get("/v1/_test/plain-forbidden"), 403, "permission_denied")
+    settings.DEBUG = False
+    assert_json_error(anon_client.get("/v1/_test/plain-forbidden"), 403, "permission_denied")
