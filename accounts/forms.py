@@ -12,15 +12,13 @@ EXTRA_LABELS = {"page_id": "Facebook Page id", "ig_user_id": "Instagram user id"
 
 def flatten_errors(detail, prefix: str = "") -> list[tuple[str, str]]:
     """A DRF error detail (dict / list / ErrorDetail, possibly nested) as (attr, message)
-    pairs, with the API's attr names: `text`, `account_ids[0]`, `platform_options.x.poll`."""
+    pairs, with the API's attr names: `text`, `account_ids.0`, `platform_options.x.poll`."""
     if isinstance(detail, dict):
         pairs = []
         for key, value in detail.items():
             key = str(key)
             if key == "non_field_errors":
                 attr = prefix
-            elif key.isdigit():
-                attr = f"{prefix}[{key}]"
             else:
                 attr = f"{prefix}.{key}" if prefix else key
             pairs += flatten_errors(value, attr)

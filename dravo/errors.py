@@ -1,11 +1,16 @@
 """Errors shared by every app, in the body format of drf-standardized-errors.
 
 Domain errors subclass DRF's APIException so the one EXCEPTION_HANDLER renders them.
-Django-level 404/500 (no DRF view involved) are rendered the same way under /v1.
+Django-level 400/403/404/500 (no DRF view involved) are rendered the same way under /v1,
+an unknown /v1 path is answered by `not_found`, and ApiErrorMiddleware turns whatever
+page is left (DEBUG's, which Django shows instead of calling the handlers) into the same
+body, so no error under /v1 is ever an HTML page, with DRAVO_DEBUG on as well as off.
 """
 
+from http import HTTPStatus
+
 from django.http import JsonResponse
-from django.views.defaults import page_not_found, server_error
+from django.views.defaults import bad_request, page_not_found, permission_denied, server_error
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
@@ -22,6 +27,12 @@ class Unprocessable(APIException):
     default_code = "unprocessable"
 
 
+class RequestTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "request_too_large"
+
+
 def error_body(*, type_: str, code: str, detail: str, attr: str | None = None) -> dict:
     return {"type": type_, "errors": [{"code": code, "detail": detail, "attr": attr}]}
 
@@ -30,9 +41,33 @@ def _is_api(request) -> bool:
     return request.path.startswith("/v1/") or request.path == "/v1"
 
 
+def not_found(request, *args, **kwargs):
+    """Every path under /v1 that no route matches (any method, trailing slash or not).
+
+    A URL route rather than only handler404, because with DEBUG on Django answers an
+    unmatched path with its HTML debug page and never calls handler404."""
+    return JsonResponse(error_body(type_="client_error", code="not_found", detail="Not found."), status=404)
+
+
+def handler400(request, exception=None):
+    if _is_api(request):
+        body = error_body(type_="client_error", code="bad_request", detail="Bad request.")
+        return JsonResponse(body, status=400)
+    return bad_request(request, exception)
+
+
+def handler403(request, exception=None):
+    if _is_api(request):
+        body = error_body(
+            type_="client_error", code="permission_denied", detail="You do not have permission to perform this action."
+        )
+        return JsonResponse(body, status=403)
+    return permission_denied(request, exception)
+
+
 def handler404(request, exception=None):
     if _is_api(request):
-        return JsonResponse(error_body(type_="client_error", code="not_found", detail="Not found."), status=404)
+        return not_found(request)
     return page_not_found(request, exception)
 
 
@@ -41,3 +76,43 @@ def handler500(request):
         body = error_body(type_="server_error", code="error", detail="Server Error (500)")
         return JsonResponse(body, status=500)
     return server_error(request)
+
+
+# The code of a Django-level error, by status (as drf-standardized-errors names them).
+CODES = {400: "bad_request", 403: "permission_denied", 404: "not_found", 405: "method_not_allowed",
+         413: "request_too_large", 500: "error"}
+KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
+
+
+class ApiErrorMiddleware:
+    """Outermost middleware: an error answer under /v1 that is not JSON becomes the
+    standard body with the same status (and its Allow/Retry-After headers).
+
+    With DEBUG on, Django answers a SuspiciousOperation (a bad Host header) or an
+    exception outside any view with its HTML debug page instead of calling handler400/500.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        content_type = response.get("Content-Type", "")
+        if response.status_code < 400 or not _is_api(request) or content_type.startswith("application/json"):
+            return response
+        status = response.status_code
+        try:
+            phrase = HTTPStatus(status).phrase
+        except ValueError:
+            phrase = "Error"
+        body = error_body(
+            type_="server_error" if status >= 500 else "client_error",
+            code=CODES.get(status, "error"),
+            detail=f"{phrase}.",
+        )
+        replacement = JsonResponse(body, status=status)
+        for header in KEPT_HEADERS:
+            if header in response:
+                replacement[header] = response[header]
+        return replacement
+

@@ -5,6 +5,7 @@ pages are newer than its cursor, so nothing is skipped or repeated."""
 import base64
 import json
 from dataclasses import dataclass
+from datetime import UTC
 
 from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
@@ -61,10 +62,11 @@ def decode_cursor(cursor: str):
         padded = cursor + "=" * (-len(cursor) % 4)
         created_at, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
         when = parse_datetime(created_at)
-    except (ValueError, TypeError, json.JSONDecodeError) as exc:
+        if when is None or when.tzinfo is None or not isinstance(pk, str):
+            raise ValueError("bad cursor")
+        when = when.astimezone(UTC)  # a forged offset at the ends of time overflows here, not in the query
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
         raise ValueError("bad cursor") from exc
-    if when is None or not isinstance(pk, str):
-        raise ValueError("bad cursor")
     return when, pk
 
 

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "dravo.errors.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -202,13 +203,21 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.authentication.HasWorkspace"],
     "DEFAULT_THROTTLE_CLASSES": ["accounts.throttling.ApiKeyRateThrottle"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["dravo.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["dravo.parsers.JSONParser"],
+    "DEFAULT_METADATA_CLASS": "dravo.metadata.ApiMetadata",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "dravo.metadata.ApiContentNegotiation",
     "DEFAULT_SCHEMA_CLASS": "dravo.schema.AutoSchema",
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
-DRF_STANDARDIZED_ERRORS = {"ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True}
+DRF_STANDARDIZED_ERRORS = {
+    "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,
+    "EXCEPTION_HANDLER_CLASS": "dravo.exception_handler.ApiExceptionHandler",
+}
+# The largest JSON (or form) body read into memory; over it, a 413. Files uploaded to
+# POST /v1/media stream to disk and have their own caps (MEDIA_MAX_BYTES below).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DRAVO_MAX_BODY_BYTES", 2_621_440)
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
@@ -7,6 +7,7 @@ from accounts.api.accounts_views import SocialAccountViewSet
 from accounts.api.views import ApiKeyViewSet, TokenObtainView, TokenRefreshView_, whoami
 from accounts.views import connect_complete, connect_open
 from analytics.api.views import PostAnalyticsView
+from dravo.errors import not_found
 from dravo.health import health
 from publishing.api.media_views import MediaViewSet
 from publishing.api.views import PostViewSet, PublishViewSet
@@ -19,6 +20,8 @@ router.register("posts", PostViewSet, basename="post")
 router.register("publish", PublishViewSet, basename="publish")
 router.register("media", MediaViewSet, basename="media")
 
+handler400 = "dravo.errors.handler400"
+handler403 = "dravo.errors.handler403"
 handler404 = "dravo.errors.handler404"
 handler500 = "dravo.errors.handler500"
 
@@ -34,11 +37,13 @@ v1 = [
     path("redoc", SpectacularRedocView.as_view(url_name="schema", **public), name="redoc"),
     path("analytics/posts", PostAnalyticsView.as_view(), name="analytics-posts"),
     *router.urls,
+    re_path(r"", not_found),  # last: any other /v1 path is a JSON 404, in DEBUG too
 ]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("v1/", include(v1)),
+    path("v1", not_found),
     path("sandbox/", include("providers.sandbox.urls")),
     path("media/<str:media_id>/<str:filename>", media_file, name="media-file"),
     path("connect/<str:token>", connect_open, name="connect-open"),

@@ -5,6 +5,7 @@ endpoints (base URLs and API version) it must talk to: the real network's, from 
 or the sandbox's for test-mode accounts. Clients never touch the database.
 """
 
+import difflib
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -53,7 +54,7 @@ class Content:
 
 @dataclass(frozen=True)
 class Problem:
-    field: str  # "text", "media_urls[1]", "platform_options.x.poll"
+    field: str  # "text", "media_urls.1", "platform_options.x.poll"
     message: str
     code: str = "invalid"
 
@@ -96,13 +97,19 @@ def is_count(value) -> bool:
 
 
 class StrictSerializer(serializers.Serializer):
-    """A serializer that refuses keys it does not declare (`platform_options` is strict)."""
+    """A serializer that refuses keys it does not declare (`platform_options` is strict).
+
+    Each unknown key is a 400 `unknown_option` on that key, whose detail names the
+    closest valid option, if one is close, and lists all of them."""
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
+            valid = [name for name, f in self.fields.items() if not f.read_only]
+            unknown = sorted(set(data) - set(valid), key=str)
             if unknown:
-                raise serializers.ValidationError({name: ["Unknown option."] for name in unknown})
+                raise serializers.ValidationError(
+                    {name: [unknown_option_message(str(name), valid)] for name in unknown}, code="unknown_option"
+                )
         return super().to_internal_value(data)
 
 
@@ -131,6 +138,12 @@ class StrictChoiceField(serializers.ChoiceField):
         if not isinstance(data, str):
             self.fail("invalid_choice", input=data)
         return super().to_internal_value(data)
+
+
+def unknown_option_message(name: str, valid: list[str]) -> str:
+    close = difflib.get_close_matches(name, valid, n=1)
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    return f"Unknown option '{name}'.{hint} Valid options: {', '.join(valid)}."
 
 
 class ProviderClient(ABC):

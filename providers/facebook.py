@@ -176,7 +176,7 @@ class FacebookClient(ProviderClient):
             ),
         ]
         for index, media in enumerate(content.media):
-            checks += self._media_checks(f"media_urls[{index}]", media, content)
+            checks += self._media_checks(f"media_urls.{index}", media, content)
         return [Problem(field, message, code) for failed, field, code, message in checks if failed]
 
     @staticmethod

@@ -188,14 +188,14 @@ def _media_problems(content: Content) -> list[Problem]:
     if not media:
         return [_problem("media_urls", "media_required")]
     problems = [
-        _problem(f"media_urls[{i}]", "unsupported_media", kind=item.kind)
+        _problem(f"media_urls.{i}", "unsupported_media", kind=item.kind)
         for i, item in enumerate(media)
         if item.kind not in ("image", "video")
     ]
     if kind in ("story", "reel") and len(media) > 1:
         problems.append(_problem("media_urls", "one_media", kind=kind, n=len(media)))
     if kind == "reel" and media[0].kind != "video":
-        problems.append(_problem("media_urls[0]", "video_required"))
+        problems.append(_problem("media_urls.0", "video_required"))
     if kind == "carousel" and len(media) > CAROUSEL_MAX:
         problems.append(_problem("media_urls", "too_many_media", n=len(media)))
     return problems
@@ -241,7 +241,7 @@ def _metadata_problems(content: Content) -> list[Problem]:
     for i, media in enumerate(content.media):
         check = {"image": _image_problems, "video": _video_problems}.get(media.kind)
         if check:
-            problems += check(f"media_urls[{i}]", media, story)
+            problems += check(f"media_urls.{i}", media, story)
     return problems
 
 

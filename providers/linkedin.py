@@ -261,7 +261,7 @@ class LinkedInClient(ProviderClient):
             problems.append(Problem("text", "A LinkedIn post needs text or media.", "required"))
         problems += self._mix_problems(content.media)
         for index, media in enumerate(content.media):
-            problems += [Problem(f"media_urls[{index}]", msg, code) for msg, code in self._media_problems(media)]
+            problems += [Problem(f"media_urls.{index}", msg, code) for msg, code in self._media_problems(media)]
         return problems + self._option_problems(content)
 
     def _mix_problems(self, media: tuple[Media, ...]) -> list[Problem]:
@@ -271,7 +271,7 @@ class LinkedInClient(ProviderClient):
                 index = kinds.index(single)
                 return [
                     Problem(
-                        f"media_urls[{index}]",
+                        f"media_urls.{index}",
                         f"A LinkedIn {single} post carries exactly one {single} and no other media.",
                         "invalid_combination",
                     )
@@ -279,7 +279,7 @@ class LinkedInClient(ProviderClient):
         if len(kinds) > MAX_IMAGES:
             return [
                 Problem(
-                    f"media_urls[{MAX_IMAGES}]",
+                    f"media_urls.{MAX_IMAGES}",
                     f"LinkedIn allows at most {MAX_IMAGES} images in one post (multi-image: 2–20); got {len(kinds)}.",
                     "too_many",
                 )

@@ -411,7 +411,7 @@ def _media_problems(media: tuple[Media, ...]) -> list[Problem]:
     """Media count, kinds and (when known) format, size, dimensions and duration."""
     if not media:
         return [Problem("media_urls", "A TikTok post needs media: one video or 1–35 photos.", "media_required")]
-    problems = [Problem(f"media_urls[{i}]", f"TikTok posts a video or photos, not a {m.kind}.", "unsupported_media")
+    problems = [Problem(f"media_urls.{i}", f"TikTok posts a video or photos, not a {m.kind}.", "unsupported_media")
                 for i, m in enumerate(media) if m.kind not in ("image", "video")]
     videos = sum(m.kind == "video" for m in media)
     photos = sum(m.kind == "image" for m in media)
@@ -424,7 +424,7 @@ def _media_problems(media: tuple[Media, ...]) -> list[Problem]:
                                 "too_many_media"))
     for i, m in enumerate(media):
         rules = _photo_rules(m) if m.kind == "image" else _video_rules(m) if m.kind == "video" else []
-        problems += [Problem(f"media_urls[{i}]", message, "invalid_media") for message in rules]
+        problems += [Problem(f"media_urls.{i}", message, "invalid_media") for message in rules]
     return problems
 
 

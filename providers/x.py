@@ -144,9 +144,9 @@ class XClient(ProviderClient):
             problems.append(Problem("text", "An X post needs text or media.", "required"))
         problems += _media_mix_problems(content.media)
         for index, media in enumerate(content.media):
-            problems += _media_problems(f"media_urls[{index}]", media)
+            problems += _media_problems(f"media_urls.{index}", media)
         for index, text in enumerate(options.get("thread") or []):
-            problems += [p for p in [_text_problem(f"platform_options.x.thread[{index}]", text, required=True)] if p]
+            problems += [p for p in [_text_problem(f"platform_options.x.thread.{index}", text, required=True)] if p]
         if options.get("poll") and content.media:
             problems.append(Problem("platform_options.x.poll", "An X poll cannot be combined with media.", "conflict"))
         if options.get("poll") and options.get("quote_post_id"):
@@ -394,10 +394,10 @@ def _media_mix_problems(media: tuple[Media, ...]) -> list[Problem]:
     kinds = [item.kind for item in media]
     if len(media) > 1 and any(kind in CATEGORY for kind in kinds):
         message = "A GIF or a video must be the only media of an X post (up to 4 images, or 1 GIF, or 1 video)."
-        return [Problem("media_urls[1]", message, "media_mix")]
+        return [Problem("media_urls.1", message, "media_mix")]
     if len(media) > MAX_IMAGES:
         message = f"X allows at most {MAX_IMAGES} images per post; this post has {len(media)}."
-        return [Problem(f"media_urls[{MAX_IMAGES}]", message, "too_many_media")]
+        return [Problem(f"media_urls.{MAX_IMAGES}", message, "too_many_media")]
     return []
 
 

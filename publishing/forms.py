@@ -1,5 +1,5 @@
 """The compose form: reads the dashboard's POST into the same payload as `POST /v1/posts`,
-and places the API's validation messages (attrs such as `text`, `account_ids[0]`,
+and places the API's validation messages (attrs such as `text`, `account_ids.0`,
 `platform_options.x.poll`) next to the fields they concern.
 
 Per-network option fields are generated from each client's `options_serializer`, so the

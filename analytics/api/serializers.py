@@ -17,7 +17,7 @@ class AnalyticsParams(TimeRangeParams):
     account_id = serializers.CharField(required=False, max_length=64, help_text="One connected account.")
     provider = serializers.ChoiceField(choices=PROVIDERS, required=False, help_text="One network.")
     refresh = serializers.BooleanField(required=False, default=False)
-    page = serializers.IntegerField(min_value=1, default=1)
+    page = serializers.IntegerField(min_value=1, max_value=100_000, default=1)  # its OFFSET must fit the database
     limit = serializers.IntegerField(min_value=1, max_value=100, default=25)
     postId = serializers.CharField(required=False, max_length=200, help_text="Same as post_id.")  # noqa: N815
     accountId = serializers.CharField(required=False, max_length=64, help_text="Same as account_id.")  # noqa: N815

@@ -14,11 +14,15 @@ MIN_SCHEDULE_AHEAD = timedelta(seconds=60)
 
 
 class AwareDateTimeField(serializers.DateTimeField):
-    """ISO 8601 with an explicit offset; a naive time is refused rather than guessed."""
+    """ISO 8601 with an explicit offset; a naive time is refused rather than guessed, and
+    a well-formed but impossible one (`2030-02-30`, a leap second `23:59:60`) is a 400."""
 
     def to_internal_value(self, value):
         if isinstance(value, str):
-            parsed = parse_datetime(value)
+            try:
+                parsed = parse_datetime(value)
+            except ValueError as exc:
+                raise serializers.ValidationError(f"Not a real date-time: {exc}.", code="invalid") from exc
             if parsed is not None and parsed.tzinfo is None:
                 raise serializers.ValidationError(
                     "Must include a time zone offset, e.g. 2026-07-01T09:00:00Z.", code="naive_datetime"

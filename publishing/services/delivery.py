@@ -95,7 +95,7 @@ def _again(delivery: Delivery, *, delay: timedelta, code: str, error: str) -> No
 def _content(delivery: Delivery) -> Content:
     """The content for this delivery's network, every media at a URL Dravo controls: foreign
     URLs are ingested first (or the copy already ingested reused). Raises MediaRejected
-    naming the media (`media_urls[i]`) when one is gone, cannot be fetched, or breaks the
+    naming the media (`media_urls.i`) when one is gone, cannot be fetched, or breaks the
     network's media rules now that its bytes are known."""
     post = delivery.post
     rows = dravo_media(workspace=post.workspace, mode=post.mode, urls=post.media_urls)
@@ -112,12 +112,12 @@ def _delivery_media(post: Post, rows: dict, index: int, url: str) -> Media:
     media_id = media_id_in(url)
     if media_id:
         if media_id not in rows:
-            raise MediaRejected("media_unavailable", f"media_urls[{index}]: media {media_id} was deleted.")
+            raise MediaRejected("media_unavailable", f"media_urls.{index}: media {media_id} was deleted.")
         return media_for(rows[media_id])
     try:
         return media_for(media_from_source(workspace=post.workspace, mode=post.mode, url=url))
     except MediaRejected as exc:
-        raise MediaRejected("media_unavailable", f"media_urls[{index}] ({url}) could not be ingested: {exc}") from exc
+        raise MediaRejected("media_unavailable", f"media_urls.{index} ({url}) could not be ingested: {exc}") from exc
 
 
 def _publish(delivery: Delivery, account: SocialAccount, content: Content) -> PublishResult:

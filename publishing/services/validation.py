@@ -14,7 +14,7 @@ from providers.base import Media
 from publishing.content import content_for, dravo_media, media_for, media_from_url
 from publishing.media_serve import media_id_in
 
-MEDIA_FIELD = re.compile(r"^media_urls\[(\d+)\]")
+MEDIA_FIELD = re.compile(r"^media_urls\.(\d+)")
 
 
 @dataclass
@@ -29,6 +29,11 @@ class Checked:
 
 @dataclass
 class Problems:
+    """Messages by field, named as drf-standardized-errors names a serializer's fields:
+    dotted, a list item by its index (`account_ids.2`, `media_urls.0`,
+    `platform_options.x.thread.1`), so a shape error and a domain error on the same item
+    carry the same `attr`."""
+
     errors: dict[str, list[ErrorDetail]] = field(default_factory=dict)
 
     def add(self, attr: str, message: str, code: str = "invalid") -> None:
@@ -45,10 +50,10 @@ def _resolve_accounts(workspace: Workspace, mode: str, account_ids: list[str], p
     for index, account_id in enumerate(account_ids):
         account = found.get(account_id)
         if account is None:
-            problems.add(f"account_ids[{index}]", f"Unknown account {account_id}.", "unknown_account")
+            problems.add(f"account_ids.{index}", f"Unknown account {account_id}.", "unknown_account")
         elif not account.is_usable:
             problems.add(
-                f"account_ids[{index}]",
+                f"account_ids.{index}",
                 f"Account {account_id} is {account.health}; reconnect it before publishing.",
                 "account_not_usable",
             )
@@ -78,13 +83,15 @@ def _check_options(platform_options: dict, providers: list[str], problems: Probl
 
 
 def _flatten(errors, prefix: str, problems: Problems) -> None:
+    """A nested DRF error detail as Problems, with drf-standardized-errors' attr format:
+    dotted, list items by their index (`platform_options.x.thread.1`)."""
     if isinstance(errors, dict):
         for key, value in errors.items():
             _flatten(value, prefix if key == "non_field_errors" else f"{prefix}.{key}", problems)
     elif isinstance(errors, list):
-        for item in errors:
+        for index, item in enumerate(errors):
             if isinstance(item, (dict, list)):
-                _flatten(item, prefix, problems)
+                _flatten(item, f"{prefix}.{index}", problems)
             else:
                 problems.add(prefix, str(item), getattr(item, "code", "invalid"))
 
@@ -97,7 +104,7 @@ def _resolve_media(workspace: Workspace, mode: str, media_urls: list[str], probl
     for index, url in enumerate(media_urls):
         media_id = media_id_in(url)
         if media_id and media_id not in rows:
-            problems.add(f"media_urls[{index}]", f"No media {media_id} in this workspace.", "unknown_media")
+            problems.add(f"media_urls.{index}", f"No media {media_id} in this workspace.", "unknown_media")
         media.append(media_for(rows[media_id]) if media_id in rows else media_from_url(url))
     return tuple(media)
 

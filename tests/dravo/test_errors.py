@@ -91,3 +91,9 @@ def test_throttle_budget_is_per_key(api_client, workspace):
         api_client.get("/v1/api-keys")
         assert api_client.get("/v1/api-keys").status_code == 429
         assert other.get("/v1/api-keys").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_bad_host_header_is_a_json_400(api_client, settings):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    assert_error(api_client.get("/v1/posts", HTTP_HOST="evil.example"), 400, "client_error", "bad_request")

@@ -478,34 +478,34 @@ def test_link_with_media_is_a_problem():
 
 def test_document_is_not_supported():
     assert problems(Content(text="x", media=(Media(url="https://a.b/c.pdf", kind="document"),))) == [
-        ("media_urls[0]", "unsupported")
+        ("media_urls.0", "unsupported")
     ]
 
 
 def test_video_mixed_with_photos_is_a_problem():
-    assert problems(Content(text="x", media=(PHOTO, VIDEO))) == [("media_urls[1]", "too_many_media")]
+    assert problems(Content(text="x", media=(PHOTO, VIDEO))) == [("media_urls.1", "too_many_media")]
 
 
 def test_photo_in_an_unsupported_format_is_a_problem():
     webp = Media(url="https://a.b/c.webp", kind="image", mime_type="image/webp")
-    assert problems(Content(text="x", media=(webp,))) == [("media_urls[0]", "unsupported_format")]
+    assert problems(Content(text="x", media=(webp,))) == [("media_urls.0", "unsupported_format")]
 
 
 def test_photo_over_4_mb_is_a_problem():
     big = Media(url="https://a.b/c.jpg", kind="image", mime_type="image/jpeg", size_bytes=5 * 1024 * 1024)
-    assert problems(Content(text="x", media=(big,))) == [("media_urls[0]", "too_large")]
+    assert problems(Content(text="x", media=(big,))) == [("media_urls.0", "too_large")]
 
 
 def test_reel_shorter_than_3_seconds_is_a_problem():
     clip = Media(url="https://a.b/c.mp4", kind="video", duration_s=2)
-    assert problems(Content(text="x", media=(clip,), options={"as_reel": True})) == [("media_urls[0]", "bad_duration")]
+    assert problems(Content(text="x", media=(clip,), options={"as_reel": True})) == [("media_urls.0", "bad_duration")]
 
 
 def test_reel_smaller_than_540x960_and_not_9_16_is_two_problems():
     clip = Media(url="https://a.b/c.mp4", kind="video", width=480, height=480)
     assert problems(Content(text="x", media=(clip,), options={"as_reel": True})) == [
-        ("media_urls[0]", "too_small"),
-        ("media_urls[0]", "bad_aspect_ratio"),
+        ("media_urls.0", "too_small"),
+        ("media_urls.0", "bad_aspect_ratio"),
     ]
 
 

@@ -546,7 +546,7 @@ def test_validate_refuses_a_post_without_media():
 
 def test_validate_refuses_gifs_and_documents():
     media = [IMAGE, Media(url="https://x/a.gif", kind="gif")]
-    assert problems(media=media) == [("media_urls[1]", "unsupported_media")]
+    assert problems(media=media) == [("media_urls.1", "unsupported_media")]
 
 
 def test_validate_refuses_a_story_with_two_media():
@@ -554,7 +554,7 @@ def test_validate_refuses_a_story_with_two_media():
 
 
 def test_validate_refuses_a_reel_without_a_video():
-    assert problems(placement="reel") == [("media_urls[0]", "video_required")]
+    assert problems(placement="reel") == [("media_urls.0", "video_required")]
 
 
 def test_validate_refuses_a_carousel_of_more_than_ten_items():
@@ -571,42 +571,42 @@ def test_validate_refuses_alt_text_on_a_carousel():
 
 def test_validate_refuses_non_jpeg_images():
     assert problems(media=[Media(url="u", kind="image", mime_type="image/png")]) == [
-        ("media_urls[0]", "unsupported_format")
+        ("media_urls.0", "unsupported_format")
     ]
 
 
 def test_validate_refuses_images_over_8_mb():
     assert problems(media=[Media(url="u", kind="image", size_bytes=9 * 1024 * 1024)]) == [
-        ("media_urls[0]", "too_large")
+        ("media_urls.0", "too_large")
     ]
 
 
 def test_validate_refuses_images_outside_320_to_1440_px_wide():
-    assert problems(media=[Media(url="u", kind="image", width=2000)]) == [("media_urls[0]", "bad_dimensions")]
+    assert problems(media=[Media(url="u", kind="image", width=2000)]) == [("media_urls.0", "bad_dimensions")]
 
 
 def test_validate_refuses_feed_images_outside_4_5_to_1_91_1():
     media = [Media(url="u", kind="image", width=1080, height=1920)]
-    assert problems(media=media) == [("media_urls[0]", "bad_aspect_ratio")]
+    assert problems(media=media) == [("media_urls.0", "bad_aspect_ratio")]
     assert problems(media=media, placement="story") == []
 
 
 def test_validate_refuses_reels_shorter_than_3_seconds_or_longer_than_15_minutes():
-    assert problems(media=[Media(url="u", kind="video", duration_s=2)]) == [("media_urls[0]", "bad_duration")]
-    assert problems(media=[Media(url="u", kind="video", duration_s=901)]) == [("media_urls[0]", "bad_duration")]
+    assert problems(media=[Media(url="u", kind="video", duration_s=2)]) == [("media_urls.0", "bad_duration")]
+    assert problems(media=[Media(url="u", kind="video", duration_s=901)]) == [("media_urls.0", "bad_duration")]
 
 
 def test_validate_refuses_story_videos_over_60_seconds():
     media = [Media(url="u", kind="video", duration_s=61)]
-    assert problems(media=media, placement="story") == [("media_urls[0]", "bad_duration")]
+    assert problems(media=media, placement="story") == [("media_urls.0", "bad_duration")]
 
 
 def test_validate_refuses_videos_that_are_not_mp4_or_mov_or_too_big():
     media = [Media(url="u", kind="video", mime_type="video/webm", size_bytes=301 * 1024 * 1024, width=3840)]
     assert problems(media=media) == [
-        ("media_urls[0]", "unsupported_format"),
-        ("media_urls[0]", "too_large"),
-        ("media_urls[0]", "bad_dimensions"),
+        ("media_urls.0", "unsupported_format"),
+        ("media_urls.0", "too_large"),
+        ("media_urls.0", "bad_dimensions"),
     ]
 
 

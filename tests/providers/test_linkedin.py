@@ -583,56 +583,56 @@ def test_validate_refuses_a_post_without_text_or_media():
 
 def test_validate_refuses_a_document_with_other_media():
     media = (Media(url=MEDIA_URL, kind="image"), Media(url="https://x/d.pdf", kind="document"))
-    assert problems(Content(text="x", media=media)) == {("media_urls[1]", "invalid_combination")}
+    assert problems(Content(text="x", media=media)) == {("media_urls.1", "invalid_combination")}
 
 
 def test_validate_refuses_a_video_with_other_media():
     media = (Media(url="https://x/v.mp4", kind="video"), Media(url=MEDIA_URL, kind="image"))
-    assert problems(Content(text="x", media=media)) == {("media_urls[0]", "invalid_combination")}
+    assert problems(Content(text="x", media=media)) == {("media_urls.0", "invalid_combination")}
 
 
 def test_validate_refuses_more_than_20_images():
     media = tuple(Media(url=f"https://x/{i}.png", kind="image") for i in range(21))
-    assert problems(Content(text="x", media=media)) == {("media_urls[20]", "too_many")}
+    assert problems(Content(text="x", media=media)) == {("media_urls.20", "too_many")}
 
 
 def test_validate_refuses_an_image_format_linkedin_does_not_take():
     media = (Media(url="https://x/a.webp", kind="image", mime_type="image/webp"),)
     [problem] = client().validate(Content(text="x", media=media))
-    assert (problem.field, problem.code) == ("media_urls[0]", "unsupported_format")
+    assert (problem.field, problem.code) == ("media_urls.0", "unsupported_format")
     assert "image/webp" in problem.message
 
 
 def test_validate_refuses_an_image_over_5_mb():
     media = (Media(url=MEDIA_URL, kind="image", size_bytes=6 * 1024 * 1024),)
-    assert problems(Content(text="x", media=media)) == {("media_urls[0]", "too_large")}
+    assert problems(Content(text="x", media=media)) == {("media_urls.0", "too_large")}
 
 
 def test_validate_refuses_an_image_of_36_million_pixels_or_more():
     media = (Media(url=MEDIA_URL, kind="image", width=6016, height=6016),)
-    assert problems(Content(text="x", media=media)) == {("media_urls[0]", "too_large")}
+    assert problems(Content(text="x", media=media)) == {("media_urls.0", "too_large")}
 
 
 def test_validate_refuses_a_video_shorter_than_3_seconds():
     media = (Media(url="https://x/v.mp4", kind="video", duration_s=2.5),)
-    assert problems(Content(text="x", media=media)) == {("media_urls[0]", "invalid_duration")}
+    assert problems(Content(text="x", media=media)) == {("media_urls.0", "invalid_duration")}
 
 
 def test_validate_refuses_a_video_longer_than_30_minutes():
     media = (Media(url="https://x/v.mp4", kind="video", duration_s=1801),)
-    assert problems(Content(text="x", media=media)) == {("media_urls[0]", "invalid_duration")}
+    assert problems(Content(text="x", media=media)) == {("media_urls.0", "invalid_duration")}
 
 
 def test_validate_refuses_a_video_outside_the_aspect_ratios():
     media = (Media(url="https://x/v.mp4", kind="video", width=2500, height=1000),)
-    assert problems(Content(text="x", media=media)) == {("media_urls[0]", "invalid_aspect")}
+    assert problems(Content(text="x", media=media)) == {("media_urls.0", "invalid_aspect")}
 
 
 def test_validate_refuses_a_video_that_is_not_mp4_or_over_500_mb():
     media = (Media(url="https://x/v.mov", kind="video", mime_type="video/quicktime", size_bytes=501 * 1024 * 1024),)
     assert problems(Content(text="x", media=media)) == {
-        ("media_urls[0]", "unsupported_format"),
-        ("media_urls[0]", "too_large"),
+        ("media_urls.0", "unsupported_format"),
+        ("media_urls.0", "too_large"),
     }
 
 

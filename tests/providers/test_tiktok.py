@@ -624,7 +624,7 @@ def test_more_than_35_photos_are_a_problem():
 
 def test_gifs_and_documents_are_not_tiktok_media():
     gif = Media(url="https://cdn.example.com/a.gif", kind="gif")
-    assert ("media_urls[0]", "unsupported_media") in problems(Content(text="hi", media=(gif,), options=PUBLIC))
+    assert ("media_urls.0", "unsupported_media") in problems(Content(text="hi", media=(gif,), options=PUBLIC))
 
 
 @pytest.mark.parametrize(
@@ -641,7 +641,7 @@ def test_gifs_and_documents_are_not_tiktok_media():
     ],
 )
 def test_known_media_metadata_is_checked_against_tiktoks_rules(media, message):
-    assert message in problems(Content(text="hi", media=(media,), options=PUBLIC))[("media_urls[0]", "invalid_media")]
+    assert message in problems(Content(text="hi", media=(media,), options=PUBLIC))[("media_urls.0", "invalid_media")]
 
 
 def test_unknown_media_metadata_is_not_checked():

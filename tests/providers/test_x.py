@@ -411,43 +411,43 @@ def test_validate_needs_text_or_media(client):
 
 def test_validate_allows_four_images_not_five(client):
     assert problems(client, media=[Media(PNG, "image")] * 4) == []
-    assert problems(client, media=[Media(PNG, "image")] * 5) == [("media_urls[4]", "too_many_media")]
+    assert problems(client, media=[Media(PNG, "image")] * 5) == [("media_urls.4", "too_many_media")]
 
 
 def test_validate_refuses_a_video_with_other_media(client):
-    assert problems(client, media=[Media(PNG, "image"), Media(MP4, "video")]) == [("media_urls[1]", "media_mix")]
+    assert problems(client, media=[Media(PNG, "image"), Media(MP4, "video")]) == [("media_urls.1", "media_mix")]
 
 
 def test_validate_refuses_documents(client):
-    assert problems(client, media=[Media("https://a/b.pdf", "document")]) == [("media_urls[0]", "unsupported")]
+    assert problems(client, media=[Media("https://a/b.pdf", "document")]) == [("media_urls.0", "unsupported")]
 
 
 def test_validate_refuses_an_image_format_x_does_not_take(client):
     found = client.validate(Content(text="a", media=(Media(PNG, "image", mime_type="image/tiff"),)))
-    assert [(p.field, p.code) for p in found] == [("media_urls[0]", "format")]
+    assert [(p.field, p.code) for p in found] == [("media_urls.0", "format")]
     assert "image/tiff" in found[0].message
 
 
 def test_validate_refuses_an_image_over_5_mb(client):
     found = client.validate(Content(text="a", media=(Media(PNG, "image", size_bytes=6 * 1024 * 1024),)))
-    assert [(p.field, p.code) for p in found] == [("media_urls[0]", "size")] and "5 MB" in found[0].message
+    assert [(p.field, p.code) for p in found] == [("media_urls.0", "size")] and "5 MB" in found[0].message
 
 
 def test_validate_refuses_a_gif_larger_than_1280_by_1080(client):
-    assert problems(client, media=[Media(GIF, "gif", width=1300, height=1000)]) == [("media_urls[0]", "dimensions")]
+    assert problems(client, media=[Media(GIF, "gif", width=1300, height=1000)]) == [("media_urls.0", "dimensions")]
 
 
 def test_validate_refuses_a_video_longer_than_140_seconds(client):
-    assert problems(client, media=[Media(MP4, "video", duration_s=141)]) == [("media_urls[0]", "duration")]
-    assert problems(client, media=[Media(MP4, "video", duration_s=0.4)]) == [("media_urls[0]", "duration")]
+    assert problems(client, media=[Media(MP4, "video", duration_s=141)]) == [("media_urls.0", "duration")]
+    assert problems(client, media=[Media(MP4, "video", duration_s=0.4)]) == [("media_urls.0", "duration")]
 
 
 def test_validate_refuses_a_video_outside_the_aspect_range(client):
-    assert problems(client, media=[Media(MP4, "video", width=1280, height=400)]) == [("media_urls[0]", "aspect")]
+    assert problems(client, media=[Media(MP4, "video", width=1280, height=400)]) == [("media_urls.0", "aspect")]
 
 
 def test_validate_refuses_a_video_smaller_than_32_pixels(client):
-    assert problems(client, media=[Media(MP4, "video", width=20, height=20)]) == [("media_urls[0]", "dimensions")]
+    assert problems(client, media=[Media(MP4, "video", width=20, height=20)]) == [("media_urls.0", "dimensions")]
 
 
 def test_validate_skips_media_rules_when_the_metadata_is_unknown(client):
@@ -466,7 +466,7 @@ def test_validate_refuses_a_poll_that_quotes(client):
 
 def test_validate_checks_each_thread_post(client):
     found = problems(client, thread=["fine", "x" * 281, ""])
-    assert found == [("platform_options.x.thread[1]", "too_long"), ("platform_options.x.thread[2]", "required")]
+    assert found == [("platform_options.x.thread.1", "too_long"), ("platform_options.x.thread.2", "required")]
 
 
 # --- options serializer ------------------------------------------------------------------------

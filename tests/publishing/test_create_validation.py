@@ -63,16 +63,16 @@ def test_unknown_foreign_and_disconnected_accounts_are_named(api_client, workspa
     live = factories.make_account(workspace, mode="live")
     response = create(api_client, account_ids=[x_account.pk, "acc_nope", foreign.pk, gone.pk, live.pk], text="hi")
     errors = {e["attr"]: e["detail"] for e in response.json()["errors"]}
-    assert set(errors) == {"account_ids[1]", "account_ids[2]", "account_ids[3]", "account_ids[4]"}
-    assert "acc_nope" in errors["account_ids[1]"] and foreign.pk in errors["account_ids[2]"]
-    assert "disconnected" in errors["account_ids[3]"]
+    assert set(errors) == {"account_ids.1", "account_ids.2", "account_ids.3", "account_ids.4"}
+    assert "acc_nope" in errors["account_ids.1"] and foreign.pk in errors["account_ids.2"]
+    assert "disconnected" in errors["account_ids.3"]
     assert not Post.objects.exists() and not Delivery.objects.exists()
 
 
 @pytest.mark.django_db
 def test_requires_reconnect_account_is_refused(api_client, workspace):
     account = factories.make_account(workspace, health="requires_reconnect")
-    assert attrs(create(api_client, account_ids=[account.pk], text="hi")) == ["account_ids[0]"]
+    assert attrs(create(api_client, account_ids=[account.pk], text="hi")) == ["account_ids.0"]
 
 
 @pytest.mark.django_db
@@ -231,3 +231,69 @@ def test_the_fan_out_makes_one_pending_delivery_per_target_in_request_order_once
     with django_capture_on_commit_callbacks() as sent_again:
         assert services.post_fan_out(post_id=post_id) == []  # a redelivered message makes and sends nothing
     assert sent_again == [] and Delivery.objects.filter(post_id=post_id).count() == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "when",
+    [
+        "2030-06-30T23:59:60Z",  # a leap second: datetime cannot hold it
+        "2030-02-30T10:00:00Z",
+        "2030-13-01T10:00:00Z",
+        "2030-06-30T24:00:00Z",
+        "2030-06-30T10:00:00+25:00",
+        "9999-12-31T23:59:59-23:59",  # past the last representable UTC time
+    ],
+)
+def test_an_impossible_date_time_is_a_400_on_scheduled_at(api_client, x_account, when):
+    body = {"account_ids": [x_account.pk], "text": "hi", "scheduled_at": when}
+    for path in ("/v1/posts", "/v1/posts/validate", "/v1/publish"):
+        response = api_client.post(path, body, format="json")
+        if path.endswith("validate"):
+            assert response.status_code == 200 and response.json()["errors"][0]["attr"] == "scheduled_at"
+        else:
+            assert attrs(response) == ["scheduled_at"]
+    assert not Post.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_list_item_has_the_same_attr_whether_its_shape_or_dravo_refuses_it(api_client, x_account, settings):
+    shape = create(api_client, account_ids=[x_account.pk, "a" * 65], text="hi")  # refused by the serializer
+    domain = create(api_client, account_ids=[x_account.pk, "acc_nope"], text="hi")  # refused by check_post
+    assert attrs(shape) == attrs(domain) == ["account_ids.1"]
+    bad_url = create(api_client, account_ids=[x_account.pk], text="hi", media_urls=["https://a.example/x.png", "nope"])
+    unknown_media = create(
+        api_client, account_ids=[x_account.pk], text="hi",
+        media_urls=["https://a.example/x.png", f"{settings.BASE_URL}/media/med_nope/x.png"],
+    )
+    assert attrs(bad_url) == attrs(unknown_media) == ["media_urls.1"]
+    assert unknown_media.json()["errors"][0]["code"] == "unknown_media"
+
+
+@pytest.mark.django_db
+def test_a_network_rule_on_a_list_item_names_it_by_index(api_client, x_account):
+    images = [f"https://cdn.example.com/{i}.png" for i in range(5)]
+    response = create(api_client, account_ids=[x_account.pk], text="hi", media_urls=images)
+    assert attrs(response) == ["media_urls.4"]
+    assert response.json()["errors"][0]["code"] == "too_many_media"  # X's own rule, from its client
+
+
+@pytest.mark.django_db
+def test_an_unknown_option_lists_the_valid_ones(api_client, x_account):
+    from providers.x import XOptionsSerializer
+
+    response = create(api_client, account_ids=[x_account.pk], text="hi", platform_options={"x": {"thred": ["a"]}})
+    [error] = response.json()["errors"]
+    assert (error["attr"], error["code"]) == ("platform_options.x.thred", "unknown_option")
+    assert "Did you mean 'thread'?" in error["detail"]
+    for name in XOptionsSerializer().fields:
+        assert name in error["detail"]
+
+
+@pytest.mark.django_db
+def test_an_unknown_option_of_a_nested_option_lists_that_options_fields(api_client, x_account):
+    poll = {"options": ["a", "b"], "duration_minutes": 60, "colour": "red"}
+    response = create(api_client, account_ids=[x_account.pk], text="hi", platform_options={"x": {"poll": poll}})
+    [error] = response.json()["errors"]
+    assert (error["attr"], error["code"]) == ("platform_options.x.poll.colour", "unknown_option")
+    assert "Valid options: options, duration_minutes." in error["detail"]

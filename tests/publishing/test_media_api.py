@@ -180,7 +180,7 @@ def test_another_workspace_gets_404_and_cannot_post_the_media(api_client):
     response = stranger.post(
         "/v1/posts", {"account_ids": [account.pk], "text": "hi", "media_urls": [url]}, format="json"
     )
-    assert response.status_code == 400 and error_of(response) == ("media_urls[0]", "unknown_media")
+    assert response.status_code == 400 and error_of(response) == ("media_urls.0", "unknown_media")
 
 
 def test_live_keys_do_not_see_test_media(api_client, live_api_key):
@@ -239,7 +239,7 @@ def test_instagram_refuses_a_png_naming_the_media_the_network_and_the_rule(api_c
     media = uploaded(api_client, media_files.png((640, 640)), "square.png")
     response = create_post(api_client, workspace, "instagram", [media])
     assert response.status_code == 400
-    [(code, detail)] = problems(response)["media_urls[0]"]
+    [(code, detail)] = problems(response)["media_urls.0"]
     assert code == "unsupported_format"
     assert detail.startswith("instagram (acc_") and media["id"] in detail and "JPEG images only" in detail
 
@@ -247,33 +247,33 @@ def test_instagram_refuses_a_png_naming_the_media_the_network_and_the_rule(api_c
 def test_instagram_refuses_a_feed_image_outside_its_aspect_ratios(api_client, workspace):
     media = uploaded(api_client, media_files.jpeg((1000, 300)), "banner.jpg")
     response = create_post(api_client, workspace, "instagram", [media])
-    assert response.status_code == 400 and problems(response)["media_urls[0]"][0][0] == "bad_aspect_ratio"
+    assert response.status_code == 400 and problems(response)["media_urls.0"][0][0] == "bad_aspect_ratio"
 
 
 def test_tiktok_refuses_a_video_shorter_than_three_seconds(api_client, workspace):
     media = uploaded(api_client, media_files.mp4((640, 360), seconds=1), "short.mp4")
     response = create_post(api_client, workspace, "tiktok", [media], privacy_level="SELF_ONLY")
     assert response.status_code == 400
-    [(code, detail)] = problems(response)["media_urls[0]"]
+    [(code, detail)] = problems(response)["media_urls.0"]
     assert code == "invalid_media" and "at least 3 s" in detail
 
 
 def test_x_refuses_more_than_four_images(api_client, workspace):
     media = [uploaded(api_client, media_files.jpeg((400 + i, 400))) for i in range(5)]
     response = create_post(api_client, workspace, "x", media)
-    assert response.status_code == 400 and problems(response)["media_urls[4]"][0][0] == "too_many_media"
+    assert response.status_code == 400 and problems(response)["media_urls.4"][0][0] == "too_many_media"
 
 
 def test_linkedin_refuses_a_pdf_document_with_other_media(api_client, workspace):
     media = [uploaded(api_client, media_files.pdf(), "deck.pdf"), uploaded(api_client, media_files.jpeg())]
     response = create_post(api_client, workspace, "linkedin", media)
-    assert response.status_code == 400 and problems(response)["media_urls[0]"][0][0] == "invalid_combination"
+    assert response.status_code == 400 and problems(response)["media_urls.0"][0][0] == "invalid_combination"
 
 
 def test_x_refuses_a_video_larger_than_its_dimensions(api_client, workspace):
     media = uploaded(api_client, media_files.mp4((1920, 1080), seconds=1), "wide.mp4")
     response = create_post(api_client, workspace, "x", [media])
-    assert response.status_code == 400 and problems(response)["media_urls[0]"][0][0] == "dimensions"
+    assert response.status_code == 400 and problems(response)["media_urls.0"][0][0] == "dimensions"
 
 
 def test_valid_dravo_media_pass_every_targeted_network(api_client, workspace):

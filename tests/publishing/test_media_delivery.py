@@ -105,7 +105,7 @@ def test_a_foreign_url_that_cannot_be_fetched_fails_the_delivery_with_a_reason(
         post = publish(api_client, [x], [served.url("/gone.jpg")])
     delivery = Delivery.objects.get(post=post)
     assert (delivery.status, delivery.error_code) == ("failed", "media_unavailable")
-    assert "media_urls[0]" in delivery.error and "HTTP 404" in delivery.error
+    assert "media_urls.0" in delivery.error and "HTTP 404" in delivery.error
     assert Post.objects.get(pk=post.pk).status == "failed"
 
 
@@ -125,7 +125,7 @@ def test_a_foreign_png_named_jpg_fails_instagram_once_its_bytes_are_known(
         post = publish(api_client, [instagram], [served.url("/a.jpg")])
     delivery = Delivery.objects.get(post=post)
     assert (delivery.status, delivery.error_code) == ("failed", "media_invalid")
-    assert "media_urls[0]" in delivery.error and "JPEG" in delivery.error
+    assert "media_urls.0" in delivery.error and "JPEG" in delivery.error
 
 
 def test_media_gone_before_delivery_fails_the_delivery_with_a_reason(sandbox, api_client, workspace):
