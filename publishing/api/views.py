@@ -55,7 +55,7 @@ class BasePostViewSet(WorkspaceViewSet):
         qs = selectors.post_list(
             workspace=self.workspace, mode=self.mode, status=p.get("status"), provider=p.get("provider"), q=p.get("q")
         )
-        return keyset_response(qs, p, self.output_serializer)
+        return keyset_response(qs, p, self.output_serializer, count_limit=selectors.HISTORY_COUNT_LIMIT)
 
     def retrieve(self, request, pk=None):
         return Response(self.output_serializer(self.get_object()).data)
@@ -76,7 +76,9 @@ class PostViewSet(BasePostViewSet):
     def create(self, request):
         return super().create(request)
 
-    @extend_schema(parameters=[PostListParams], responses=page_schema("PostPage", PostSerializer))
+    @extend_schema(
+        parameters=[PostListParams], responses=page_schema("PostPage", PostSerializer, selectors.HISTORY_COUNT_LIMIT)
+    )
     def list(self, request):
         return super().list(request)
 
@@ -141,7 +143,9 @@ class PublishViewSet(BasePostViewSet):
     def create(self, request):
         return super().create(request)
 
-    @extend_schema(parameters=[PostListParams], responses=page_schema("JobPage", JobSerializer))
+    @extend_schema(
+        parameters=[PostListParams], responses=page_schema("JobPage", JobSerializer, selectors.HISTORY_COUNT_LIMIT)
+    )
     def list(self, request):
         return super().list(request)
 

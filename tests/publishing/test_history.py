@@ -139,3 +139,45 @@ def test_legacy_publish_routes_show_the_same_post_as_a_job(api_client, workspace
     assert canceled.status_code == 200 and canceled.json()["status"] == "canceled"
     assert canceled.json()["job_id"] == job["job_id"]
     assert api_client.post(f"/v1/publish/{post_id}/cancel").status_code == 200  # either prefix on input
+
+
+@pytest.mark.django_db
+def test_provider_filter_finds_a_post_before_its_fan_out(api_client, workspace, accounts):
+    x, li = accounts
+    waiting = Post.objects.create(
+        workspace=workspace, mode="test", text="not fanned out", status="queued",
+        providers=["linkedin"], targets=[[li.pk, "linkedin"]],
+    )
+    make_post(workspace, [x], text="on x")
+    assert [i["id"] for i in api_client.get("/v1/posts?provider=linkedin").json()["items"]] == [waiting.pk]
+    assert [i["text"] for i in api_client.get("/v1/posts?provider=x").json()["items"]] == ["on x"]
+    assert api_client.get("/v1/posts?provider=tiktok").json()["items"] == []
+
+
+@pytest.mark.django_db
+def test_total_counts_up_to_the_limit_then_is_null(api_client, workspace, accounts, monkeypatch):
+    from publishing import selectors
+
+    monkeypatch.setattr(selectors, "HISTORY_COUNT_LIMIT", 3)
+    for n in range(3):
+        make_post(workspace, accounts[:1], text=f"post {n}", status="failed" if n else "published")
+    assert api_client.get("/v1/posts").json()["total"] == 3
+    assert api_client.get("/v1/posts?status=failed").json()["total"] == 2
+    make_post(workspace, accounts[:1])
+    page = api_client.get("/v1/posts?limit=2").json()
+    assert page["total"] is None and len(page["items"]) == 2 and page["next_cursor"]
+    assert api_client.get(f"/v1/posts?limit=2&cursor={page['next_cursor']}").json()["total"] is None
+    assert api_client.get("/v1/publish").json()["total"] is None
+
+
+@pytest.mark.django_db
+def test_a_cursor_bounds_the_created_at_range_so_a_deep_page_reads_only_its_rows(api_client, workspace, accounts):
+    base = timezone.now() - timedelta(hours=1)
+    for i in range(3):
+        make_post(workspace, accounts[:1], created_at=base + timedelta(seconds=i))
+    cursor = api_client.get("/v1/posts?limit=1").json()["next_cursor"]
+    with CaptureQueriesContext(connection) as ctx:
+        assert len(api_client.get(f"/v1/posts?limit=1&cursor={cursor}").json()["items"]) == 1
+    page_sql = next(q["sql"] for q in ctx.captured_queries if "ORDER BY" in q["sql"] and "LIMIT 2" in q["sql"])
+    # A range condition on its own (not only inside an OR): the index seeks to the cursor.
+    assert '"publishing_post"."created_at" <= ' in page_sql
