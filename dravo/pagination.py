@@ -49,7 +49,7 @@ class KeysetParams(QueryParams):
 class Page:
     items: list
     next_cursor: str | None
-    total: int
+    total: int | None
 
 
 def encode_cursor(created_at, pk: str) -> str:
@@ -70,20 +70,33 @@ def decode_cursor(cursor: str):
     return when, pk
 
 
-def keyset_page(qs: QuerySet, *, limit: int, cursor: str | None = None) -> Page:
-    """One page of `qs` (already filtered and scoped), newest first."""
-    total = qs.count()
-    ordered = qs.order_by("-created_at", "-pk")
-    if cursor:
-        when, pk = decode_cursor(cursor)
-        ordered = ordered.filter(Q(created_at__lt=when) | Q(created_at=when, pk__lt=pk))
+def keyset_after(qs: QuerySet, cursor: str | None) -> QuerySet:
+    """`qs` after the row that `cursor` names, in (created_at, id) order, newest first."""
+    if not cursor:
+        return qs
+    when, pk = decode_cursor(cursor)
+    # `created_at <= when` bounds the (…, created_at, id) index range; the OR alone would be
+    # a filter on every row from the newest down to the cursor.
+    return qs.filter(Q(created_at__lte=when), Q(created_at__lt=when) | Q(pk__lt=pk))
+
+
+def keyset_page(qs: QuerySet, *, limit: int, cursor: str | None = None, count_limit: int | None = None) -> Page:
+    """One page of `qs` (already filtered and scoped), newest first. `total` counts all of
+    `qs`; with `count_limit` it counts at most that many and is None when there are more
+    (a count reads every matching row: a large list would pay for it on every page)."""
+    if count_limit is None:
+        total = qs.count()
+    else:
+        total = qs.order_by()[: count_limit + 1].count()
+        total = total if total <= count_limit else None
+    ordered = keyset_after(qs.order_by("-created_at", "-pk"), cursor)
     rows = list(ordered[: limit + 1])
     items, more = rows[:limit], len(rows) > limit
     next_cursor = encode_cursor(items[-1].created_at, items[-1].pk) if more else None
     return Page(items=items, next_cursor=next_cursor, total=total)
 
 
-def page_schema(name: str, item) -> type[serializers.Serializer]:
+def page_schema(name: str, item, count_limit: int | None = None) -> type[serializers.Serializer]:
     """The OpenAPI shape of one keyset page of `item` (a serializer class), named `name`.
 
     A page is one object even on a list route, where drf-spectacular would otherwise
@@ -95,13 +108,20 @@ def page_schema(name: str, item) -> type[serializers.Serializer]:
         next_cursor = serializers.CharField(
             allow_null=True, help_text="Pass as `cursor` for the next page; null on the last page."
         )
-        total = serializers.IntegerField(help_text="How many rows match, on all pages.")
+        if count_limit is None:
+            total = serializers.IntegerField(help_text="How many rows match, on all pages.")
+        else:
+            total = serializers.IntegerField(
+                allow_null=True, help_text=f"How many rows match, counted up to {count_limit:,}; null when more do."
+            )
 
     return PageSerializer
 
 
-def keyset_response(qs: QuerySet, params: dict, serializer_class) -> Response:
+
+
+def keyset_response(qs: QuerySet, params: dict, serializer_class, count_limit: int | None = None) -> Response:
     """The API answer for one page of `qs`: `{items, next_cursor, total}`, from validated KeysetParams."""
-    page = keyset_page(qs, limit=params["limit"], cursor=params.get("cursor"))
+    page = keyset_page(qs, limit=params["limit"], cursor=params.get("cursor"), count_limit=count_limit)
     items = serializer_class(page.items, many=True).data
     return Response({"items": items, "next_cursor": page.next_cursor, "total": page.total})

@@ -63,7 +63,7 @@ class BasePostViewSet(WorkspaceViewSet):
             created_from=p.get("from"),
             created_to=p.get("to"),
         )
-        return keyset_response(qs, p, self.output_serializer)
+        return keyset_response(qs, p, self.output_serializer, count_limit=selectors.HISTORY_COUNT_LIMIT)
 
     def retrieve(self, request, pk=None):
         return Response(self.output_serializer(self.get_object()).data)
@@ -87,7 +87,11 @@ class PostViewSet(BasePostViewSet):
     def create(self, request):
         return super().create(request)
 
-    @extend_schema(summary="List posts", parameters=[PostListParams], responses=page_schema("PostPage", PostSerializer))
+    @extend_schema(
+        summary="List posts",
+        parameters=[PostListParams],
+        responses=page_schema("PostPage", PostSerializer, selectors.HISTORY_COUNT_LIMIT),
+    )
     def list(self, request):
         return super().list(request)
 
@@ -160,7 +164,9 @@ class PublishViewSet(BasePostViewSet):
         return super().create(request)
 
     @extend_schema(
-        summary="List posts (legacy)", parameters=[PostListParams], responses=page_schema("JobPage", JobSerializer)
+        summary="List posts (legacy)",
+        parameters=[PostListParams],
+        responses=page_schema("JobPage", JobSerializer, selectors.HISTORY_COUNT_LIMIT),
     )
     def list(self, request):
         return super().list(request)

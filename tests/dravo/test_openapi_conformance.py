@@ -84,20 +84,9 @@ def _refuses_only_the_cursor(failure, response) -> bool:
     return {error["attr"] for error in response.json()["errors"]} == {"cursor"}
 
 
-# TEMPORARY: failures that other branches of the same issue fix. Remove each entry (and
-# this list, when empty) once those branches are merged.
-KNOWN_FIXED_ELSEWHERE = {
-    "OPTIONS on the action routes answers 500 (issue 13, point 7)": (
-        lambda failure, case, response: response.request.method == "OPTIONS" and response.status_code == 500
-    ),
-}
-
-
 @schema.hook
 def filter_failure(context, failure, case, response):
-    if _refuses_only_the_cursor(failure, response):
-        return False
-    return not any(known(failure, case, response) for known in KNOWN_FIXED_ELSEWHERE.values())
+    return not _refuses_only_the_cursor(failure, response)
 
 
 # Rows seeded for the operation under test, by the path prefix that names them.

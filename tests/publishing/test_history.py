@@ -212,3 +212,32 @@ def test_an_unknown_history_filter_is_400_instead_of_every_post(api_client, work
     error = response.json()["errors"][0]
     assert error["attr"] == "platform" and error["code"] == "unknown_parameter"
     assert "provider" in error["detail"] and "account_id" in error["detail"]
+
+
+@pytest.mark.django_db
+def test_total_counts_up_to_the_limit_then_is_null(api_client, workspace, accounts, monkeypatch):
+    from publishing import selectors
+
+    monkeypatch.setattr(selectors, "HISTORY_COUNT_LIMIT", 3)
+    for n in range(3):
+        make_post(workspace, accounts[:1], text=f"post {n}", status="failed" if n else "published")
+    assert api_client.get("/v1/posts").json()["total"] == 3
+    assert api_client.get("/v1/posts?status=failed").json()["total"] == 2
+    make_post(workspace, accounts[:1])
+    page = api_client.get("/v1/posts?limit=2").json()
+    assert page["total"] is None and len(page["items"]) == 2 and page["next_cursor"]
+    assert api_client.get(f"/v1/posts?limit=2&cursor={page['next_cursor']}").json()["total"] is None
+    assert api_client.get("/v1/publish").json()["total"] is None
+
+
+@pytest.mark.django_db
+def test_a_cursor_bounds_the_created_at_range_so_a_deep_page_reads_only_its_rows(api_client, workspace, accounts):
+    base = timezone.now() - timedelta(hours=1)
+    for i in range(3):
+        make_post(workspace, accounts[:1], created_at=base + timedelta(seconds=i))
+    cursor = api_client.get("/v1/posts?limit=1").json()["next_cursor"]
+    with CaptureQueriesContext(connection) as ctx:
+        assert len(api_client.get(f"/v1/posts?limit=1&cursor={cursor}").json()["items"]) == 1
+    page_sql = next(q["sql"] for q in ctx.captured_queries if "ORDER BY" in q["sql"] and "LIMIT 2" in q["sql"])
+    # A range condition on its own (not only inside an OR): the index seeks to the cursor.
+    assert '"publishing_post"."created_at" <= ' in page_sql

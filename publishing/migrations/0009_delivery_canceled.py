@@ -17,7 +17,7 @@ def uncancel(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('publishing', '0007_post_leaner_indexes'),
+        ('publishing', '0008_history_indexes'),
     ]
 
     operations = [
