@@ -25,6 +25,7 @@ setup: $(BIN)/.installed
 # stops them all.
 run: export DRAVO_DATA_DIR := $(RUN_DATA_DIR)
 run: export PORT := $(PORT)
+run: export DRAVO_LOG_LEVEL ?= INFO
 run: setup
 	@mkdir -p "$(RUN_DATA_DIR)"
 	@printf '# Written by make run: commands run on this data dir see the same Dravo.\nDRAVO_DEBUG=%s\nDRAVO_BASE_URL=%s\n' \
@@ -35,7 +36,7 @@ run: setup
 	$(BIN)/supervisord -c supervisord.conf || true
 
 status:  # the processes of a running `make run` (same DRAVO_DATA_DIR)
-	DRAVO_DATA_DIR=$(RUN_DATA_DIR) PORT=$(PORT) $(BIN)/supervisorctl -c supervisord.conf status
+	DRAVO_DATA_DIR=$(RUN_DATA_DIR) $(BIN)/supervisorctl -c supervisord.conf status
 
 chromium:  # the browser tests drive Debian's Chromium (Playwright's own download does not work here)
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }

@@ -300,7 +300,8 @@ if CELERY_BROKER_URL.startswith(("sqla+", "sqlalchemy+")):
     if CELERY_BROKER_URL.startswith(("sqla+sqlite:", "sqlalchemy+sqlite:")):
         _broker_file = CELERY_BROKER_URL.split(":///", 1)[1]
         if _broker_file and _broker_file != ":memory:":
-            # WAL (kept by the file once set): publishers never wait behind the poller.
+            # WAL (kept by the file once set): readers never block writers, and every
+            # write (a publish, a fetch) is one short transaction.
             with closing(sqlite3.connect(_broker_file, timeout=30)) as _db:
                 _db.execute("PRAGMA journal_mode=WAL")
     # Only create_engine() arguments go here: kombu hands them all to SQLAlchemy. No pool,
