@@ -37,23 +37,28 @@ def _tick_names() -> tuple[str, ...]:
     return routed + entries
 
 
+def broker_prune(*, connection, older_than_seconds: float) -> int:
+    """Delete the messages an SQLAlchemy broker delivered more than `older_than_seconds`
+    ago: kombu keeps them, marked invisible, and Beat alone sends one a second. Returns how
+    many were deleted; 0 on any other broker (nothing to prune)."""
+    channel = connection.default_channel
+    message = getattr(channel, "message_cls", None)
+    if message is None:
+        return 0
+    cutoff = datetime.now() - timedelta(seconds=older_than_seconds)  # kombu stamps local naive times
+    deleted = (
+        channel.session.query(message)
+        .filter(message.visible.is_(False), message.sent_at < cutoff)
+        .delete(synchronize_session=False)
+    )
+    channel.session.commit()
+    return deleted
+
+
 @app.task(name="dravo.celery.prune_broker_task")
 def prune_broker_task() -> int:
-    """Delete the messages the embedded (SQLAlchemy) broker has delivered more than
-    BROKER_PRUNE_AFTER_SECONDS ago: kombu keeps them, marked invisible, and Beat alone sends
-    one a second. Returns how many were deleted; a no-op on any other broker."""
+    """Beat's periodic clean-up of the embedded broker (scheduled only when it is in use)."""
     from django.conf import settings
 
     with app.connection_for_write() as connection:
-        channel = connection.default_channel
-        message = getattr(channel, "message_cls", None)
-        if message is None:
-            return 0
-        cutoff = datetime.now() - timedelta(seconds=getattr(settings, "BROKER_PRUNE_AFTER_SECONDS", 3600))
-        deleted = (
-            channel.session.query(message)
-            .filter(message.visible.is_(False), message.sent_at < cutoff)
-            .delete(synchronize_session=False)
-        )
-        channel.session.commit()
-        return deleted
+        return broker_prune(connection=connection, older_than_seconds=settings.BROKER_PRUNE_AFTER_SECONDS)

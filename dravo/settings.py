@@ -295,6 +295,9 @@ SPECTACULAR_SETTINGS = {
 # transport: safe with several processes (each fetch is one BEGIN IMMEDIATE transaction, so
 # a message goes to one consumer), nothing written into the checkout. Production uses Redis.
 BROKER_DB = DATA_DIR / "broker.sqlite3"
+# It keeps delivered messages (marked invisible); Beat's broker-prune deletes those older
+# than this.
+BROKER_PRUNE_AFTER_SECONDS = env_int("DRAVO_BROKER_PRUNE_AFTER_SECONDS", 3600)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", f"sqla+sqlite:///{BROKER_DB}")
 if CELERY_BROKER_URL.startswith(("sqla+", "sqlalchemy+")):
     if CELERY_BROKER_URL.startswith(("sqla+sqlite:", "sqlalchemy+sqlite:")):
@@ -310,9 +313,6 @@ if CELERY_BROKER_URL.startswith(("sqla+", "sqlalchemy+")):
     # Without fanout the transport carries no remote control (nor mingle and gossip, which
     # Celery turns off by itself on it); the worker would only poll one more queue.
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
-    # Delivered messages stay in the table (kombu marks them invisible); a periodic task
-    # deletes those older than this.
-    BROKER_PRUNE_AFTER_SECONDS = env_int("DRAVO_BROKER_PRUNE_AFTER_SECONDS", 3600)
 else:
     # Longer than the longest delivery, so a late-acked message is not redelivered
     # while its worker is still at it.

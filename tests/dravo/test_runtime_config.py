@@ -15,7 +15,7 @@ import pytest
 from kombu import Connection, Exchange, Queue
 from sqlalchemy.pool import NullPool
 
-from dravo.celery import app, prune_broker_task
+from dravo.celery import broker_prune
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOW_SETTINGS = (
@@ -97,7 +97,7 @@ def test_the_embedded_broker_takes_several_publishing_and_consuming_processes_at
     assert sorted(got) == list(range(-1, 300))  # every message exactly once: none lost, none twice
 
 
-def test_delivered_messages_are_pruned_from_the_embedded_broker(tmp_path, monkeypatch, settings):
+def test_delivered_messages_are_pruned_from_the_embedded_broker(tmp_path):
     url = f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}"
     with Connection(url, transport_options=OPTIONS) as connection:
         producer = connection.Producer()
@@ -109,19 +109,26 @@ def test_delivered_messages_are_pruned_from_the_embedded_broker(tmp_path, monkey
         channel = connection.default_channel
         message = channel.message_cls
         assert channel.session.query(message).count() == 3  # kombu keeps the two delivered ones
-        monkeypatch.setitem(app.conf, "broker_url", url)
-        monkeypatch.setitem(app.conf, "broker_write_url", None)
-        monkeypatch.setitem(app.conf, "broker_transport_options", OPTIONS)
-        settings.BROKER_PRUNE_AFTER_SECONDS = 3600
-        assert prune_broker_task() == 0  # delivered just now: kept for the hour
+        assert broker_prune(connection=connection, older_than_seconds=3600) == 0  # delivered just now
         channel.session.query(message).filter(message.visible.is_(False)).update(
             {message.sent_at: datetime.now() - timedelta(hours=2)}, synchronize_session=False
         )
         channel.session.commit()
-        assert prune_broker_task() == 2
+        assert broker_prune(connection=connection, older_than_seconds=3600) == 2
         channel.session.expire_all()
         assert channel.session.query(message).count() == 1 and channel.session.query(message).one().visible
         simple.close()
+
+
+def test_beat_prunes_the_embedded_broker_and_only_it(tmp_path):
+    show = "import django; django.setup(); from django.conf import settings as s; print(sorted(s.CELERY_BEAT_SCHEDULE))"
+    plain = {"PATH": "/usr/bin:/bin", "DRAVO_DATA_DIR": str(tmp_path), "DRAVO_DEBUG": "1",
+             "DJANGO_SETTINGS_MODULE": "dravo.settings"}
+    embedded = subprocess.run([sys.executable, "-c", show], cwd=ROOT, env=plain, capture_output=True, text=True)
+    redis = subprocess.run([sys.executable, "-c", show], cwd=ROOT, capture_output=True, text=True,
+                           env={**plain, "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0"})  # fmt: skip
+    assert "broker-prune" in embedded.stdout, embedded.stderr
+    assert "broker-prune" not in redis.stdout and "publishing-dispatch-due" in redis.stdout, redis.stderr
 
 
 @pytest.mark.parametrize(
