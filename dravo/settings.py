@@ -1,51 +1,85 @@
 """Dravo's single settings module.
 
-Every value comes from the environment, with a default that runs on a bare machine:
-SQLite and a filesystem Celery broker under DRAVO_DATA_DIR. Secrets have defaults only
-in dev mode (DRAVO_DEBUG on), where they are generated once and kept in DRAVO_DATA_DIR.
+Every value comes from the environment (or DRAVO_DATA_DIR/dravo.env, which `make run`
+writes), with a default that runs on a bare machine: SQLite for the data and a SQLite file
+as the Celery broker, both under DRAVO_DATA_DIR. Secrets have defaults only in dev mode
+(DRAVO_DEBUG on), where they are generated once and kept in DRAVO_DATA_DIR.
 """
 
 import json
 import os
 import secrets
+import sqlite3
+from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
+from sqlalchemy.pool import NullPool
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+# Values recorded in DRAVO_DATA_DIR/dravo.env (see below); the environment wins over them.
+_FILE_ENV: dict[str, str] = {}
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name)
+    return value if value is not None else _FILE_ENV.get(name)
+
+
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    value = _env(name)
+    return default if value is None else value
 
 
 def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
+    value = _env(name)
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
 def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
+    value = _env(name)
     return int(value) if value else default
 
 
 def env_float(name: str, default: float) -> float:
-    value = os.environ.get(name)
+    value = _env(name)
     return float(value) if value else default
 
 
 def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """`NAME=value` lines (blank lines and `#` comments skipped); {} if there is no file."""
+    if not path.is_file():
+        return {}
+    values = {}
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            name, value = line.split("=", 1)
+            values[name.strip()] = value.strip()
+    return values
+
+
+DATA_DIR = Path(os.environ.get("DRAVO_DATA_DIR", str(BASE_DIR / "var"))).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+# `make run` records its settings (DRAVO_DEBUG=1, DRAVO_BASE_URL) in this file, so that any
+# command run later on the same data dir (manage.py, celery, a plain shell) sees the same
+# Dravo. A production data dir has no such file, and a variable set in the environment
+# (docker-compose sets DRAVO_DEBUG=0) always wins over it.
+ENV_FILE = DATA_DIR / "dravo.env"
+_FILE_ENV.update(read_env_file(ENV_FILE))
 
 DEBUG = env_bool("DRAVO_DEBUG", False)
-DATA_DIR = Path(env_str("DRAVO_DATA_DIR", str(BASE_DIR / "var"))).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def _dev_secrets() -> dict:
@@ -235,6 +269,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Offline docs (see dravo/docs.py): no web fonts, no online validator.
+    "REDOC_UI_SETTINGS": {
+        "theme": {
+            "typography": {
+                "fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+                "headings": {"fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
+                "code": {"fontFamily": "ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace"},
+            }
+        }
+    },
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SCHEMA_PATH_PREFIX": "/v1",
     # Request and response shapes as separate components: a request field that may not be
     # blank is documented with minLength 1, and read-only fields are required in answers.
@@ -251,17 +296,27 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Celery --------------------------------------------------------------------------
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
-if CELERY_BROKER_URL.startswith("filesystem://"):
-    _queue_dir = DATA_DIR / "broker"
-    for _sub in ("queue", "processed"):
-        (_queue_dir / _sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_queue_dir / "queue"),
-        "data_folder_out": str(_queue_dir / "queue"),
-        "processed_folder": str(_queue_dir / "processed"),
-        "store_processed": False,
-    }
+# The embedded default is a SQLite file under DRAVO_DATA_DIR through kombu's SQLAlchemy
+# transport: safe with several processes (each fetch is one BEGIN IMMEDIATE transaction, so
+# a message goes to one consumer), nothing written into the checkout. Production uses Redis.
+BROKER_DB = DATA_DIR / "broker.sqlite3"
+# It keeps delivered messages (marked invisible); Beat's broker-prune deletes those older
+# than this.
+BROKER_PRUNE_AFTER_SECONDS = env_int("DRAVO_BROKER_PRUNE_AFTER_SECONDS", 3600)
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", f"sqla+sqlite:///{BROKER_DB}")
+if CELERY_BROKER_URL.startswith(("sqla+", "sqlalchemy+")):
+    if CELERY_BROKER_URL.startswith(("sqla+sqlite:", "sqlalchemy+sqlite:")):
+        _broker_file = CELERY_BROKER_URL.split(":///", 1)[1]
+        if _broker_file and _broker_file != ":memory:":
+            # WAL (kept by the file once set): readers never block writers, and every
+            # write (a publish, a fetch) is one short transaction.
+            with closing(sqlite3.connect(_broker_file, timeout=30)) as _db:
+                _db.execute("PRAGMA journal_mode=WAL")
+    # Only create_engine() arguments go here: kombu hands them all to SQLAlchemy. No pool,
+    # so a forked pool process never inherits an open SQLite connection.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"poolclass": NullPool, "connect_args": {"timeout": 30}}
+    # Without fanout the transport carries no remote control (nor mingle and gossip, which
+    # Celery turns off by itself on it); the worker would only poll one more queue.
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
 else:
     # Longer than the longest delivery, so a late-acked message is not redelivered
@@ -291,7 +346,13 @@ MAX_ATTEMPTS = env_int("DRAVO_MAX_ATTEMPTS", 5)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # Beat's housekeeping ticks (one a second) are not logged at INFO, so what `make run`
+    # prints stays readable; see dravo.celery.QuietTicks.
+    "filters": {"quiet_ticks": {"()": "dravo.celery.QuietTicks"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        name: {"filters": ["quiet_ticks"]} for name in ("celery.beat", "celery.worker.strategy", "celery.app.trace")
+    },
     "root": {"handlers": ["console"], "level": env_str("DRAVO_LOG_LEVEL", "INFO")},
 }
 PROVIDER_POLL_INTERVAL = env_float("DRAVO_POLL_INTERVAL", 2.0)
@@ -361,6 +422,7 @@ CELERY_TASK_ROUTES = {
     "publishing.tasks.prune_idempotency_keys_task": {"queue": "scheduler"},
     "accounts.tasks.refresh_due_tokens_task": {"queue": "scheduler"},
     "analytics.tasks.refresh_stale_metrics_task": {"queue": "scheduler"},
+    "dravo.celery.prune_broker_task": {"queue": "scheduler"},
 }
 CELERY_BEAT_SCHEDULE = {
     "publishing-dispatch-due": {
@@ -372,6 +434,8 @@ CELERY_BEAT_SCHEDULE = {
     "publishing-prune-idempotency-keys": {"task": "publishing.tasks.prune_idempotency_keys_task", "schedule": 3600.0},
     "accounts-refresh-tokens": {"task": "accounts.tasks.refresh_due_tokens_task", "schedule": 300.0},
 }
+if CELERY_BROKER_URL.startswith(("sqla+", "sqlalchemy+")):
+    CELERY_BEAT_SCHEDULE["broker-prune"] = {"task": "dravo.celery.prune_broker_task", "schedule": 600.0}
 
 # Analytics: how long a read may spend refreshing stale rows before answering from the
 # cache, and how many rows per network one background sweep refreshes.

@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from accounts.api.accounts_views import SocialAccountViewSet
 from accounts.api.views import ApiKeyViewSet, TokenObtainView, TokenRefreshView_, whoami
 from accounts.views import connect_complete, connect_open
 from analytics.api.views import PostAnalyticsView
+from dravo.docs import RedocView, SwaggerView
 from dravo.errors import not_found
 from dravo.health import health
 from publishing.api.media_views import MediaViewSet
@@ -33,8 +34,8 @@ v1 = [
     path("auth/token", TokenObtainView.as_view(), name="token-obtain"),
     path("auth/token/refresh", TokenRefreshView_.as_view(), name="token-refresh"),
     path("schema", SpectacularAPIView.as_view(**public), name="schema"),
-    path("docs", SpectacularSwaggerView.as_view(url_name="schema", **public), name="docs"),
-    path("redoc", SpectacularRedocView.as_view(url_name="schema", **public), name="redoc"),
+    path("docs", SwaggerView.as_view(url_name="schema", **public), name="docs"),
+    path("redoc", RedocView.as_view(url_name="schema", **public), name="redoc"),
     path("analytics/posts", PostAnalyticsView.as_view(), name="analytics-posts"),
     *router.urls,
     re_path(r"", not_found),  # last: any other /v1 path is a JSON 404, in DEBUG too

@@ -1,3 +1,5 @@
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -49,6 +51,38 @@ def test_docs_are_served_without_auth(anon_client, path):
     response = anon_client.get(path)
     assert response.status_code == 200
     assert b"cdn" not in response.content.lower() or path == "/v1/schema"
+
+
+URL = re.compile(r"(?:https?:)?//([a-z0-9.-]+\.[a-z]{2,}|[a-z0-9-]+:\d+)", re.I)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/v1/docs", "/v1/redoc"])
+def test_docs_pages_name_no_other_host(anon_client, path):
+    response = anon_client.get(path)
+    page = response.content.decode()
+    assert URL.findall(page) == []  # no fonts, scripts, styles or icons from elsewhere
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert assets and all(asset.startswith("/static/drf_spectacular_sidecar/") for asset in assets)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/v1/docs", "/v1/redoc"])
+def test_docs_pages_let_the_browser_fetch_from_their_own_origin_only(anon_client, path):
+    policy = anon_client.get(path)["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    assert directives["default-src"] == "'self'"
+    for name in ("img-src", "font-src", "connect-src", "script-src", "style-src"):
+        sources = set(directives[name].split())
+        assert sources <= {"'self'", "'unsafe-inline'", "data:", "blob:"}, name  # never another host
+
+
+def test_docs_settings_name_no_other_host():
+    spectacular = settings.SPECTACULAR_SETTINGS
+    docs = {name: value for name, value in spectacular.items() if name.startswith(("SWAGGER", "REDOC"))}
+    assert docs["SWAGGER_UI_DIST"] == docs["REDOC_DIST"] == docs["SWAGGER_UI_FAVICON_HREF"] == "SIDECAR"
+    assert "validatorUrl" in docs["SWAGGER_UI_SETTINGS"] and docs["SWAGGER_UI_SETTINGS"]["validatorUrl"] is None
+    assert URL.findall(json.dumps(docs)) == []
 
 
 def test_compose_services_use_commands_and_env_vars_the_code_knows():
