@@ -36,17 +36,26 @@ class ApiKeySerializer(serializers.Serializer):
     mode = serializers.CharField(read_only=True)
     prefix = serializers.CharField(source="display_prefix", read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
-    last_used_at = serializers.DateTimeField(read_only=True)
-    revoked_at = serializers.DateTimeField(read_only=True)
+    last_used_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    revoked_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
 class ApiKeyCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False, default="")
-    mode = serializers.ChoiceField(choices=Mode.choices, required=False, help_text="Default: the caller's mode.")
+    mode = serializers.ChoiceField(
+        choices=Mode.choices,
+        required=False,
+        help_text="Default and only allowed value: the caller's mode (another mode is a 403).",
+    )
 
 
 class ApiKeyCreatedSerializer(ApiKeySerializer):
-    key = serializers.CharField(read_only=True, help_text="The key itself. Shown only in this response.")
+    key = serializers.CharField(
+        read_only=True,
+        required=False,
+        help_text="The key itself. Shown only in this response: an Idempotency-Key replay answers the same key "
+        "object without it.",
+    )
 
 
 class SocialAccountSerializer(serializers.ModelSerializer):
@@ -139,5 +148,7 @@ class ConnectLinkRequestSerializer(serializers.Serializer):
 
 
 class ConnectLinkSerializer(serializers.Serializer):
-    url = serializers.URLField()
+    url = serializers.URLField(
+        required=False, help_text="Shown only in this response: an Idempotency-Key replay answers without it."
+    )
     expires_at = serializers.DateTimeField()
