@@ -17,15 +17,19 @@ from accounts.api.serializers import (
 )
 from accounts.authentication import HasWorkspace, JwtPrincipal
 from accounts.models import ApiKey, Membership
+from accounts.throttling import LoginRateThrottle
 from dravo.pagination import KeysetParams, keyset_response, page_schema
 from publishing.api.idempotency import IDEMPOTENCY_HEADER, idempotent_response
 
 
 @extend_schema(auth=[], tags=["auth"])
 class TokenObtainView(TokenObtainPairView):
+    """Every attempt counts against a per-username and a per-address budget (429 over it)."""
+
     serializer_class = WorkspaceTokenObtainSerializer
     permission_classes = [AllowAny]
     authentication_classes = []
+    throttle_classes = [LoginRateThrottle]
 
 
 @extend_schema(auth=[], tags=["auth"])
