@@ -20,13 +20,16 @@ class LoginForm(AuthenticationForm):
     counts per username and per address, and one over either budget is refused before the
     password is checked."""
 
+    retry_after: int | None = None
+
     def clean(self):
         wait = services.login_attempt_spend(username=self.data.get("username", ""), ip=client_ip(self.request))
         if wait is not None:
+            self.retry_after = math.ceil(wait)
             raise forms.ValidationError(
                 "Too many login attempts. Try again in %(seconds)d seconds.",
                 code="throttled",
-                params={"seconds": math.ceil(wait)},
+                params={"seconds": self.retry_after},
             )
         return super().clean()
 

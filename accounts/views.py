@@ -64,15 +64,16 @@ def connect_complete(request, backend: str, *args, **kwargs):
 
 
 class LoginView(auth_views.LoginView):
-    """The dashboard's login: a refused attempt over the login budget answers 429."""
+    """The dashboard's login: an attempt over the login budget answers 429 with Retry-After."""
 
     form_class = LoginForm
     redirect_authenticated_user = True
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
-        if form.has_error("__all__", code="throttled"):
+        if form.retry_after is not None:
             response.status_code = 429
+            response["Retry-After"] = str(form.retry_after)
         return response
 
 
