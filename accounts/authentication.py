@@ -76,7 +76,9 @@ class WorkspaceJWTAuthentication(JWTAuthentication):
         )
         if membership is None:
             raise exceptions.AuthenticationFailed("The token's workspace is not available to this user.")
-        mode = token.get("mode", Mode.LIVE)
+        mode = token.get("mode")
+        if mode not in Mode.values:  # every token Dravo signs names one; anything else is not ours
+            raise exceptions.AuthenticationFailed("The token's mode must be live or test.")
         return user, JwtPrincipal(workspace=membership.workspace, mode=mode, user_id=user.pk)
 
 

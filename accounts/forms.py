@@ -1,13 +1,37 @@
 """Dashboard forms of the accounts app. Shapes are checked by the API's own serializers, so
 a person sees the same messages an API caller gets, next to the field they concern."""
 
-from django import forms
+import math
 
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from accounts import services
 from accounts.api.serializers import SocialAccountConnectSerializer
 from accounts.models import Mode, Provider
+from accounts.throttling import client_ip
 from providers.sandbox.core import BEHAVIORS
 
 EXTRA_LABELS = {"page_id": "Facebook Page id", "ig_user_id": "Instagram user id", "author_urn": "LinkedIn author URN"}
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, with the login budgets of POST /v1/auth/token: every attempt
+    counts per username and per address, and one over either budget is refused before the
+    password is checked."""
+
+    retry_after: int | None = None
+
+    def clean(self):
+        wait = services.login_attempt_spend(username=self.data.get("username", ""), ip=client_ip(self.request))
+        if wait is not None:
+            self.retry_after = math.ceil(wait)
+            raise forms.ValidationError(
+                "Too many login attempts. Try again in %(seconds)d seconds.",
+                code="throttled",
+                params={"seconds": self.retry_after},
+            )
+        return super().clean()
 
 
 def flatten_errors(detail, prefix: str = "") -> list[tuple[str, str]]:

@@ -161,3 +161,16 @@ class ConnectLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} connect link {self.id}"
+
+
+class ThrottleCounter(models.Model):
+    """A fixed-window request counter shared by every process, used when no Redis is
+    configured (DRAVO_CACHE_URL unset). Updated only by one atomic UPSERT in
+    accounts.services.rate_limits; the window starts at its first request."""
+
+    ident = models.CharField(primary_key=True, max_length=200)
+    hits = models.PositiveIntegerField()
+    window_ends = models.FloatField(db_index=True, help_text="Unix time at which the window closes.")
+
+    def __str__(self) -> str:
+        return f"{self.ident}: {self.hits}"

@@ -1,4 +1,4 @@
-"""Celery tasks of accounts: token refresh ahead of expiry."""
+"""Celery tasks of accounts: token refresh ahead of expiry, pruning closed throttle windows."""
 
 import logging
 
@@ -25,3 +25,9 @@ def social_account_refresh_task(account_id: str) -> None:
         services.social_account_refresh(account_id=account_id)
     except (RefreshFailed, ProviderUnreachable) as exc:
         logger.info("Refresh of %s did not succeed: %s", account_id, exc)
+
+
+@shared_task(ignore_result=True)
+def prune_throttle_counters_task() -> None:
+    """Beat, hourly: delete the database throttle counters whose window has closed."""
+    services.throttle_counters_prune()

@@ -4,6 +4,7 @@ workspace and mode pages."""
 from functools import wraps
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +19,7 @@ from social_django.utils import load_backend, load_strategy
 from social_django.views import complete
 
 from accounts import selectors, services
-from accounts.forms import ApiKeyForm, ByokForm, flatten_errors
+from accounts.forms import ApiKeyForm, ByokForm, LoginForm, flatten_errors
 from accounts.models import ConnectLink, Membership, Mode, Provider, SocialAccount
 from accounts.oauth import BACKENDS, SESSION_LINK, SESSION_MODE
 
@@ -58,6 +59,20 @@ def connect_complete(request, backend: str, *args, **kwargs):
 # Server-rendered pages for people. Each view resolves the user's current workspace and
 # mode (kept in the session), calls the same services and selectors as the API, and
 # renders a template that only formats.
+
+
+class LoginView(auth_views.LoginView):
+    """The dashboard's login: an attempt over the login budget answers 429 with Retry-After."""
+
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.retry_after is not None:
+            response.status_code = 429
+            response["Retry-After"] = str(form.retry_after)
+        return response
 
 
 SESSION_WORKSPACE = "dashboard_workspace"

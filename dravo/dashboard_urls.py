@@ -8,7 +8,7 @@ from analytics import views as analytics_views
 from publishing import views as publishing_views
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", publishing_views.home, name="home"),
     path("workspace", account_views.workspace_switch, name="workspace-switch"),

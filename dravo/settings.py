@@ -229,7 +229,13 @@ STORAGES = {
 MEDIA_ROOT = DATA_DIR / "media"
 
 # --- API -----------------------------------------------------------------------------
+# Request budgets (accounts/throttling.py): exact counters in Redis when DRAVO_CACHE_URL
+# is set, else in the database, so every process shares them. Rates are "N/period".
 THROTTLE_RATE = env_str("DRAVO_THROTTLE_RATE", "1200/min")
+LOGIN_RATE_PER_USERNAME = env_str("DRAVO_LOGIN_RATE_PER_USERNAME", "10/min")
+LOGIN_RATE_PER_IP = env_str("DRAVO_LOGIN_RATE_PER_IP", "30/min")
+# Trusted reverse proxies in front of Dravo; 0 means the client's address is REMOTE_ADDR.
+NUM_PROXIES = env_int("DRAVO_NUM_PROXIES", 0)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.ApiKeyAuthentication",
@@ -420,6 +426,7 @@ CELERY_TASK_ROUTES = {
     "publishing.tasks.dispatch_due_task": {"queue": "scheduler"},
     "publishing.tasks.recover_stuck_task": {"queue": "scheduler"},
     "publishing.tasks.prune_idempotency_keys_task": {"queue": "scheduler"},
+    "accounts.tasks.prune_throttle_counters_task": {"queue": "scheduler"},
     "accounts.tasks.refresh_due_tokens_task": {"queue": "scheduler"},
     "analytics.tasks.refresh_stale_metrics_task": {"queue": "scheduler"},
     "dravo.celery.prune_broker_task": {"queue": "scheduler"},
@@ -433,6 +440,7 @@ CELERY_BEAT_SCHEDULE = {
     "publishing-recover-stuck": {"task": "publishing.tasks.recover_stuck_task", "schedule": 30.0},
     "publishing-prune-idempotency-keys": {"task": "publishing.tasks.prune_idempotency_keys_task", "schedule": 3600.0},
     "accounts-refresh-tokens": {"task": "accounts.tasks.refresh_due_tokens_task", "schedule": 300.0},
+    "accounts-prune-throttle-counters": {"task": "accounts.tasks.prune_throttle_counters_task", "schedule": 3600.0},
 }
 if CELERY_BROKER_URL.startswith(("sqla+", "sqlalchemy+")):
     CELERY_BEAT_SCHEDULE["broker-prune"] = {"task": "dravo.celery.prune_broker_task", "schedule": 600.0}

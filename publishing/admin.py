@@ -92,12 +92,14 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 @admin.register(IdempotencyKey)
 class IdempotencyKeyAdmin(admin.ModelAdmin):
-    list_display = ["key", "workspace", "response_status", "created_at"]
-    list_filter = ["response_status"]
+    """Stored answers hold no secret (services.idempotent leaves new keys and link URLs out)."""
+
+    list_display = ["key", "workspace", "mode", "response_status", "created_at"]
+    list_filter = ["mode", "response_status"]
     search_fields = ["key", "workspace__name"]
     date_hierarchy = "created_at"
     list_select_related = ["workspace"]
-    readonly_fields = ["workspace", "key", "request_hash", "response_status", "response_body", "created_at"]
+    readonly_fields = ["workspace", "mode", "key", "request_hash", "response_status", "response_body", "created_at"]
 
     def has_add_permission(self, request):
         return False

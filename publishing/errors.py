@@ -33,6 +33,7 @@ class IdempotencyKeyReused(Unprocessable):
 class IdempotencyKeyInFlight(Conflict):
     default_code = "idempotency_key_in_flight"
     default_detail = "A request with this Idempotency-Key is still being processed."
+    wait = 1  # seconds, sent as Retry-After
 
 
 class PostNotFound(NotFound):

@@ -130,9 +130,12 @@ class Delivery(models.Model):
 
 
 class IdempotencyKey(models.Model):
-    """The first response to a POST with an Idempotency-Key, replayed for 24 hours."""
+    """The first response to a POST with an Idempotency-Key, replayed for 24 hours to
+    requests of the same workspace and mode. Secrets the first answer showed (a new API
+    key) are not kept: `response_body` is what a replay answers."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE)
+    mode = models.CharField(max_length=4, choices=Mode.choices)
     key = models.CharField(max_length=255)
     request_hash = models.CharField(max_length=64)
     response_status = models.PositiveSmallIntegerField()
@@ -140,10 +143,12 @@ class IdempotencyKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["workspace", "key"], name="unique_idempotency_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "mode", "key"], name="unique_idempotency_key_per_mode")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.workspace_id}:{self.key}"
+        return f"{self.workspace_id}:{self.mode}:{self.key}"
 
 
 def new_media_id() -> str:

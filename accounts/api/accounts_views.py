@@ -78,7 +78,10 @@ class SocialAccountViewSet(mixins.RetrieveModelMixin, WorkspaceViewSet):
     @action(detail=False, methods=["post"])
     def connect(self, request):
         """A single-use hosted connect link for your own end user (valid 30 minutes)."""
-        return idempotent_response(request, self.workspace, lambda: self._connect_link(request))
+        # The URL carries the link's bearer token: answered once, never stored in clear.
+        return idempotent_response(
+            request, self.workspace, lambda: self._connect_link(request), secret_fields=("url",)
+        )
 
     def _connect_link(self, request):
         params = ConnectLinkRequestSerializer(data=request.data)

@@ -52,11 +52,20 @@ class ApiKeySerializer(serializers.Serializer):
 
 class ApiKeyCreateSerializer(serializers.Serializer):
     name = StrictCharField(max_length=200, required=False, default="", allow_blank=True)
-    mode = serializers.ChoiceField(choices=Mode.choices, required=False, help_text="Default: the caller's mode.")
+    mode = serializers.ChoiceField(
+        choices=Mode.choices,
+        required=False,
+        help_text="Default and only allowed value: the caller's mode (another mode is a 403).",
+    )
 
 
 class ApiKeyCreatedSerializer(ApiKeySerializer):
-    key = serializers.CharField(read_only=True, help_text="The key itself. Shown only in this response.")
+    key = serializers.CharField(
+        read_only=True,
+        required=False,
+        help_text="The key itself. Shown only in this response: an Idempotency-Key replay answers the same key "
+        "object without it.",
+    )
 
 
 class SocialAccountSerializer(serializers.ModelSerializer):
@@ -149,5 +158,7 @@ class ConnectLinkRequestSerializer(serializers.Serializer):
 
 
 class ConnectLinkSerializer(serializers.Serializer):
-    url = serializers.URLField()
+    url = serializers.URLField(
+        required=False, help_text="Shown only in this response: an Idempotency-Key replay answers without it."
+    )
     expires_at = serializers.DateTimeField()

@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view, inline_seri
 from rest_framework import mixins, status
 from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import api_view
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
@@ -17,6 +18,8 @@ from accounts.api.serializers import (
 )
 from accounts.authentication import HasWorkspace, JwtPrincipal
 from accounts.models import ApiKey, Membership
+from accounts.throttling import LoginRateThrottle
+from dravo.pagination import KeysetParams, keyset_response, page_schema
 from dravo.schema import error_response
 from publishing.api.idempotency import IDEMPOTENCY_HEADER, idempotent_response
 
@@ -28,9 +31,12 @@ from publishing.api.idempotency import IDEMPOTENCY_HEADER, idempotent_response
     responses={200: TokenPairSerializer, 401: error_response(401)},
 )
 class TokenObtainView(TokenObtainPairView):
+    """Every attempt counts against a per-username and a per-address budget (429 over it)."""
+
     serializer_class = WorkspaceTokenObtainSerializer
     permission_classes = [AllowAny]
     authentication_classes = []
+    throttle_classes = [LoginRateThrottle]
 
 
 @extend_schema(
@@ -67,7 +73,10 @@ class IsWorkspaceAdmin(BasePermission):
     destroy=extend_schema(summary="Revoke an API key"),
 )
 class ApiKeyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, WorkspaceViewSet):
-    """The workspace's API keys. Creating returns the key once; deleting revokes it."""
+    """The workspace's API keys. Creating returns the key once; deleting revokes it.
+
+    A key (or JWT) creates keys of its own mode only: a test key never mints a live one.
+    """
 
     serializer_class = ApiKeySerializer
     permission_classes = [HasWorkspace, IsWorkspaceAdmin]
@@ -79,18 +88,31 @@ class ApiKeyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Des
         return selectors.api_key_list(workspace=self.workspace)
 
     @extend_schema(
+        summary="List the workspace's API keys",
+        parameters=[KeysetParams],
+        responses=page_schema("ApiKeyPage", ApiKeySerializer),
+    )
+    def list(self, request):
+        params = KeysetParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        return keyset_response(self.get_queryset(), params.validated_data, ApiKeySerializer)
+
+    @extend_schema(
         summary="Create an API key",
         request=ApiKeyCreateSerializer,
         responses={201: ApiKeyCreatedSerializer},
         parameters=[IDEMPOTENCY_HEADER],
     )
     def create(self, request):
-        return idempotent_response(request, self.workspace, lambda: self._create(request))
+        # The raw key is shown once: the idempotency record keeps the answer without it.
+        return idempotent_response(request, self.workspace, lambda: self._create(request), secret_fields=("key",))
 
     def _create(self, request):
         params = ApiKeyCreateSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        mode = params.validated_data.get("mode") or request.auth.mode
+        mode = params.validated_data.get("mode") or self.mode
+        if mode != self.mode:
+            raise PermissionDenied({"mode": f"A {self.mode} key or token can only create {self.mode} keys."})
         key, raw = services.api_key_create(workspace=self.workspace, mode=mode, **_only(params, "name"))
         key.key = raw
         return status.HTTP_201_CREATED, ApiKeyCreatedSerializer(key).data

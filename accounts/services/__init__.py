@@ -8,6 +8,12 @@ from accounts.services.connect import (  # noqa: F401, E402
     connect_link_open,
     redirect_target,
 )
+from accounts.services.rate_limits import (  # noqa: F401
+    login_attempt_spend,
+    parse_rate,
+    rate_limit_hit,
+    throttle_counters_prune,
+)
 from accounts.services.social_accounts import (  # noqa: F401
     client_for,
     credentials_of,

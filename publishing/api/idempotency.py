@@ -1,6 +1,6 @@
-"""Idempotency-Key for every POST that creates something (spec/README.md)."""
+"""Idempotency-Key for every POST that creates something, scoped by the caller's workspace and mode."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
@@ -13,7 +13,8 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
     # 1 to 255 printable ASCII characters (HTTP trims spaces at either end).
     {"type": "string", "minLength": 1, "maxLength": 255, "pattern": r"^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$"},
     OpenApiParameter.HEADER,
-    description="Replays the first answer for 24 h.",
+    description="Replays the first answer for 24 h (same workspace, mode, route and body; another route or body "
+    "is a 422; 409 with Retry-After while the first request is still running).",
 )
 
 
@@ -29,8 +30,12 @@ class IdempotencyKeyParam(serializers.Serializer):
             raise serializers.ValidationError({"Idempotency-Key": exc.detail["key"]}) from exc
 
 
-def idempotent_response(request, workspace, create: Callable[[], tuple[int, dict]]) -> Response:
-    """Run `create` (→ status, body) under the request's Idempotency-Key, if it has one."""
+def idempotent_response(
+    request, workspace, create: Callable[[], tuple[int, dict]], *, secret_fields: Iterable[str] = ()
+) -> Response:
+    """Run `create` (→ status, body) under the request's Idempotency-Key, if it has one.
+
+    `secret_fields` of the body are answered once and left out of the stored answer."""
     key = request.headers.get("Idempotency-Key")
     if key is None:
         code, body = create()
@@ -38,8 +43,10 @@ def idempotent_response(request, workspace, create: Callable[[], tuple[int, dict
     IdempotencyKeyParam(data={"key": key}).is_valid(raise_exception=True)
     code, body, replayed = services.idempotent(
         workspace=workspace,
+        mode=request.auth.mode,
         key=key,
         fingerprint=services.request_fingerprint(path=request.path, body=request.data),
         create=create,
+        secret_fields=secret_fields,
     )
     return Response(body, status=code, headers={"Idempotent-Replayed": "true"} if replayed else {})

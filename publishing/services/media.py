@@ -99,7 +99,7 @@ def media_commit(
             return (*create(), False)
         fingerprint = request_fingerprint(path="/v1/media", body=_request_summary(staged))
         status, body, replayed = idempotent(
-            workspace=workspace, key=idempotency_key, fingerprint=fingerprint, create=create
+            workspace=workspace, mode=mode, key=idempotency_key, fingerprint=fingerprint, create=create
         )
     except BaseException:
         media_discard(staged=staged)

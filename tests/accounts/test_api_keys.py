@@ -93,7 +93,7 @@ def test_create_returns_the_key_once(api_client):
     assert created.status_code == 201
     raw = created.json()["key"]
     assert raw.startswith("dra_test_")
-    listed = api_client.get("/v1/api-keys").json()
+    listed = api_client.get("/v1/api-keys").json()["items"]
     assert all("key" not in item for item in listed)
     assert {item["name"] for item in listed} == {"tests", "ci"}
     assert client_for(raw).get("/v1/api-keys").status_code == 200
@@ -136,3 +136,41 @@ def test_whoami_names_the_keys_workspace_and_mode(api_client, workspace, anon_cl
     assert api_client.get("/v1/whoami").json() == {"workspace_id": workspace.pk, "workspace": workspace.name,
                                                    "mode": "test"}
     assert anon_client.get("/v1/whoami").status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_test_key_cannot_create_a_live_key(api_client, workspace):
+    response = api_client.post("/v1/api-keys", {"name": "x", "mode": "live"}, format="json")
+    assert response.status_code == 403
+    assert response.json() == {
+        "type": "client_error",
+        "errors": [
+            {"code": "permission_denied", "detail": "A test key or token can only create test keys.", "attr": "mode"}
+        ],
+    }
+    assert not ApiKey.objects.filter(workspace=workspace, mode="live").exists()
+
+
+@pytest.mark.django_db
+def test_a_live_key_cannot_create_a_test_key_but_creates_live_ones(live_api_key, workspace):
+    client = client_for(live_api_key)
+    refused = client.post("/v1/api-keys", {"name": "x", "mode": "test"}, format="json")
+    assert refused.status_code == 403 and refused.json()["errors"][0]["attr"] == "mode"
+    created = client.post("/v1/api-keys", {"name": "y", "mode": "live"}, format="json")
+    assert created.status_code == 201 and created.json()["key"].startswith("dra_live_")
+    assert client.post("/v1/api-keys", {"name": "z"}, format="json").json()["mode"] == "live"
+
+
+@pytest.mark.django_db
+def test_api_keys_list_pages_with_limit_and_cursor(api_client, workspace):
+    for _ in range(4):
+        factories.make_api_key(workspace)
+    first = api_client.get("/v1/api-keys", {"limit": 2}).json()
+    assert len(first["items"]) == 2 and first["total"] == 5 and first["next_cursor"]
+    second = api_client.get("/v1/api-keys", {"limit": 2, "cursor": first["next_cursor"]}).json()
+    third = api_client.get("/v1/api-keys", {"limit": 2, "cursor": second["next_cursor"]}).json()
+    assert third["next_cursor"] is None
+    ids = [item["id"] for page in (first, second, third) for item in page["items"]]
+    assert sorted(ids) == sorted(ApiKey.objects.filter(workspace=workspace).values_list("id", flat=True))
+    assert api_client.get("/v1/api-keys", {"cursor": "nope"}).json()["errors"][0]["attr"] == "cursor"
+    assert api_client.get("/v1/api-keys", {"limit": 0}).status_code == 400

@@ -86,3 +86,42 @@ def test_plain_member_cannot_create_api_keys_403(workspace, anon_client):
     assert response.status_code == 403
     assert response.json()["errors"][0]["code"] == "permission_denied"
     assert client.get("/v1/api-keys").status_code == 200
+
+
+def _token_client(user, workspace, **claims) -> APIClient:
+    token = AccessToken.for_user(user)
+    token["workspace_id"] = workspace.id
+    for name, value in claims.items():
+        token[name] = value
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("mode", ["staging", "LIVE", "", None])
+def test_a_token_whose_mode_is_not_live_or_test_is_401(workspace, mode):
+    user = factories.make_user(workspace)
+    response = _token_client(user, workspace, mode=mode).get("/v1/whoami")
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["detail"] == "The token's mode must be live or test."
+
+
+@pytest.mark.django_db
+def test_a_token_without_a_mode_is_401(workspace):
+    user = factories.make_user(workspace)
+    assert _token_client(user, workspace).get("/v1/whoami").status_code == 401
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("mode", ["live", "test"])
+def test_a_token_creates_keys_of_its_own_mode_only(workspace, anon_client, mode):
+    user = factories.make_user(workspace, password="pw-123456!")
+    access = obtain(anon_client, username=user.username, password="pw-123456!", mode=mode).json()["access"]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+    other = "live" if mode == "test" else "test"
+    refused = client.post("/v1/api-keys", {"name": "x", "mode": other}, format="json")
+    assert refused.status_code == 403 and refused.json()["errors"][0]["attr"] == "mode"
+    created = client.post("/v1/api-keys", {"name": "x"}, format="json")
+    assert created.status_code == 201 and created.json()["key"].startswith(f"dra_{mode}_")

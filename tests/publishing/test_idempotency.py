@@ -1,12 +1,16 @@
 import threading
+import time
 from datetime import timedelta
 
+import psycopg
 import pytest
 from django.db import connection
 from django.utils import timezone
 
+from accounts.models import ApiKey
 from publishing import services
 from publishing.models import IdempotencyKey, Post
+from publishing.services.idempotency import advisory_lock_id
 from tests import factories
 from tests.conftest import client_for
 
@@ -118,4 +122,114 @@ def test_every_creating_post_honours_the_key(api_client):
     link = api_client.post("/v1/accounts/connect", {"provider": "x"}, format="json", HTTP_IDEMPOTENCY_KEY="link-1")
     link_again = api_client.post("/v1/accounts/connect", {"provider": "x"}, format="json",
                                  HTTP_IDEMPOTENCY_KEY="link-1")
-    assert link.json()["url"] == link_again.json()["url"]
+    assert link.status_code == link_again.status_code == 201
+    assert link.json()["expires_at"] == link_again.json()["expires_at"] and link_again["Idempotent-Replayed"] == "true"
+
+
+@pytest.mark.django_db
+def test_a_live_request_never_replays_a_test_requests_answer(api_client, live_api_key, workspace):
+    test_answer = api_client.post("/v1/api-keys", {"name": "ci"}, format="json", HTTP_IDEMPOTENCY_KEY="shared")
+    live_answer = client_for(live_api_key).post(
+        "/v1/api-keys", {"name": "ci"}, format="json", HTTP_IDEMPOTENCY_KEY="shared"
+    )
+    assert test_answer.status_code == live_answer.status_code == 201
+    assert "Idempotent-Replayed" not in live_answer
+    assert test_answer.json()["mode"] == "test" and live_answer.json()["mode"] == "live"
+    assert live_answer.json()["id"] != test_answer.json()["id"]
+    assert set(IdempotencyKey.objects.values_list("mode", "key")) == {("test", "shared"), ("live", "shared")}
+
+
+@pytest.mark.django_db
+def test_the_same_key_on_another_route_is_422(api_client, account):
+    assert post(api_client, account, "k-route").status_code == 202
+    response = api_client.post("/v1/api-keys", {"name": "ci"}, format="json", HTTP_IDEMPOTENCY_KEY="k-route")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["code"] == "idempotency_key_reused"
+    assert not ApiKey.objects.filter(name="ci").exists()
+
+
+@pytest.mark.django_db
+def test_a_new_api_key_is_never_stored_in_the_idempotency_table_nor_replayed(api_client, admin_client):
+    first = api_client.post("/v1/api-keys", {"name": "ci"}, format="json", HTTP_IDEMPOTENCY_KEY="secret")
+    raw = first.json()["key"]
+    row = IdempotencyKey.objects.get(key="secret")
+    assert raw not in str(IdempotencyKey.objects.filter(pk=row.pk).values().get())
+    again = api_client.post("/v1/api-keys", {"name": "ci"}, format="json", HTTP_IDEMPOTENCY_KEY="secret")
+    assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    assert again.json() == {name: value for name, value in first.json().items() if name != "key"}
+    for page in ("/admin/publishing/idempotencykey/", f"/admin/publishing/idempotencykey/{row.pk}/change/"):
+        shown = admin_client.get(page)
+        assert shown.status_code == 200 and raw not in shown.content.decode()
+    assert first.json()["id"] in admin_client.get(f"/admin/publishing/idempotencykey/{row.pk}/change/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_connect_links_url_is_never_stored_in_the_idempotency_table(api_client):
+    first = api_client.post("/v1/accounts/connect", {"provider": "x"}, format="json", HTTP_IDEMPOTENCY_KEY="link")
+    token = first.json()["url"].rsplit("/", 1)[-1]
+    assert token not in str(IdempotencyKey.objects.values().get())
+    again = api_client.post("/v1/accounts/connect", {"provider": "x"}, format="json", HTTP_IDEMPOTENCY_KEY="link")
+    assert again.json() == {"expires_at": first.json()["expires_at"]}
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="advisory locks are PostgreSQL's; SQLite serializes writers instead"
+)
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_a_key_held_by_a_request_in_flight_is_409_with_retry_after(api_client, workspace, account):
+    lock_id = advisory_lock_id(workspace_id=workspace.pk, mode="test", key="busy")
+    with connection.cursor() as cursor:  # a request that waited for the lock would fail, not hang
+        cursor.execute("SET LOCAL statement_timeout = '5s'")
+    with psycopg.connect(**connection.get_connection_params()) as other, other.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [lock_id])
+        started = time.monotonic()
+        response = post(api_client, account, "busy")
+        assert time.monotonic() - started < 2  # refused at once, not after waiting
+        assert response.status_code == 409
+        assert response["Retry-After"] == "1"
+        assert response.json()["errors"][0]["code"] == "idempotency_key_in_flight"
+        assert post(api_client, account, "other-key").status_code == 202
+        cursor.execute("SELECT pg_advisory_unlock(%s)", [lock_id])
+    assert post(api_client, account, "busy").status_code == 202
+
+
+def _advisory_locks_held() -> int:
+    with psycopg.connect(**connection.get_connection_params()) as other, other.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")
+        return cursor.fetchone()[0]
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_second_request_while_a_slow_first_runs_is_409_then_the_first_answer_replays(sandbox, api_key):
+    body = {
+        "provider": "x",
+        "platform_account_id": "1890123",
+        "credentials": {"access_token": "abc", "sandbox": {"behavior": "ok", "latency_ms": 1500}},
+    }
+    answers = {}
+
+    def connect():
+        return client_for(api_key).post("/v1/accounts", body, format="json", HTTP_IDEMPOTENCY_KEY="slow")
+
+    def first():
+        try:
+            answers["first"] = connect()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    deadline = time.monotonic() + 5
+    while not _advisory_locks_held() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    second = connect()
+    thread.join()
+    assert second.status_code == 409 and second["Retry-After"] == "1"
+    assert answers["first"].status_code == 201, answers["first"].json()
+    third = connect()
+    assert third.status_code == 201 and third["Idempotent-Replayed"] == "true"
+    assert third.json() == answers["first"].json()
