@@ -26,7 +26,7 @@ handler403 = "dravo.errors.handler403"
 handler404 = "dravo.errors.handler404"
 handler500 = "dravo.errors.handler500"
 
-public = {"authentication_classes": [], "permission_classes": []}
+public = {"authentication_classes": [], "permission_classes": [], "throttle_classes": []}
 
 v1 = [
     path("health", health, name="health"),

@@ -53,14 +53,17 @@ class SocialAccountViewSet(mixins.RetrieveModelMixin, WorkspaceViewSet):
         parameters=[IDEMPOTENCY_HEADER],
     )
     def create(self, request):
-        return idempotent_response(request, self.workspace, lambda: self._connect(request))
+        return idempotent_response(
+            request, self.workspace, self._store, prepare=lambda: self._verify(request)
+        )
 
-    def _connect(self, request):
+    def _verify(self, request) -> dict:
         params = SocialAccountConnectSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        account, created = services.social_account_connect(
-            workspace=self.workspace, mode=self.mode, **params.validated_data
-        )
+        return services.social_account_verify(mode=self.mode, **params.validated_data)
+
+    def _store(self, verified: dict):
+        account, created = services.social_account_store(workspace=self.workspace, mode=self.mode, **verified)
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return code, SocialAccountCreatedSerializer(account).data
 

@@ -60,8 +60,9 @@ class ApiKeyCreateSerializer(serializers.Serializer):
 
 
 class ApiKeyCreatedSerializer(ApiKeySerializer):
+    # Not read_only: the schema lists read-only fields as always present, and a replay
+    # answers without this one. The serializer only renders.
     key = serializers.CharField(
-        read_only=True,
         required=False,
         help_text="The key itself. Shown only in this response: an Idempotency-Key replay answers the same key "
         "object without it.",

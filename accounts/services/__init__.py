@@ -21,6 +21,8 @@ from accounts.services.social_accounts import (  # noqa: F401
     social_account_disconnect,
     social_account_mark_reconnect,
     social_account_refresh,
+    social_account_store,
+    social_account_verify,
     social_accounts_refresh_due,
     social_accounts_rotate_encryption,
 )

@@ -60,9 +60,17 @@ def profile_credentials(provider: str, profile) -> dict:
     return {}
 
 
-def social_account_connect(
+def social_account_connect(*, workspace: Workspace, mode: str, provider: str, credentials: dict, **named) -> tuple[
+    SocialAccount, bool
+]:
+    """Verify the credentials (social_account_verify), then store the account (created or
+    updated). Raises what social_account_verify raises. Safe to repeat."""
+    verified = social_account_verify(mode=mode, provider=provider, credentials=credentials, **named)
+    return social_account_store(workspace=workspace, mode=mode, **verified)
+
+
+def social_account_verify(
     *,
-    workspace: Workspace,
     mode: str,
     provider: str,
     credentials: dict,
@@ -70,14 +78,14 @@ def social_account_connect(
     handle: str | None = None,
     connection_type: str = SocialAccount.ConnectionType.BYOK,
     metadata: dict | None = None,
-) -> tuple[SocialAccount, bool]:
-    """Verify that the token can act as the account named at connect, then store the
-    account (created or updated).
+) -> dict:
+    """Prove that the token can act as the account named at connect; returns the keyword
+    arguments of social_account_store (everything but workspace and mode). Calls the
+    network and writes nothing, so callers run it outside any transaction.
 
     The account is named by the network's credential (`page_id`, `ig_user_id`,
     `author_urn`), or by `platform_account_id` for networks without one (X `user_id`,
-    TikTok `open_id`, filled in from it). Connecting the same provider account again
-    updates its credentials and keeps its id. Raises AccountNotGranted (400, naming the
+    TikTok `open_id`, filled in from it). Raises AccountNotGranted (400, naming the
     field that named the account) when the token works for another account or when
     `platform_account_id` names another account than the credentials,
     AccountVerificationFailed (400) when the network refuses the token and
@@ -104,18 +112,16 @@ def social_account_connect(
         reason = f"Must name the account the credentials name ({credentials[key]}), not {platform_account_id}."
         raise AccountNotGranted(attr="platform_account_id", reason=reason)
     credentials = {**profile_credentials(provider, profile), **credentials}
-    return social_account_store(
-        workspace=workspace,
-        mode=mode,
-        provider=provider,
-        platform_account_id=platform_account_id or profile.id,
-        handle=handle or profile.handle,
-        name=profile.name,
-        metadata={**(metadata or {}), **profile.extra},
-        credentials=_without_expiry(credentials),
-        expires_at=_expires_at(credentials),
-        connection_type=connection_type,
-    )
+    return {
+        "provider": provider,
+        "platform_account_id": platform_account_id or profile.id,
+        "handle": handle or profile.handle,
+        "name": profile.name,
+        "metadata": {**(metadata or {}), **profile.extra},
+        "credentials": _without_expiry(credentials),
+        "expires_at": _expires_at(credentials),
+        "connection_type": connection_type,
+    }
 
 
 def social_account_store(

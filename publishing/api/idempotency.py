@@ -31,14 +31,21 @@ class IdempotencyKeyParam(serializers.Serializer):
 
 
 def idempotent_response(
-    request, workspace, create: Callable[[], tuple[int, dict]], *, secret_fields: Iterable[str] = ()
+    request,
+    workspace,
+    create: Callable[..., tuple[int, dict]],
+    *,
+    prepare: Callable[[], object] | None = None,
+    secret_fields: Iterable[str] = (),
 ) -> Response:
     """Run `create` (→ status, body) under the request's Idempotency-Key, if it has one.
 
-    `secret_fields` of the body are answered once and left out of the stored answer."""
+    `prepare` (optional) is the part that calls out; its result is passed to `create`, and
+    it runs outside any transaction and not at all on a replay. `secret_fields` of the
+    body are answered once and left out of the stored answer."""
     key = request.headers.get("Idempotency-Key")
     if key is None:
-        code, body = create()
+        code, body = create(prepare()) if prepare is not None else create()
         return Response(body, status=code)
     IdempotencyKeyParam(data={"key": key}).is_valid(raise_exception=True)
     code, body, replayed = services.idempotent(
@@ -47,6 +54,7 @@ def idempotent_response(
         key=key,
         fingerprint=services.request_fingerprint(path=request.path, body=request.data),
         create=create,
+        prepare=prepare,
         secret_fields=secret_fields,
     )
     return Response(body, status=code, headers={"Idempotent-Replayed": "true"} if replayed else {})

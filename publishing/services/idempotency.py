@@ -7,12 +7,15 @@ the mode is part of the scope.
 
 While the first request is in flight, a second one is refused at once with a 409 (and
 `Retry-After: 1`) instead of waiting. On PostgreSQL the first request holds a
-transaction-scoped advisory lock on (workspace, mode, key), taken with
-`pg_try_advisory_xact_lock`: a second request that cannot take it answers 409, and a
-crashed request releases it with its connection. The unique constraint on (workspace,
-mode, key) is the backstop on every database. SQLite runs one writer at a time (Dravo
-opens its transactions IMMEDIATE), so there the second request waits for the first to
-commit and then replays its answer.
+session-level advisory lock on (workspace, mode, key) from its first look-up to its
+commit, taken with `pg_try_advisory_lock`: a second request that cannot take it answers
+409, and a crashed request releases it with its connection. The unique constraint on
+(workspace, mode, key) is the backstop on every database; on SQLite it is the only
+guard, so there two concurrent first requests both run and the loser's writes roll back
+while it replays the winner's answer.
+
+The work that calls out (a network's verify, a download) runs outside any transaction;
+only the writes and the stored answer share one.
 
 A create that fails validation rolls back, storing nothing, so the corrected request may
 reuse the key. Fields named in `secret_fields` (a new API key) are answered once and never
@@ -22,6 +25,7 @@ stored: a replay answers the same object without them.
 import hashlib
 import json
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.db import IntegrityError, connection, transaction
@@ -46,17 +50,27 @@ def advisory_lock_id(*, workspace_id: str, mode: str, key: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
-def _claim(workspace_id: str, mode: str, key: str) -> None:
-    """Take the key for this transaction, or raise IdempotencyKeyInFlight at once."""
+@contextmanager
+def _in_flight_guard(workspace_id: str, mode: str, key: str):
+    """Hold the key for the whole request, or raise IdempotencyKeyInFlight at once.
+
+    On PostgreSQL a session-level advisory lock, taken with pg_try_advisory_lock and
+    released when the block ends (or with the connection, if the process dies). Elsewhere
+    nothing: the unique constraint decides, and the loser replays the winner's answer."""
     if connection.vendor != "postgresql":
-        return  # SQLite serializes writers on its own (IMMEDIATE transactions)
+        yield
+        return
+    lock_id = advisory_lock_id(workspace_id=workspace_id, mode=mode, key=key)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_try_advisory_xact_lock(%s)", [advisory_lock_id(workspace_id=workspace_id, mode=mode, key=key)]
-        )
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [lock_id])
         (acquired,) = cursor.fetchone()
     if not acquired:
         raise IdempotencyKeyInFlight()
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [lock_id])
 
 
 def _replay(existing: IdempotencyKey, fingerprint: str) -> tuple[int, dict, bool]:
@@ -77,10 +91,17 @@ def idempotent(
     mode: str,
     key: str,
     fingerprint: str,
-    create: Callable[[], tuple[int, dict]],
+    create: Callable[..., tuple[int, dict]],
+    prepare: Callable[[], object] | None = None,
     secret_fields: Iterable[str] = (),
 ) -> tuple[int, dict, bool]:
     """Run `create` once per (workspace, mode, key); returns (status, body, replayed).
+
+    `prepare`, when given, is the part of the work that calls out (a network, a download):
+    it runs first, outside any transaction, and only when the key has no stored answer
+    yet; `create` then gets its result and does the writes, in one transaction with the
+    stored answer. A transaction never stays open across a call out, so a sandbox served
+    by this same Dravo can write while it answers (SQLite has one writer at a time).
 
     The first answer is returned whole; the stored copy (what replays answer) lacks
     `secret_fields`. Raises IdempotencyKeyReused (422) for the same key with another route
@@ -88,23 +109,30 @@ def idempotent(
     the key is still running. Safe to repeat: that is its purpose.
     """
     scope = {"workspace": workspace, "mode": mode, "key": key}
-    try:
-        with transaction.atomic():
-            _claim(workspace.pk, mode, key)
-            IdempotencyKey.objects.filter(**scope, created_at__lt=timezone.now() - KEY_TTL).delete()
-            existing = IdempotencyKey.objects.filter(**scope).first()
-            if existing is not None:
-                return _replay(existing, fingerprint)
-            status, body = create()
-            IdempotencyKey.objects.create(
-                **scope, request_hash=fingerprint, response_status=status, response_body=_stored(body, secret_fields)
-            )
-            return status, body, False
-    except IntegrityError:
-        existing = IdempotencyKey.objects.filter(**scope).first()
-        if existing is None:
-            raise IdempotencyKeyInFlight() from None
+    IdempotencyKey.objects.filter(**scope, created_at__lt=timezone.now() - KEY_TTL).delete()
+    existing = IdempotencyKey.objects.filter(**scope).first()
+    if existing is not None:
         return _replay(existing, fingerprint)
+    with _in_flight_guard(workspace.pk, mode, key):
+        prepared = (prepare(),) if prepare is not None else ()
+        try:
+            with transaction.atomic():
+                existing = IdempotencyKey.objects.filter(**scope).first()
+                if existing is not None:
+                    return _replay(existing, fingerprint)
+                status, body = create(*prepared)
+                IdempotencyKey.objects.create(
+                    **scope,
+                    request_hash=fingerprint,
+                    response_status=status,
+                    response_body=_stored(body, secret_fields),
+                )
+                return status, body, False
+        except IntegrityError:
+            existing = IdempotencyKey.objects.filter(**scope).first()
+            if existing is None:
+                raise IdempotencyKeyInFlight() from None
+            return _replay(existing, fingerprint)
 
 
 def idempotency_keys_prune(*, now=None) -> int:

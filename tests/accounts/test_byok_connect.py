@@ -154,3 +154,19 @@ def test_a_refreshed_byok_account_still_acts_as_the_account_named_at_connect(cli
     assert account_services.client_for(account).verify().id == body["platform_account_id"]
     post = publish(client, account_id, provider)
     assert post["status"] == "published", (post["results"][0]["error"], post["results"][0]["error_code"])
+
+
+@pytest.mark.parametrize("provider", ["facebook", "tiktok"])
+def test_a_connect_under_an_idempotency_key_holds_no_transaction_while_the_sandbox_binds_the_token(
+    client, settings, provider
+):
+    # The sandbox (served by this Dravo) writes the token's binding while verify() waits for
+    # it: with a transaction open across that call, SQLite's one writer deadlocks (a 500
+    # from the sandbox, a 503 here). A replay answers the stored account without calling out.
+    body = {"provider": provider, **BODIES[provider]}
+    first = client.post("/v1/accounts", body, format="json", HTTP_IDEMPOTENCY_KEY=f"connect-{provider}")
+    assert first.status_code == 201, first.content
+    settings.SANDBOX_URL = "http://127.0.0.1:9"  # nothing listens: a call out would be a 503
+    replay = client.post("/v1/accounts", body, format="json", HTTP_IDEMPOTENCY_KEY=f"connect-{provider}")
+    assert replay.status_code == 201 and replay.headers["Idempotent-Replayed"] == "true"
+    assert replay.json()["id"] == first.json()["id"]
