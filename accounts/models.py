@@ -80,7 +80,7 @@ class Provider(models.TextChoices):
     TIKTOK = "tiktok", "TikTok"
 
 
-# What each network needs besides access_token (spec/README.md, "Accounts").
+# What each network needs besides access_token to name the account it acts as.
 REQUIRED_CREDENTIAL_EXTRAS = {"facebook": ["page_id"], "instagram": ["ig_user_id"], "linkedin": ["author_urn"]}
 
 

@@ -1,6 +1,6 @@
 """Facebook Pages client (Graph API), for one Page and its Page access token.
 
-Reference: /work/shared/providers/facebook.md. Feed posts, link posts, one or several
+Docs: Meta's Graph API and Pages API. Feed posts, link posts, one or several
 photos, videos and Reels; first comment; Page-feed reconciliation; post insights.
 Credentials: {"access_token": <Page token>, "page_id": "...", optional "user_access_token"}.
 """
@@ -89,7 +89,7 @@ class StrictCharField(serializers.CharField):
 
 
 class FacebookOptions(StrictSerializer):
-    """`platform_options.facebook` (spec/platform-options.md)."""
+    """`platform_options.facebook`."""
 
     text = StrictCharField(required=False, max_length=TEXT_LIMIT, trim_whitespace=False)
     as_reel = StrictBooleanField(required=False)

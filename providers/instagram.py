@@ -1,7 +1,7 @@
 """Instagram (Graph API, professional accounts): create a container, wait until it is
 FINISHED, publish it, then read its permalink.
 
-Reference: /work/shared/providers/instagram.md and Meta's "Instagram Platform › Content
+Reference: Meta's "Instagram Platform › Content
 Publishing" (https://developers.facebook.com/docs/instagram-platform/content-publishing).
 Credentials: {"access_token", "ig_user_id", "login": "facebook" | "instagram"}.
 """
@@ -85,7 +85,7 @@ class StrictIntegerField(serializers.IntegerField):
 
 
 class InstagramOptions(StrictSerializer):
-    """`platform_options.instagram` (spec/platform-options.md)."""
+    """`platform_options.instagram`."""
 
     text = serializers.CharField(required=False, allow_blank=True, max_length=CAPTION_LIMIT, trim_whitespace=False)
     placement = serializers.ChoiceField(choices=["feed", "reel", "story"], required=False)

@@ -1,6 +1,6 @@
 """LinkedIn client (Posts API, REST, `LinkedIn-Version` header): member and organization
 posts with text, article cards, one image, 2–20 images, one video or one document, and a
-first comment. Reference: /work/shared/providers/linkedin.md.
+first comment. Docs: Microsoft Learn, LinkedIn "Posts API" and "Post Schema".
 
 Every REST call carries `LinkedIn-Version` and `X-Restli-Protocol-Version: 2.0.0`; the post
 id is the `x-restli-id` header of the 201 answer. URNs in paths and queries are

@@ -1,7 +1,7 @@
 """TikTok (Content Posting API v2): direct posts of one video or of 1–35 photos, pulled by
 TikTok from their URLs, then followed through the publish status until the post is live.
 
-Reference: /work/shared/providers/tiktok.md (developers.tiktok.com, read 2026-11-22).
+Docs: developers.tiktok.com, "Content Posting API: Get started" (read 2026-11-22).
 Every answer carries the envelope `{"data": {...}, "error": {"code": "ok", ...}}`; a code
 other than "ok" is a failure even on HTTP 200. There is no first-comment API.
 """
@@ -79,7 +79,7 @@ class StrictCharField(serializers.CharField):
 
 
 class TikTokOptionsSerializer(StrictSerializer):
-    """`platform_options.tiktok` (spec/platform-options.md). privacy_level is required by
+    """`platform_options.tiktok`. privacy_level is required by
     TikTok but checked by `TikTokClient.validate()`, so a bare `text` override is a valid shape."""
 
     text = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)

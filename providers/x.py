@@ -1,7 +1,7 @@
 """X (API v2) client: text posts, images, a GIF or a video, polls, threads, replies and
 quotes; media upload (simple and chunked); post metrics; OAuth 2.0 refresh.
 
-Reference: /work/shared/providers/x.md (X API v2, OpenAPI 2.167).
+X API v2 (OpenAPI 2.167).
 Docs: https://docs.x.com/x-api/posts/manage-tweets/introduction
 """
 
@@ -71,7 +71,7 @@ class PollSerializer(StrictSerializer):
 
 
 class XOptionsSerializer(StrictSerializer):
-    """`platform_options.x` (spec/platform-options.md)."""
+    """`platform_options.x`."""
 
     text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     poll = PollSerializer(required=False)

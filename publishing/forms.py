@@ -3,7 +3,7 @@ and places the API's validation messages (attrs such as `text`, `account_ids.0`,
 `platform_options.x.poll`) next to the fields they concern.
 
 Per-network option fields are generated from each client's `options_serializer`, so the
-form offers exactly what the API accepts (spec/platform-options.md)."""
+form offers exactly what the API accepts."""
 
 import zoneinfo
 from dataclasses import dataclass, field, replace

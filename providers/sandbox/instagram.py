@@ -2,7 +2,7 @@
 `providers.instagram` uses, mounted at /sandbox/instagram/ in place of every Instagram host.
 
 It keeps containers, media, comments, codes and tokens as SandboxRecord rows and enforces
-the rules of /work/shared/providers/instagram.md: a container reads IN_PROGRESS once, then
+the rules of Instagram's Content Publishing API: a container reads IN_PROGRESS once, then
 FINISHED (or ERROR for unfetchable media); media_publish before FINISHED answers
 9007/2207027; containers expire after 24 h; carousels take 2–10 carousel items; Reels need a
 video; the 24 h publishing quota answers 9/2207042; a published container reads PUBLISHED.

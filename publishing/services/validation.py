@@ -1,5 +1,5 @@
-"""Every check a post passes before anything is stored or queued (spec/README.md,
-"Validation"), including each targeted network's own `validate()` problems."""
+"""Every check a post passes before anything is stored or queued (the README's
+"Posts and delivery"), including each targeted network's own `validate()` problems."""
 
 import json
 import re
