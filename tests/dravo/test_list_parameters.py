@@ -13,7 +13,7 @@ from analytics.models import PostMetrics
 from publishing.models import Delivery, Post
 from tests import factories
 
-LISTS = ["/v1/posts", "/v1/publish", "/v1/accounts", "/v1/media", "/v1/analytics/posts"]
+LISTS = ["/v1/posts", "/v1/publish", "/v1/accounts", "/v1/media", "/v1/analytics/posts", "/v1/api-keys"]
 DOCUMENTED_ANALYTICS_NAMES = {"postId", "accountId", "platform", "fromDate", "toDate"}
 
 
