@@ -3,6 +3,7 @@ from rest_framework.exceptions import APIException
 from social_django.models import Association, Nonce, UserSocialAuth
 
 from accounts import services
+from accounts.forms import AdminLoginForm
 from accounts.models import ApiKey, ConnectLink, Membership, SocialAccount, Workspace
 
 # Dravo's connect flow never stores social-auth's own rows (accounts.pipeline keeps the
@@ -10,6 +11,9 @@ from accounts.models import ApiKey, ConnectLink, Membership, SocialAccount, Work
 for _model in (UserSocialAuth, Nonce, Association):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
+
+# The admin's login spends the same per-username and per-address budgets as every login.
+admin.site.login_form = AdminLoginForm
 
 
 class MembershipInline(admin.TabularInline):

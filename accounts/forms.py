@@ -4,6 +4,7 @@ a person sees the same messages an API caller gets, next to the field they conce
 import math
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 
 from accounts import services
@@ -32,6 +33,10 @@ class LoginForm(AuthenticationForm):
                 params={"seconds": self.retry_after},
             )
         return super().clean()
+
+
+class AdminLoginForm(LoginForm, AdminAuthenticationForm):
+    """The staff admin's login form: the same budgets, then the admin's staff check."""
 
 
 def flatten_errors(detail, prefix: str = "") -> list[tuple[str, str]]:

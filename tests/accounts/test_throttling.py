@@ -197,3 +197,17 @@ def test_dashboard_login_under_the_budget_logs_in(workspace):
     response = client.post("/login/", {"username": user.username, "password": "pw-123456!"})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(user.pk)
+
+
+@pytest.mark.django_db
+def test_admin_logins_spend_the_same_budget(settings, workspace):
+    settings.LOGIN_RATE_PER_USERNAME = "2/min"
+    user = factories.make_user(workspace, password="pw-123456!")
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    client = Client()
+    for _ in range(2):
+        assert client.post("/admin/login/", {"username": user.username, "password": "nope"}).status_code == 200
+    refused = client.post("/admin/login/", {"username": user.username, "password": "pw-123456!"})
+    assert "Too many login attempts." in refused.content.decode()
+    assert "_auth_user_id" not in client.session
