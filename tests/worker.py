@@ -5,6 +5,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import connection
@@ -57,3 +58,23 @@ def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.2):
             return value
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout}s")
+
+
+def wait_for_connection_to(url: str, *, timeout: float = 30.0) -> None:
+    """Wait until a client holds an open TCP connection to the server at `url` (Linux:
+    /proc/net/tcp*), i.e. a request to it has left its sender."""
+    port = f"{urlsplit(url).port:04X}"
+
+    def connected() -> bool:
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            try:
+                lines = open(table).read().splitlines()[1:]
+            except OSError:
+                continue
+            for line in lines:
+                fields = line.split()
+                if fields[1].rsplit(":", 1)[1] == port and fields[3] == "01":  # server side, ESTABLISHED
+                    return True
+        return False
+
+    wait_for(connected, timeout=timeout, interval=0.05)

@@ -2,6 +2,7 @@
 
 import os
 import signal
+import time
 
 import pytest
 from django.utils import timezone
@@ -10,7 +11,7 @@ from providers.models import SandboxRecord
 from publishing import services
 from publishing.models import Delivery, Post
 from tests import factories
-from tests.worker import celery_worker, wait_for
+from tests.worker import celery_worker, wait_for, wait_for_connection_to
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
@@ -49,6 +50,9 @@ def test_a_worker_killed_mid_delivery_leaves_no_second_post(sandbox, api_client,
         deliveries = Delivery.objects.filter(post_id=response.json()["id"])
         wait_for(lambda: deliveries.filter(status="processing").exists(), timeout=30)  # made by the fan-out
         delivery = deliveries.get()
+        # `processing` is written just before the call: kill only once the call is on its way.
+        wait_for_connection_to(sandbox)
+        time.sleep(0.5)
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(timeout=10)
     # The network call the dead worker made still completes on the (slow) network's side.
