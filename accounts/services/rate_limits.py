@@ -97,7 +97,7 @@ def login_attempt_spend(*, username: str, ip: str) -> float | None:
     """
     waits = [rate_limit_hit(ident=f"login-ip:{ip}", **_budget(settings.LOGIN_RATE_PER_IP))]
     if username:
-        digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:40]
+        digest = hashlib.sha256(username.strip().lower().encode("utf-8", "surrogatepass")).hexdigest()[:40]
         waits.append(rate_limit_hit(ident=f"login-user:{digest}", **_budget(settings.LOGIN_RATE_PER_USERNAME)))
     refused = [wait for wait in waits if wait is not None]
     return max(refused) if refused else None
