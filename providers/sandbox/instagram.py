@@ -1,5 +1,5 @@
 """Sandbox Instagram: the subset of the Graph API (Facebook and Instagram Login) that
-`providers.instagram` uses, mounted at /sandbox/instagram/ in place of every Instagram host.
+`providers.instagram.client` uses, mounted at /sandbox/instagram/ in place of every Instagram host.
 
 It keeps containers, media, comments, codes and tokens as SandboxRecord rows and enforces
 the rules of Instagram's Content Publishing API: a container reads IN_PROGRESS once, then

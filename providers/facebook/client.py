@@ -8,8 +8,6 @@ Credentials: {"access_token": <Page token>, "page_id": "...", optional "user_acc
 import json
 from datetime import UTC, datetime, timedelta
 
-from rest_framework import serializers
-
 from providers import http
 from providers.base import (
     Content,
@@ -20,7 +18,6 @@ from providers.base import (
     ProviderClient,
     PublishResult,
     RefreshResult,
-    StrictSerializer,
 )
 from providers.errors import (
     MediaUnavailable,
@@ -31,12 +28,16 @@ from providers.errors import (
     Rejected,
     TokenExpired,
 )
+from providers.facebook.rules import (
+    CAPABILITIES,
+    PHOTO_MAX_BYTES,
+    PHOTO_MIMES,
+    REEL_MIN_SIZE,
+    REEL_SECONDS,
+    TEXT_LIMIT,
+    FacebookOptions,
+)
 
-TEXT_LIMIT = 63_206  # widely cited (Postiz); not in Meta's docs
-PHOTO_MIMES = ("image/jpeg", "image/bmp", "image/png", "image/gif", "image/tiff")
-PHOTO_MAX_BYTES = 4 * 1024 * 1024
-REEL_SECONDS = (3, 90)
-REEL_MIN_SIZE = (540, 960)
 # https://developers.facebook.com/docs/graph-api/guides/error-handling
 TOKEN_CODES = {190, 102}
 PERMISSION_CODES = {10, *range(200, 300)}
@@ -74,35 +75,6 @@ ENGAGED_USERS_GONE = (
 RECONCILE_WINDOW = timedelta(hours=1)
 
 
-class StrictBooleanField(serializers.BooleanField):
-    def to_internal_value(self, data):
-        if not isinstance(data, bool):
-            self.fail("invalid", input=data)
-        return data
-
-
-class StrictCharField(serializers.CharField):
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class FacebookOptions(StrictSerializer):
-    """`platform_options.facebook`."""
-
-    text = StrictCharField(required=False, max_length=TEXT_LIMIT, trim_whitespace=False)
-    as_reel = StrictBooleanField(required=False)
-    first_comment = StrictCharField(required=False, min_length=1, max_length=8000, trim_whitespace=False)
-    link = serializers.URLField(required=False)
-    video_title = StrictCharField(required=False, max_length=255)
-
-    def validate(self, attrs):
-        if attrs.get("as_reel") and attrs.get("link"):
-            raise serializers.ValidationError({"link": ["A Reel cannot carry a link preview (as_reel is true)."]})
-        return attrs
-
-
 class FacebookClient(ProviderClient):
     name = "facebook"
     options_serializer = FacebookOptions
@@ -115,18 +87,7 @@ class FacebookClient(ProviderClient):
         "clicks": ("post_clicks",),
     }
     account_credential = "page_id"
-    capabilities = {
-        "content_kinds": ["text", "link", "photo", "photos", "video", "reel"],
-        "options": ["text", "as_reel", "first_comment", "link", "video_title"],
-        "limits": {
-            "text": f"{TEXT_LIMIT:,} characters (unconfirmed)",
-            "photos": "several per post; JPEG, BMP, PNG, GIF, TIFF; at most 4 MB each (unconfirmed)",
-            "video": "1 per post, not mixed with photos",
-            "reel": "1 video, 3-90 s, 9:16, at least 540x960; 30 API Reels per Page per 24 h",
-            "first_comment": "1-8,000 characters",
-            "video_title": "at most 255 characters",
-        },
-    }
+    capabilities = CAPABILITIES
 
     @property
     def page_id(self) -> str:
