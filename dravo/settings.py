@@ -428,7 +428,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 # --- Media (POST /v1/media, served at {DRAVO_BASE_URL}/media/…) ----------------------
 # Size caps per kind, enforced while a file streams in; defaults fit the largest network
-# limit that matters (TikTok photos 20 MB, X video 512 MB, LinkedIn documents 100 MB).
+# limit that matters (20 MB photos, 512 MB videos, 100 MB documents: see each network's
+# limits table, `LIMITS` in providers/<network>/rules.py).
 MEDIA_MAX_BYTES = {
     "image": env_int("DRAVO_MEDIA_MAX_IMAGE_BYTES", 20 * 1024 * 1024),
     "video": env_int("DRAVO_MEDIA_MAX_VIDEO_BYTES", 512 * 1024 * 1024),

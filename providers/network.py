@@ -64,7 +64,7 @@ class Network:
 
     `hosts` are the defaults of every base URL the client uses, plus `api_version`; each
     can be overridden by the environment variable `DRAVO_<KEY>_<HOST>` (e.g.
-    `DRAVO_TIKTOK_API_URL`). `refresh_ahead` is how long before its expiry a token is
+    `DRAVO_<KEY>_API_URL`). `refresh_ahead` is how long before its expiry a token is
     refreshed; `oauth_backend` is the dotted path of the social-auth backend that connects
     accounts (a path, so settings can list it without importing social-auth)."""
 

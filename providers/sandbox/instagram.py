@@ -629,6 +629,12 @@ def story_page_view(request, username, media_id):
     return _page(request, post)
 
 
+def demo_credentials(token: str) -> dict:
+    """The credentials besides the token that `manage.py demo_setup` connects a sandbox
+    account of this network with."""
+    return {"ig_user_id": identity(token)["ig_user_id"]}
+
+
 urlpatterns = [
     path("p/<str:shortcode>/", post_page_view, name="sandbox-instagram-post"),
     path("reel/<str:shortcode>/", reel_page_view, name="sandbox-instagram-reel"),

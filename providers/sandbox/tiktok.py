@@ -426,6 +426,12 @@ def _rotate(request, refresh_token: str) -> JsonResponse:
     return _issue(stored.owner, stored.data["username"], stored.data.get("scope", ""))
 
 
+def demo_credentials(token: str) -> dict:
+    """The credentials besides the token that `manage.py demo_setup` connects a sandbox
+    account of this network with."""
+    return {}
+
+
 urlpatterns = [
     path("v2/auth/authorize/", authorize, name="sandbox-tiktok-authorize"),
     path("v2/oauth/token/", token, name="sandbox-tiktok-token"),
