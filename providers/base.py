@@ -90,6 +90,22 @@ class MetricsResult:
 SaveCheckpoint = Callable[[dict], None]
 
 
+def checkpoint_state(
+    checkpoint: dict | None, save_checkpoint: SaveCheckpoint | None
+) -> tuple[dict, Callable[..., None]]:
+    """A publish's progress: the state resumed from `checkpoint`, and `save(**values)`,
+    which records values in it and hands a copy to `save_checkpoint` at once (so that a
+    retry after a crash resumes from there instead of posting again)."""
+    state = dict(checkpoint or {})
+
+    def save(**values) -> None:
+        state.update(values)
+        if save_checkpoint:
+            save_checkpoint(dict(state))
+
+    return state, save
+
+
 def is_count(value) -> bool:
     """A count is an integer (a bool is not; a float is a ratio or an average)."""
     return isinstance(value, int) and not isinstance(value, bool)

@@ -5,7 +5,6 @@ photos, videos and Reels; first comment; Page-feed reconciliation; post insights
 Credentials: {"access_token": <Page token>, "page_id": "...", optional "user_access_token"}.
 """
 
-import json
 from datetime import UTC, datetime, timedelta
 
 from providers import http
@@ -18,6 +17,7 @@ from providers.base import (
     ProviderClient,
     PublishResult,
     RefreshResult,
+    checkpoint_state,
 )
 from providers.errors import (
     MediaUnavailable,
@@ -201,12 +201,7 @@ class FacebookClient(ProviderClient):
         then `post_id`/`url`/`comment_id` as they exist; given that checkpoint back it resumes
         without re-creating them, so a retry never posts twice once `post_id` is saved.
         Raises the typed errors; a failed first comment is only a warning."""
-        state = dict(checkpoint or {})
-
-        def save(**values):
-            state.update(values)
-            if save_checkpoint:
-                save_checkpoint(dict(state))
+        state, save = checkpoint_state(checkpoint, save_checkpoint)
 
         if "post_id" not in state:
             self._create(content, state, save)
@@ -513,14 +508,7 @@ class FacebookClient(ProviderClient):
     @staticmethod
     def _retry_after(response) -> float:
         """Minutes from X-Business-Use-Case-Usage `estimated_time_to_regain_access`, else Retry-After."""
-        try:
-            usage = json.loads(response.headers.get("X-Business-Use-Case-Usage") or "{}")
-            minutes = max(
-                (entry.get("estimated_time_to_regain_access") or 0 for entries in usage.values() for entry in entries),
-                default=0,
-            )
-        except (ValueError, AttributeError, TypeError):
-            minutes = 0
+        minutes = http.business_use_case_minutes(response.headers.get("X-Business-Use-Case-Usage"))
         if minutes > 0:
             return minutes * 60.0
         return http.retry_after_seconds(response.headers.get("Retry-After"))

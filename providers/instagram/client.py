@@ -20,6 +20,7 @@ from providers.base import (
     ProviderClient,
     PublishResult,
     RefreshResult,
+    checkpoint_state,
 )
 from providers.errors import (
     AccountMismatch,
@@ -76,18 +77,6 @@ def _parse_time(value: str | None) -> datetime | None:
         except ValueError:
             continue
     return None
-
-
-def _buc_minutes(header: str | None) -> float:
-    """Largest `estimated_time_to_regain_access` (minutes) of X-Business-Use-Case-Usage."""
-    try:
-        usage = json.loads(header or "{}")
-    except ValueError:
-        return 0.0
-    entries = [
-        entry for items in usage.values() if isinstance(items, list) for entry in items if isinstance(entry, dict)
-    ]
-    return max((float(entry.get("estimated_time_to_regain_access") or 0) for entry in entries), default=0.0)
 
 
 class InstagramClient(ProviderClient):
@@ -158,12 +147,7 @@ class InstagramClient(ProviderClient):
         `save_checkpoint` as soon as they exist; with `checkpoint` the same container is polled
         and, if already PUBLISHED, found instead of published again. Raises the errors of
         raise_for_response and ProcessingTimeout; safe to repeat with the saved checkpoint."""
-        state = dict(checkpoint or {})
-
-        def save(**updates):
-            state.update(updates)
-            if save_checkpoint:
-                save_checkpoint(dict(state))
+        state, save = checkpoint_state(checkpoint, save_checkpoint)
 
         if not state.get("media_id"):
             container_id, status = self._ready_container(content, state, save)
@@ -419,5 +403,5 @@ class InstagramClient(ProviderClient):
     def _retry_after(response, default: float) -> float:
         if response.headers.get("Retry-After"):
             return http.retry_after_seconds(response.headers["Retry-After"], default)
-        minutes = _buc_minutes(response.headers.get("X-Business-Use-Case-Usage"))
+        minutes = http.business_use_case_minutes(response.headers.get("X-Business-Use-Case-Usage"))
         return minutes * 60 if minutes else default

@@ -22,6 +22,7 @@ from providers.base import (
     ProviderClient,
     PublishResult,
     RefreshResult,
+    checkpoint_state,
 )
 from providers.errors import (
     AccountMismatch,
@@ -322,12 +323,7 @@ class LinkedInClient(ProviderClient):
         (`post_urn`) are saved as checkpoints; given one back it resumes: no media is uploaded
         twice, and a 422 duplicate after an ambiguous attempt is adopted as the result.
         Raises the errors of raise_for_response, MediaUnavailable, ProcessingTimeout."""
-        state = dict(checkpoint or {})
-
-        def save(**values):
-            state.update(values)
-            if save_checkpoint:
-                save_checkpoint(dict(state))
+        state, save = checkpoint_state(checkpoint, save_checkpoint)
 
         warnings: list[str] = []
         urn = state.get("post_urn")

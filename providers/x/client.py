@@ -23,6 +23,7 @@ from providers.base import (
     ProviderClient,
     PublishResult,
     RefreshResult,
+    checkpoint_state,
 )
 from providers.errors import (
     MediaUnavailable,
@@ -106,12 +107,7 @@ class XClient(ProviderClient):
         twice. A thread part X refuses permanently ends the thread with a warning (the posts
         before it are live). Raises the typed errors of raise_for_response, MediaUnavailable
         and ProcessingTimeout."""
-        state = dict(checkpoint or {})
-
-        def save(**changes):
-            state.update(changes)
-            if save_checkpoint:
-                save_checkpoint(dict(state))
+        state, save = checkpoint_state(checkpoint, save_checkpoint)
 
         post_ids = list(state.get("post_ids") or [])
         if not post_ids:
