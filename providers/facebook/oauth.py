@@ -1,4 +1,4 @@
-"""The social-auth backend that connects facebook accounts (see providers.oauth)."""
+"""The social-auth backend that connects Facebook accounts (shared parts: providers.oauth)."""
 
 from social_core.backends.facebook import FacebookOAuth2
 from social_core.backends.oauth import BaseOAuth2

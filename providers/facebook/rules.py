@@ -1,4 +1,6 @@
-"""facebook: the rules a post must follow (options schema and limits), written as data where possible."""
+"""Facebook: what a post must be to publish, checked without I/O: the strict schema of
+`platform_options.facebook`, the limits (as constants and as the `LIMITS` table) and the checks
+that turn content into problems."""
 
 from rest_framework import serializers
 

@@ -1,4 +1,4 @@
-"""The social-auth backend that connects instagram accounts (see providers.oauth)."""
+"""The social-auth backend that connects Instagram accounts (shared parts: providers.oauth)."""
 
 from providers.facebook.oauth import FacebookConnect
 from providers.oauth import expiry

@@ -1,4 +1,6 @@
-"""linkedin: the rules a post must follow (options schema and limits), written as data where possible."""
+"""LinkedIn: what a post must be to publish, checked without I/O: the strict schema of
+`platform_options.linkedin`, the limits (as constants and as the `LIMITS` table) and the checks
+that turn content into problems."""
 
 from rest_framework import serializers
 

@@ -1,4 +1,6 @@
-"""tiktok: the rules a post must follow (options schema and limits), written as data where possible."""
+"""TikTok: what a post must be to publish, checked without I/O: the strict schema of
+`platform_options.tiktok`, the limits (as constants and as the `LIMITS` table) and the checks
+that turn content into problems."""
 
 from rest_framework import serializers
 
@@ -124,8 +126,8 @@ CAPABILITIES = {
 }
 
 # The limits as data (text length; media kinds, counts, formats, sizes, durations). The
-# photo description may be longer (PHOTO_DESCRIPTION_MAX); the video caption is the limit
-# every post meets.
+# text limit is the video caption's, the stricter one: a photo post's description may be
+# longer (PHOTO_DESCRIPTION_MAX). The longest video depends on the creator.
 LIMITS = Limits(
     text=TextLimit(VIDEO_CAPTION_MAX, "utf16"),
     media=(

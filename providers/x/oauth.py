@@ -1,4 +1,4 @@
-"""The social-auth backend that connects x accounts (see providers.oauth)."""
+"""The social-auth backend that connects X accounts (shared parts: providers.oauth)."""
 
 from social_core.backends.oauth import BaseOAuth2PKCE
 

@@ -1,4 +1,6 @@
-"""x: the rules a post must follow (options schema and limits), written as data where possible."""
+"""X: what a post must be to publish, checked without I/O: the strict schema of
+`platform_options.x`, the limits (as constants and as the `LIMITS` table) and the checks
+that turn content into problems."""
 
 from rest_framework import serializers
 from twitter_text import parse_tweet
