@@ -16,6 +16,7 @@ from providers.fields import (
     StrictIntegerField,
     StrictSerializer,
 )
+from providers.media_rules import DURATION, FORMAT, SIZE, media_breaches
 from providers.network import Limits, MediaLimit, TextLimit
 
 CAPTION_LIMIT = 2200
@@ -149,9 +150,10 @@ def option_problems(content: Content) -> list[Problem]:
 
 def image_problems(field: str, media: Media, story: bool) -> list[Problem]:
     ratio = media.width / media.height if media.width and media.height else None
+    breaches = media_breaches(LIMITS.media_for("image"), media)
     broken = {
-        "image_format": media.mime_type and media.mime_type not in IMAGE_MIMES,
-        "image_size": media.size_bytes and media.size_bytes > IMAGE_MAX_BYTES,
+        "image_format": FORMAT in breaches,
+        "image_size": SIZE in breaches,
         "image_width": media.width and not story and not IMAGE_WIDTH[0] <= media.width <= IMAGE_WIDTH[1],
         "aspect_ratio": ratio and not story and not IMAGE_ASPECT[0] - 0.005 <= ratio <= IMAGE_ASPECT[1] + 0.005,
     }
@@ -161,12 +163,13 @@ def image_problems(field: str, media: Media, story: bool) -> list[Problem]:
 
 def video_problems(field: str, media: Media, story: bool) -> list[Problem]:
     seconds = media.duration_s
+    breaches = media_breaches(LIMITS.media_for("video"), media)  # its durations are a Reel's
     broken = {
-        "video_format": media.mime_type and media.mime_type not in VIDEO_MIMES,
-        "video_size": media.size_bytes and media.size_bytes > VIDEO_MAX_BYTES,
+        "video_format": FORMAT in breaches,
+        "video_size": SIZE in breaches,
         "video_width": media.width and media.width > VIDEO_MAX_WIDTH,
         "story_duration": story and seconds is not None and seconds > STORY_VIDEO_MAX_S,
-        "reel_duration": not story and seconds is not None and not REEL_SECONDS[0] <= seconds <= REEL_SECONDS[1],
+        "reel_duration": not story and DURATION in breaches,
     }
     values = {"mime": media.mime_type, "width": media.width, "seconds": seconds or 0}
     return [rule_problem(field, rule, **values) for rule, bad in broken.items() if bad]

@@ -42,6 +42,7 @@ from providers.linkedin.rules import (
     IMAGE_MAX_BYTES,
     IMAGE_MAX_PIXELS,
     IMAGE_MIMES,
+    LIMITS,
     MAX_IMAGES,
     MB,
     TEXT_LIMIT,
@@ -51,6 +52,7 @@ from providers.linkedin.rules import (
     VIDEO_SECONDS,
     LinkedInOptions,
 )
+from providers.media_rules import FORMAT, SIZE, media_breaches
 
 MEMBER_METRICS = ("IMPRESSION", "MEMBERS_REACHED", "RESHARE", "REACTION", "COMMENT")
 RESOURCES = {"image": "images", "gif": "images", "video": "videos", "document": "documents"}
@@ -248,15 +250,15 @@ class LinkedInClient(ProviderClient):
             "document": ("document", DOCUMENT_MIMES, DOCUMENT_MAX_BYTES, "100 MB"),
         }
         label, mimes, max_bytes, max_label = rules[media.kind]
-        found = []
-        if media.mime_type and media.mime_type not in mimes:
+        found, breaches = [], media_breaches(LIMITS.media_for(label), media)
+        if FORMAT in breaches:
             found.append(
                 (
                     f"LinkedIn does not accept {media.mime_type} as a {label}; allowed: {', '.join(mimes)}.",
                     "unsupported_format",
                 )
             )
-        if media.size_bytes is not None and media.size_bytes > max_bytes:
+        if SIZE in breaches:
             found.append(
                 (
                     f"A LinkedIn {label} may be at most {max_label}; this one is {media.size_bytes / MB:.1f} MB.",

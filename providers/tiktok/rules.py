@@ -14,6 +14,7 @@ from providers.fields import (
     StrictIntegerField,
     StrictSerializer,
 )
+from providers.media_rules import DURATION, FORMAT, SIZE, media_breaches
 from providers.network import Limits, MediaLimit, TextLimit
 
 PRIVACY_LEVELS = ("PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "SELF_ONLY")
@@ -84,10 +85,10 @@ def media_problems(media: tuple[Media, ...]) -> list[Problem]:
 
 
 def _photo_rules(m: Media) -> list[str]:
-    broken = []
-    if m.mime_type is not None and m.mime_type not in PHOTO_MIMES:
+    broken, breaches = [], media_breaches(LIMITS.media_for("image"), m)
+    if FORMAT in breaches:
         broken.append(f"TikTok photos must be JPEG or WebP (no PNG); this one is {m.mime_type}.")
-    if m.size_bytes is not None and m.size_bytes > PHOTO_MAX_BYTES:
+    if SIZE in breaches:
         broken.append(f"TikTok photos are at most 20 MB; this one is {m.size_bytes / 1024**2:.1f} MB.")
     if m.width is not None and m.height is not None:
         if min(m.width, m.height) > PHOTO_SHORT_SIDE or max(m.width, m.height) > PHOTO_LONG_SIDE:
@@ -96,12 +97,12 @@ def _photo_rules(m: Media) -> list[str]:
 
 
 def _video_rules(m: Media) -> list[str]:
-    broken = []
-    if m.mime_type is not None and m.mime_type not in VIDEO_MIMES:
+    broken, breaches = [], media_breaches(LIMITS.media_for("video"), m)
+    if FORMAT in breaches:
         broken.append(f"TikTok videos must be MP4, WebM or MOV; this one is {m.mime_type}.")
-    if m.size_bytes is not None and m.size_bytes > VIDEO_MAX_BYTES:
+    if SIZE in breaches:
         broken.append(f"TikTok videos are at most 4 GB; this one is {m.size_bytes / 1024**3:.1f} GB.")
-    if m.duration_s is not None and m.duration_s < VIDEO_MIN_SECONDS:
+    if DURATION in breaches:
         broken.append(f"TikTok videos last at least {VIDEO_MIN_SECONDS} s; this one lasts {m.duration_s:g} s.")
     for side in (m.width, m.height):
         if side is not None and not VIDEO_SIDES[0] <= side <= VIDEO_SIDES[1]:

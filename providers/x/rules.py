@@ -12,6 +12,7 @@ from providers.base import (
 from providers.fields import (
     StrictSerializer,
 )
+from providers.media_rules import DURATION, FORMAT, SIZE, media_breaches
 from providers.network import Limits, MediaLimit, TextLimit
 
 MAX_WEIGHTED = 280
@@ -96,16 +97,17 @@ def media_problems(field: str, media: Media) -> list[Problem]:
     if rule is None:
         return [Problem(field, f"X does not accept {media.kind} media (images, a GIF or a video only).", "unsupported")]
     kind, problems = media.kind, []
-    if media.mime_type and media.mime_type not in rule["types"]:
+    breaches = media_breaches(LIMITS.media_for(kind), media)
+    if FORMAT in breaches:
         allowed = ", ".join(rule["types"])
         problems.append(Problem(field, f"X accepts a {kind} as {allowed}, not {media.mime_type}.", "format"))
-    if media.size_bytes is not None and media.size_bytes > rule["max_mb"] * MB:
+    if SIZE in breaches:
         size = f"{media.size_bytes / MB:.1f} MB"
         problems.append(Problem(field, f"An X {kind} must be at most {rule['max_mb']} MB; this one is {size}.", "size"))
     if media.width and media.height:
         problems += dimension_problems(field, media, rule)
-    low, high = rule.get("seconds", (0, float("inf")))
-    if media.duration_s is not None and not low <= media.duration_s <= high:
+    if DURATION in breaches:
+        low, high = rule["seconds"]
         message = f"An X video must last {low:g}-{high:g} s; this one lasts {media.duration_s:g} s."
         problems.append(Problem(field, message, "duration"))
     return problems

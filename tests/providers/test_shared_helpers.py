@@ -5,7 +5,9 @@ import json
 import pytest
 
 from providers import http
-from providers.base import checkpoint_state
+from providers.base import Media, checkpoint_state
+from providers.media_rules import DURATION, FORMAT, SIZE, media_breaches
+from providers.network import MediaLimit
 
 
 def test_a_checkpoint_resumes_from_the_saved_state_and_hands_over_a_copy_at_each_save():
@@ -38,3 +40,31 @@ def test_the_business_use_case_header_gives_the_longest_wait_in_minutes():
 )
 def test_an_absent_or_unreadable_business_use_case_header_is_no_wait(header):
     assert http.business_use_case_minutes(header) == 0.0
+
+
+VIDEO = MediaLimit("video", ("video/mp4",), max_count=1, max_bytes=100, seconds=(3, 60))
+
+
+def video(**values) -> Media:
+    return Media(url="https://example.com/v.mp4", kind="video", **values)
+
+
+def test_media_within_the_table_breaks_no_rule_and_unknown_values_break_none():
+    assert media_breaches(VIDEO, video(mime_type="video/mp4", size_bytes=100, duration_s=60)) == set()
+    assert media_breaches(VIDEO, video()) == set()
+    assert media_breaches(None, video(mime_type="image/png")) == set()
+
+
+def test_media_outside_the_table_breaks_its_format_size_and_duration_rules():
+    assert media_breaches(VIDEO, video(mime_type="video/webm", size_bytes=101, duration_s=2.9)) == {
+        FORMAT,
+        SIZE,
+        DURATION,
+    }
+    assert media_breaches(VIDEO, video(duration_s=61)) == {DURATION}
+
+
+def test_a_duration_without_a_published_maximum_is_checked_only_against_its_minimum():
+    open_ended = MediaLimit("video", (), seconds=(3, None))
+    assert media_breaches(open_ended, video(duration_s=10_000, mime_type="video/anything")) == set()
+    assert media_breaches(open_ended, video(duration_s=1)) == {DURATION}
