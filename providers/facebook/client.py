@@ -30,13 +30,13 @@ from providers.errors import (
 )
 from providers.facebook.rules import (
     CAPABILITIES,
-    PHOTO_MAX_BYTES,
-    PHOTO_MIMES,
+    LIMITS,
     REEL_MIN_SIZE,
     REEL_SECONDS,
     TEXT_LIMIT,
     FacebookOptions,
 )
+from providers.media_rules import FORMAT, SIZE, media_breaches
 
 # https://developers.facebook.com/docs/graph-api/guides/error-handling
 TOKEN_CODES = {190, 102}
@@ -147,15 +147,16 @@ class FacebookClient(ProviderClient):
         if media.kind == "document":
             return [(True, field, "unsupported", "Facebook posts take photos or one video, not documents.")]
         if media.kind != "video":
+            breaches = media_breaches(LIMITS.media_for("image"), media)  # a GIF is posted as a photo
             return [
                 (
-                    bool(mime) and mime not in PHOTO_MIMES,
+                    FORMAT in breaches,
                     field,
                     "unsupported_format",
                     f"Facebook photos must be JPEG, BMP, PNG, GIF or TIFF ({mime} given).",
                 ),
                 (
-                    (media.size_bytes or 0) > PHOTO_MAX_BYTES,
+                    SIZE in breaches,
                     field,
                     "too_large",
                     "Facebook photos must be at most 4 MB.",
