@@ -71,7 +71,8 @@ class Network:
     key: str
     label: str
     icon: str  # the short text of the network's badge in the dashboard
-    color: str  # the badge's and the charts' colour
+    color: str  # the charts' colour
+    badge: str  # the CSS declarations of the dashboard badge (white text on it)
     client: type
     limits: Limits
     hosts: dict[str, str]
@@ -93,6 +94,13 @@ class Network:
         return [credential.name for credential in self.credentials]
 
     def as_json(self) -> dict[str, Any]:
-        """What the dashboard's scripts need: label, icon, colour and text limit."""
+        """What the dashboard's scripts need: label, badge, colour and text limit."""
         text = self.limits.text
-        return {"label": self.label, "icon": self.icon, "color": self.color, "limit": text.max, "count": text.count}
+        return {
+            "label": self.label,
+            "icon": self.icon,
+            "badge": self.badge,
+            "color": self.color,
+            "limit": text.max,
+            "count": text.count,
+        }

@@ -11,6 +11,7 @@ NETWORK = Network(
     label="Facebook",
     icon="f",
     color="#1559c7",
+    badge="background: #1559c7",
     client=FacebookClient,
     limits=LIMITS,
     hosts={

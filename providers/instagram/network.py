@@ -11,6 +11,7 @@ NETWORK = Network(
     label="Instagram",
     icon="IG",
     color="#b0216b",
+    badge="background: #b0216b",
     client=InstagramClient,
     limits=LIMITS,
     hosts={

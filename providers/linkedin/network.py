@@ -11,6 +11,7 @@ NETWORK = Network(
     label="LinkedIn",
     icon="in",
     color="#0a8acb",
+    badge="background: #0a5a99",
     client=LinkedInClient,
     limits=LIMITS,
     hosts={"api_url": "https://api.linkedin.com", "oauth_url": "https://www.linkedin.com", "api_version": "202606"},

@@ -15,6 +15,13 @@ def network_icon(key: str) -> str:
     return network.icon if network else "?"
 
 
+@register.filter
+def network_badge(key: str) -> str:
+    """The CSS declarations of the network's badge ("" for an unknown key: the default grey)."""
+    network = registry.NETWORKS.get(key)
+    return network.badge if network else ""
+
+
 @register.simple_tag
 def networks_json(element_id: str = "networks"):
     """A JSON script element with each network's label, icon, colour and text limit, for

@@ -11,6 +11,7 @@ NETWORK = Network(
     label="TikTok",
     icon="TT",
     color="#e3124b",
+    badge="background: #202020; box-shadow: inset -3px 0 0 #e3124b, inset 3px 0 0 #1a9aa5",
     client=TikTokClient,
     limits=LIMITS,
     hosts={

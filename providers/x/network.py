@@ -11,6 +11,7 @@ NETWORK = Network(
     label="X",
     icon="X",
     color="#111111",
+    badge="background: #111111",
     client=XClient,
     limits=LIMITS,
     hosts={"api_url": "https://api.x.com", "oauth_url": "https://x.com", "api_version": "2"},

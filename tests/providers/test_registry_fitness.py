@@ -6,7 +6,7 @@ network, so that adding one is a folder and a registry line, never a hunt throug
 mentions a network's key as a word ("tiktok", "TikTok"), an identifier containing it
 (`TikTokClient`, `TIKTOK_LIMIT`), or a string that is exactly the key or label of a network
 whose key is too short to search for as a word ("x", "X"); in templates and scripts the
-same, on the text.
+same, on the text (stylesheets too).
 """
 
 import io
@@ -62,7 +62,7 @@ def _owner_allows(relative: str) -> bool:
 
 def _source_files():
     for path in sorted(ROOT.rglob("*")):
-        if path.suffix not in {".py", ".html", ".js"} or SKIPPED_DIRS & set(path.relative_to(ROOT).parts):
+        if path.suffix not in {".py", ".html", ".js", ".css"} or SKIPPED_DIRS & set(path.relative_to(ROOT).parts):
             continue
         relative = path.relative_to(ROOT).as_posix()
         if not _owner_allows(relative):

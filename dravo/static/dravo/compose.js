@@ -73,6 +73,7 @@
       card.setAttribute("aria-label", "Preview on " + names[network]);
       var head = el("div", "account-head");
       var icon = el("span", "net small net-" + network, registry[network].icon);
+      icon.setAttribute("style", registry[network].badge);
       icon.setAttribute("aria-hidden", "true");
       head.appendChild(icon);
       head.appendChild(el("strong", "", names[network] + " · " + networks[network].join(", ")));
