@@ -4,11 +4,7 @@ that turn content into problems."""
 
 from rest_framework import serializers
 
-from providers.fields import (
-    StrictBooleanField,
-    StrictCharField,
-    StrictSerializer,
-)
+from providers.fields import StrictBooleanField, StrictCharField, StrictSerializer
 from providers.network import Limits, MediaLimit, TextLimit
 
 TEXT_LIMIT = 63_206  # widely cited (Postiz); not in Meta's docs

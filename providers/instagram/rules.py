@@ -6,16 +6,8 @@ import re
 
 from rest_framework import serializers
 
-from providers.base import (
-    Content,
-    Media,
-    Problem,
-)
-from providers.fields import (
-    StrictBooleanField,
-    StrictIntegerField,
-    StrictSerializer,
-)
+from providers.base import Content, Media, Problem
+from providers.fields import StrictBooleanField, StrictIntegerField, StrictSerializer
 from providers.media_rules import DURATION, FORMAT, SIZE, media_breaches
 from providers.network import Limits, MediaLimit, TextLimit
 

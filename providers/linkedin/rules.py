@@ -4,12 +4,7 @@ that turn content into problems."""
 
 from rest_framework import serializers
 
-from providers.fields import (
-    StrictBooleanField,
-    StrictCharField,
-    StrictChoiceField,
-    StrictSerializer,
-)
+from providers.fields import StrictBooleanField, StrictCharField, StrictChoiceField, StrictSerializer
 from providers.network import Limits, MediaLimit, TextLimit
 
 TEXT_LIMIT = 3000

@@ -4,16 +4,8 @@ that turn content into problems."""
 
 from rest_framework import serializers
 
-from providers.base import (
-    Media,
-    Problem,
-)
-from providers.fields import (
-    StrictBooleanField,
-    StrictCharField,
-    StrictIntegerField,
-    StrictSerializer,
-)
+from providers.base import Media, Problem
+from providers.fields import StrictBooleanField, StrictCharField, StrictIntegerField, StrictSerializer
 from providers.media_rules import DURATION, FORMAT, SIZE, media_breaches
 from providers.network import Limits, MediaLimit, TextLimit
 

@@ -5,13 +5,8 @@ that turn content into problems."""
 from rest_framework import serializers
 from twitter_text import parse_tweet
 
-from providers.base import (
-    Media,
-    Problem,
-)
-from providers.fields import (
-    StrictSerializer,
-)
+from providers.base import Media, Problem
+from providers.fields import StrictSerializer
 from providers.media_rules import DURATION, FORMAT, SIZE, media_breaches
 from providers.network import Limits, MediaLimit, TextLimit
 
