@@ -11,9 +11,14 @@ from accounts import services
 from accounts.api.serializers import SocialAccountConnectSerializer
 from accounts.models import Mode, Provider
 from accounts.throttling import client_ip
+from providers import registry
 from providers.sandbox.core import BEHAVIORS
 
-EXTRA_LABELS = {"page_id": "Facebook Page id", "ig_user_id": "Instagram user id", "author_urn": "LinkedIn author URN"}
+# The credentials some network needs besides its token (a Page id, an author URN...), each
+# one optional field of the BYOK form, labelled by the network's descriptor.
+EXTRA_CREDENTIALS = {
+    credential.name: credential for network in registry.NETWORKS.values() for credential in network.credentials
+}
 
 
 class LoginForm(AuthenticationForm):
@@ -67,11 +72,6 @@ class ByokForm(forms.Form):
     refresh_token = forms.CharField(
         label="Refresh token", required=False, widget=forms.PasswordInput(render_value=False)
     )
-    page_id = forms.CharField(label=EXTRA_LABELS["page_id"], required=False, help_text="Required for Facebook.")
-    ig_user_id = forms.CharField(label=EXTRA_LABELS["ig_user_id"], required=False, help_text="Required for Instagram.")
-    author_urn = forms.CharField(
-        label=EXTRA_LABELS["author_urn"], required=False, help_text="Required for LinkedIn, e.g. urn:li:person:…"
-    )
     sandbox_behavior = forms.ChoiceField(
         label="Sandbox behaviour",
         choices=[(b, b) for b in BEHAVIORS],
@@ -83,6 +83,10 @@ class ByokForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.mode = mode
         self.validated = None
+        for name, credential in EXTRA_CREDENTIALS.items():
+            self.fields[name] = forms.CharField(label=credential.label, required=False, help_text=credential.help_text)
+        tokens = ["provider", "platform_account_id", "handle", "access_token", "refresh_token"]
+        self.order_fields([*tokens, *EXTRA_CREDENTIALS])  # the network's ids after the tokens
         if mode != Mode.TEST:
             del self.fields["sandbox_behavior"]
 
@@ -91,7 +95,7 @@ class ByokForm(forms.Form):
         credentials = {"access_token": data["access_token"]}
         if data.get("refresh_token"):
             credentials["refresh_token"] = data["refresh_token"]
-        for extra in EXTRA_LABELS:
+        for extra in EXTRA_CREDENTIALS:
             if data.get(extra):
                 credentials[extra] = data[extra]
         if data.get("sandbox_behavior"):

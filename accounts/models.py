@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from dravo.ids import new_id
+from providers import registry
 
 
 def new_workspace_id() -> str:
@@ -72,16 +73,15 @@ def new_social_account_id() -> str:
     return new_id("acc")
 
 
-class Provider(models.TextChoices):
-    FACEBOOK = "facebook", "Facebook"
-    INSTAGRAM = "instagram", "Instagram"
-    X = "x", "X"
-    LINKEDIN = "linkedin", "LinkedIn"
-    TIKTOK = "tiktok", "TikTok"
-
+# The networks, as the registry lists them (`Provider("…").label`, `Provider.choices`).
+Provider = models.TextChoices(
+    "Provider", [(key.upper(), (key, network.label)) for key, network in registry.NETWORKS.items()]
+)
 
 # What each network needs besides access_token to name the account it acts as.
-REQUIRED_CREDENTIAL_EXTRAS = {"facebook": ["page_id"], "instagram": ["ig_user_id"], "linkedin": ["author_urn"]}
+REQUIRED_CREDENTIAL_EXTRAS = {
+    key: network.credential_names for key, network in registry.NETWORKS.items() if network.credentials
+}
 
 
 class SocialAccount(models.Model):

@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from accounts import services
 from accounts.models import ConnectLink
-from accounts.oauth import SESSION_LINK
+from providers.oauth import SESSION_LINK
 
 
 def store_grants(backend, response, request=None, *args, **kwargs):

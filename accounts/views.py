@@ -21,7 +21,8 @@ from social_django.views import complete
 from accounts import selectors, services
 from accounts.forms import ApiKeyForm, ByokForm, LoginForm, flatten_errors
 from accounts.models import ConnectLink, Membership, Mode, Provider, SocialAccount
-from accounts.oauth import BACKENDS, SESSION_LINK, SESSION_MODE
+from accounts.oauth import BACKENDS
+from providers.oauth import SESSION_LINK, SESSION_MODE
 
 
 @never_cache

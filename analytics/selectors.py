@@ -55,7 +55,7 @@ def post_metrics_page(*, workspace: Workspace, mode: str, page: int = 1, limit: 
 def overview(rows) -> dict:
     """The rows of a page added up: distinct posts, each normalized count summed over the
     rows that have it (None when none has), and each network key summed where it is a
-    count. Ratios (LinkedIn's `engagement`) are never summed, so they are left out."""
+    count. Ratios (a client's `ratio_metrics`, such as an engagement rate) are never summed, so they are left out."""
     sums, normalized = defaultdict(int), {name: None for name in NORMALIZED_METRICS}
     for row in rows:
         for key, value in _client_class(row.provider).count_metrics(row.metrics or {}).items():

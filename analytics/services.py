@@ -12,6 +12,7 @@ from accounts import services as account_services
 from accounts.errors import ProviderUnreachable, RefreshFailed
 from accounts.models import SocialAccount
 from analytics.models import MetricsSnapshot, PostMetrics, freshness_for
+from providers import registry
 from providers.errors import ProviderError, RateLimited, ReconnectRequired, TokenExpired
 from publishing.models import Delivery
 
@@ -158,7 +159,7 @@ def post_metrics_due(*, now=None) -> list[int]:
         .exclude(sync_status=Sync.REQUIRES_RECONNECT, stale_after__gt=now)
     )
     ids = []
-    for provider in ("facebook", "instagram", "x", "linkedin", "tiktok"):
+    for provider in registry.PROVIDERS:
         batch = due.filter(provider=provider).order_by("stale_after")
         ids += list(batch.values_list("pk", flat=True)[: settings.ANALYTICS_BATCH_PER_NETWORK])
     return ids

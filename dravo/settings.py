@@ -19,6 +19,8 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from sqlalchemy.pool import NullPool
 
+from providers.registry import NETWORKS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -202,11 +204,7 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     # Connect flows only: their pipeline stores accounts and never logs anyone in.
-    "accounts.oauth.FacebookConnect",
-    "accounts.oauth.InstagramConnect",
-    "accounts.oauth.XConnect",
-    "accounts.oauth.LinkedInConnect",
-    "accounts.oauth.TikTokConnect",
+    *(network.oauth_backend for network in NETWORKS.values()),
 ]
 SOCIAL_AUTH_URL_NAMESPACE = "social"
 SOCIAL_AUTH_PIPELINE = ("accounts.pipeline.store_grants",)
@@ -365,41 +363,9 @@ PROVIDER_POLL_INTERVAL = env_float("DRAVO_POLL_INTERVAL", 2.0)
 PROVIDER_POLL_TIMEOUT = env_float("DRAVO_POLL_TIMEOUT", 300.0)
 
 # Every host of every network, and its API version, so that any compatible server (the
-# sandbox, a recording proxy, a newer version) can stand in without a code change.
-PROVIDER_ENDPOINTS = {
-    "facebook": {
-        "api_url": env_str("DRAVO_FACEBOOK_API_URL", "https://graph.facebook.com"),
-        "video_url": env_str("DRAVO_FACEBOOK_VIDEO_URL", "https://graph-video.facebook.com"),
-        "upload_url": env_str("DRAVO_FACEBOOK_UPLOAD_URL", "https://rupload.facebook.com"),
-        "oauth_url": env_str("DRAVO_FACEBOOK_OAUTH_URL", "https://www.facebook.com"),
-        "api_version": env_str("DRAVO_FACEBOOK_API_VERSION", "v25.0"),
-    },
-    "instagram": {
-        "api_url": env_str("DRAVO_INSTAGRAM_API_URL", "https://graph.facebook.com"),
-        "ig_api_url": env_str("DRAVO_INSTAGRAM_IG_API_URL", "https://graph.instagram.com"),
-        "upload_url": env_str("DRAVO_INSTAGRAM_UPLOAD_URL", "https://rupload.facebook.com"),
-        "oauth_url": env_str("DRAVO_INSTAGRAM_OAUTH_URL", "https://www.facebook.com"),
-        "ig_oauth_url": env_str("DRAVO_INSTAGRAM_IG_OAUTH_URL", "https://www.instagram.com"),
-        "ig_token_url": env_str("DRAVO_INSTAGRAM_IG_TOKEN_URL", "https://api.instagram.com"),
-        "api_version": env_str("DRAVO_INSTAGRAM_API_VERSION", "v25.0"),
-    },
-    "x": {
-        "api_url": env_str("DRAVO_X_API_URL", "https://api.x.com"),
-        "oauth_url": env_str("DRAVO_X_OAUTH_URL", "https://x.com"),
-        "api_version": env_str("DRAVO_X_API_VERSION", "2"),
-    },
-    "linkedin": {
-        "api_url": env_str("DRAVO_LINKEDIN_API_URL", "https://api.linkedin.com"),
-        "oauth_url": env_str("DRAVO_LINKEDIN_OAUTH_URL", "https://www.linkedin.com"),
-        "api_version": env_str("DRAVO_LINKEDIN_API_VERSION", "202606"),
-    },
-    "tiktok": {
-        "api_url": env_str("DRAVO_TIKTOK_API_URL", "https://open.tiktokapis.com"),
-        "upload_url": env_str("DRAVO_TIKTOK_UPLOAD_URL", "https://open-upload.tiktokapis.com"),
-        "oauth_url": env_str("DRAVO_TIKTOK_OAUTH_URL", "https://www.tiktok.com"),
-        "api_version": env_str("DRAVO_TIKTOK_API_VERSION", "v2"),
-    },
-}
+# sandbox, a recording proxy, a newer version) can stand in without a code change:
+# DRAVO_<NETWORK>_<HOST> (e.g. DRAVO_X_API_URL), defaults in the network's descriptor.
+PROVIDER_ENDPOINTS = {key: network.endpoints(env_str) for key, network in NETWORKS.items()}
 # Where test-mode accounts' clients find the sandbox (this Dravo, by default).
 SANDBOX_URL = env_str("DRAVO_SANDBOX_URL", BASE_URL).rstrip("/")
 
@@ -462,7 +428,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 # --- Media (POST /v1/media, served at {DRAVO_BASE_URL}/media/…) ----------------------
 # Size caps per kind, enforced while a file streams in; defaults fit the largest network
-# limit that matters (TikTok photos 20 MB, X video 512 MB, LinkedIn documents 100 MB).
+# limit that matters (20 MB photos, 512 MB videos, 100 MB documents: see each network's
+# limits table, `LIMITS` in providers/<network>/rules.py).
 MEDIA_MAX_BYTES = {
     "image": env_int("DRAVO_MEDIA_MAX_IMAGE_BYTES", 20 * 1024 * 1024),
     "video": env_int("DRAVO_MEDIA_MAX_VIDEO_BYTES", 512 * 1024 * 1024),

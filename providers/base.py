@@ -5,7 +5,6 @@ endpoints (base URLs and API version) it must talk to: the real network's, from 
 or the sandbox's for test-mode accounts. Clients never touch the database.
 """
 
-import difflib
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -91,59 +90,25 @@ class MetricsResult:
 SaveCheckpoint = Callable[[dict], None]
 
 
+def checkpoint_state(
+    checkpoint: dict | None, save_checkpoint: SaveCheckpoint | None
+) -> tuple[dict, Callable[..., None]]:
+    """A publish's progress: the state resumed from `checkpoint`, and `save(**values)`,
+    which records values in it and hands a copy to `save_checkpoint` at once (so that a
+    retry after a crash resumes from there instead of posting again)."""
+    state = dict(checkpoint or {})
+
+    def save(**values) -> None:
+        state.update(values)
+        if save_checkpoint:
+            save_checkpoint(dict(state))
+
+    return state, save
+
+
 def is_count(value) -> bool:
     """A count is an integer (a bool is not; a float is a ratio or an average)."""
     return isinstance(value, int) and not isinstance(value, bool)
-
-
-class StrictSerializer(serializers.Serializer):
-    """A serializer that refuses keys it does not declare (`platform_options` is strict).
-
-    Each unknown key is a 400 `unknown_option` on that key, whose detail names the
-    closest valid option, if one is close, and lists all of them."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            valid = [name for name, f in self.fields.items() if not f.read_only]
-            unknown = sorted(set(data) - set(valid), key=str)
-            if unknown:
-                raise serializers.ValidationError(
-                    {name: [unknown_option_message(str(name), valid)] for name in unknown}, code="unknown_option"
-                )
-        return super().to_internal_value(data)
-
-
-class StrictBooleanField(serializers.BooleanField):
-    """A JSON boolean only: "true", 1 or "1" are type errors, as for every network's options."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, bool):
-            self.fail("invalid", input=data)
-        return data
-
-
-class StrictCharField(serializers.CharField):
-    """A JSON string only: numbers and booleans are type errors, never converted."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class StrictChoiceField(serializers.ChoiceField):
-    """One of the (string) choices, given as a JSON string."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid_choice", input=data)
-        return super().to_internal_value(data)
-
-
-def unknown_option_message(name: str, valid: list[str]) -> str:
-    close = difflib.get_close_matches(name, valid, n=1)
-    hint = f" Did you mean '{close[0]}'?" if close else ""
-    return f"Unknown option '{name}'.{hint} Valid options: {', '.join(valid)}."
 
 
 class ProviderClient(ABC):
@@ -208,6 +173,12 @@ class ProviderClient(ABC):
         """After a crash mid-publish: the live post if the network shows it, else None
         (unknown). The default cannot tell."""
         return None
+
+    @classmethod
+    def profile_credentials(cls, profile: Profile) -> dict:
+        """Credentials this client needs that the verified profile gives (kept with the
+        account's credentials at connect). No I/O."""
+        return {}
 
     @classmethod
     def normalize_metrics(cls, metrics: dict) -> dict[str, int | None]:

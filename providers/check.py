@@ -1,18 +1,18 @@
-"""`python -m providers.check`: per network, the content kinds and options supported and
-the limits enforced (the table in the README)."""
+"""`python -m providers.check`: per network in the registry, the content kinds and options
+supported and the limits enforced (the table in the README)."""
 
 import os
 
+from providers.registry import NETWORKS
+
 
 def table() -> str:
-    from providers.registry import CLIENTS
-
     lines = ["| network | content kinds | options | limits |", "|---|---|---|---|"]
-    for name, client in CLIENTS.items():
-        caps = client.capabilities
+    for key, network in NETWORKS.items():
+        caps = network.client.capabilities
         options = ", ".join(f"`{o}`" for o in caps.get("options", []))
         limits = "; ".join(f"{k}: {v}" for k, v in caps.get("limits", {}).items())
-        lines.append(f"| {name} | {', '.join(caps.get('content_kinds', []))} | {options} | {limits} |")
+        lines.append(f"| {key} | {', '.join(network.content_kinds)} | {options} | {limits} |")
     return "\n".join(lines)
 
 

@@ -73,8 +73,8 @@ class MediaUnavailable(ProviderError):
 
 
 class AccountMismatch(ProviderError):
-    """The token works, but not for the account a connect named: another Page, IG user,
-    LinkedIn author or creator. `field` is the credential that named the account."""
+    """The token works, but not for the account a connect named: another Page, user,
+    author or creator. `field` is the credential that named the account."""
 
     code = "account_mismatch"
 

@@ -1,6 +1,7 @@
 """The one `requests` session every provider uses: timeouts from settings, a Dravo
 User-Agent, and connection failures turned into ProviderUnavailable. Never logs tokens."""
 
+import json
 import logging
 from email.utils import parsedate_to_datetime
 from time import time
@@ -59,6 +60,20 @@ def retry_after_seconds(value: str | None, default: float = 60.0) -> float:
         return max(0.0, parsedate_to_datetime(value).timestamp() - time())
     except (TypeError, ValueError):
         return default
+
+
+def business_use_case_minutes(header: str | None) -> float:
+    """The largest `estimated_time_to_regain_access` (minutes) of the Graph API's
+    X-Business-Use-Case-Usage header (its rate-limiting docs, "Headers"), 0 when absent or
+    unreadable. Shared by the networks built on the Graph API."""
+    try:
+        usage = json.loads(header or "{}")
+        entries = [
+            entry for items in usage.values() if isinstance(items, list) for entry in items if isinstance(entry, dict)
+        ]
+        return max((float(entry.get("estimated_time_to_regain_access") or 0) for entry in entries), default=0.0)
+    except (ValueError, AttributeError, TypeError):
+        return 0.0
 
 
 def json_or_empty(response: requests.Response) -> dict:

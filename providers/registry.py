@@ -1,23 +1,30 @@
-"""The one place that maps a provider name to its client class."""
+"""The only list of networks. Everything that varies by network (settings, the account's
+provider choices and credential checks, social-auth backends and scopes, token refresh,
+the compose form, analytics, templates, `python -m providers.check`) reads it.
+
+Adding a network is one folder, `providers/<network>/`, and one line in NETWORKS.
+"""
 
 from django.conf import settings
 
 from providers.base import ProviderClient
 from providers.errors import ProviderError
-from providers.facebook import FacebookClient
-from providers.instagram import InstagramClient
-from providers.linkedin import LinkedInClient
-from providers.tiktok import TikTokClient
-from providers.x import XClient
+from providers.facebook.network import NETWORK as FACEBOOK
+from providers.instagram.network import NETWORK as INSTAGRAM
+from providers.linkedin.network import NETWORK as LINKEDIN
+from providers.network import Network
+from providers.tiktok.network import NETWORK as TIKTOK
+from providers.x.network import NETWORK as X
 
-CLIENTS: dict[str, type[ProviderClient]] = {
-    "facebook": FacebookClient,
-    "instagram": InstagramClient,
-    "x": XClient,
-    "linkedin": LinkedInClient,
-    "tiktok": TikTokClient,
-}
-PROVIDERS = tuple(CLIENTS)
+NETWORKS: dict[str, Network] = {network.key: network for network in (FACEBOOK, INSTAGRAM, X, LINKEDIN, TIKTOK)}
+CLIENTS: dict[str, type[ProviderClient]] = {key: network.client for key, network in NETWORKS.items()}
+PROVIDERS = tuple(NETWORKS)
+CHOICES = [(key, network.label) for key, network in NETWORKS.items()]
+
+
+def network(key: str) -> Network:
+    """The descriptor of network `key` (KeyError for an unknown one)."""
+    return NETWORKS[key]
 
 
 class SandboxDisabled(ProviderError):

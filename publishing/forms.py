@@ -13,30 +13,15 @@ from django import forms
 from rest_framework import serializers
 
 from accounts.forms import flatten_errors
-from accounts.models import Provider
 from providers import registry
-from providers.facebook import TEXT_LIMIT as FACEBOOK_LIMIT
-from providers.instagram import CAPTION_LIMIT
-from providers.linkedin import TEXT_LIMIT as LINKEDIN_LIMIT
-from providers.tiktok import VIDEO_CAPTION_MAX
-from providers.x import MAX_WEIGHTED
 
-# What the live counter measures per network: X counts weighted characters (twitter-text),
-# TikTok UTF-16 code units, the others characters.
+# What the live counter measures per network (its descriptor's text limit): characters,
+# UTF-16 code units or X's weighted count (twitter-text).
 TEXT_LIMITS = {
-    "facebook": {"limit": FACEBOOK_LIMIT, "count": "chars"},
-    "instagram": {"limit": CAPTION_LIMIT, "count": "chars"},
-    "x": {"limit": MAX_WEIGHTED, "count": "weighted"},
-    "linkedin": {"limit": LINKEDIN_LIMIT, "count": "chars"},
-    "tiktok": {"limit": VIDEO_CAPTION_MAX, "count": "utf16"},
+    key: {"limit": network.limits.text.max, "count": network.limits.text.count}
+    for key, network in registry.NETWORKS.items()
 }
 LONG_TEXT = {"text", "first_comment", "link_description"}
-HINTS = {
-    ("x", "poll", "options"): "2 to 4 choices, one per line, 1–25 characters each. Not with media.",
-    ("x", "thread"): "Further posts published as replies, one per line.",
-    ("instagram", "collaborators"): "Up to 3 usernames, one per line.",
-    ("tiktok", "privacy_level"): "Required by TikTok.",
-}
 
 
 @dataclass
@@ -87,8 +72,9 @@ def _humanize(name: str) -> str:
 
 
 def _hint(provider: str, path: tuple[str, ...], f) -> str:
-    if (provider, *path) in HINTS:
-        return HINTS[(provider, *path)]
+    hints = registry.network(provider).option_hints
+    if path in hints:
+        return hints[path]
     if path == ("text",):
         return "Replaces the shared text on this network."
     parts = []
@@ -123,7 +109,7 @@ def _walk(provider: str, fields, path: tuple[str, ...] = ()):
         if isinstance(f, serializers.Serializer):
             yield from _walk(provider, f.fields, here)
             continue
-        label = f"Text on {Provider(provider).label}" if here == ("text",) else _humanize(" ".join(here))
+        label = f"Text on {registry.network(provider).label}" if here == ("text",) else _humanize(" ".join(here))
         choices = list(f.choices.items()) if isinstance(f, serializers.ChoiceField) else []
         yield OptionField(provider, here, _kind(name, f), label, _hint(provider, here, f), choices)
 
@@ -155,7 +141,7 @@ class ComposeForm:
         self.groups = [
             OptionGroup(
                 p,
-                Provider(p).label,
+                registry.network(p).label,
                 [replace(f, value=self.data.get(f.name, ""), errors=[]) for f in OPTION_FIELDS[p]],
             )
             for p in registry.PROVIDERS
@@ -297,7 +283,7 @@ class PostFilterForm(forms.Form):
 
     q = forms.CharField(label="Search text", required=False, max_length=200)
     status = forms.ChoiceField(label="Status", required=False)
-    provider = forms.ChoiceField(label="Network", required=False, choices=[("", "All networks"), *Provider.choices])
+    provider = forms.ChoiceField(label="Network", required=False, choices=[("", "All networks"), *registry.CHOICES])
 
     def __init__(self, *args, **kwargs):
         from publishing.models import Post

@@ -1,6 +1,6 @@
 """The public side of stored media: its URL, and the view that serves it.
 
-Networks (Instagram, TikTok, the sandbox) fetch media from this URL without credentials,
+Networks that pull media by URL (and the sandbox) fetch it from this URL without credentials,
 so it is public; an unguessable `med_…` id is what keeps it private in practice. Files
 are served with the type found by inspection, `nosniff` and a sandboxing CSP, so a
 browser never runs or renders them as a page, whatever their bytes.

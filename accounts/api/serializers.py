@@ -5,7 +5,7 @@ from accounts import selectors
 from accounts.models import REQUIRED_CREDENTIAL_EXTRAS, Mode, Provider, SocialAccount
 from dravo.fields import TOKEN_VALIDATOR, StrictCharField
 from dravo.pagination import KeysetParams
-from providers.base import StrictSerializer
+from providers.fields import StrictSerializer
 from providers.sandbox.core import BEHAVIORS
 
 

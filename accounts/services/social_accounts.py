@@ -27,14 +27,8 @@ Health = SocialAccount.Health
 
 REFRESH_LEASE = timedelta(seconds=120)
 # How long before expiry a token is refreshed, by the network's own token lifetime
-# (X and TikTok: 2 h access tokens; Instagram/LinkedIn: 60 days).
-REFRESH_AHEAD = {
-    "x": timedelta(minutes=20),
-    "tiktok": timedelta(minutes=20),
-    "instagram": timedelta(days=7),
-    "linkedin": timedelta(days=7),
-    "facebook": timedelta(days=7),
-}
+# (each network's descriptor: minutes for 2-hour tokens, days for 60-day ones).
+REFRESH_AHEAD = {key: network.refresh_ahead for key, network in registry.NETWORKS.items()}
 
 
 def credentials_of(account: SocialAccount) -> dict:
@@ -51,13 +45,6 @@ def _expires_at(credentials: dict) -> datetime | None:
     if not value or isinstance(value, datetime):
         return value or None
     return parse_datetime(str(value))
-
-
-def profile_credentials(provider: str, profile) -> dict:
-    """What a client needs from the verified profile: X builds post URLs from the username."""
-    if provider == "x":
-        return {"user_id": profile.id, "username": profile.handle.lstrip("@")}
-    return {}
 
 
 def social_account_connect(*, workspace: Workspace, mode: str, provider: str, credentials: dict, **named) -> tuple[
@@ -83,9 +70,9 @@ def social_account_verify(
     arguments of social_account_store (everything but workspace and mode). Calls the
     network and writes nothing, so callers run it outside any transaction.
 
-    The account is named by the network's credential (`page_id`, `ig_user_id`,
-    `author_urn`), or by `platform_account_id` for networks without one (X `user_id`,
-    TikTok `open_id`, filled in from it). Raises AccountNotGranted (400, naming the
+    The account is named by the network's credential (its client's
+    `account_credential`), filled in from `platform_account_id` when the credentials
+    leave it out. Raises AccountNotGranted (400, naming the
     field that named the account) when the token works for another account or when
     `platform_account_id` names another account than the credentials,
     AccountVerificationFailed (400) when the network refuses the token and
@@ -111,7 +98,7 @@ def social_account_verify(
     if platform_account_id and platform_account_id not in (profile.id, str(credentials.get(key, ""))):
         reason = f"Must name the account the credentials name ({credentials[key]}), not {platform_account_id}."
         raise AccountNotGranted(attr="platform_account_id", reason=reason)
-    credentials = {**profile_credentials(provider, profile), **credentials}
+    credentials = {**registry.network(provider).client.profile_credentials(profile), **credentials}
     return {
         "provider": provider,
         "platform_account_id": platform_account_id or profile.id,

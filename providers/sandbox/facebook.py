@@ -719,6 +719,12 @@ EDGES = {
     ("GET", "video_insights"): _get_video_insights,
 }
 VERSION = r"(?P<version>v\d+\.\d+)"
+def demo_credentials(token: str) -> dict:
+    """The credentials besides the token that `manage.py demo_setup` connects a sandbox
+    account of this network with."""
+    return {"page_id": account_id_for(token)}  # the sandbox Page behind the token
+
+
 urlpatterns = [
     re_path(r"^(?P<page_id>\d+)/posts/(?P<post_id>\d+)/?$", post_page_view, name="sandbox-facebook-post"),
     re_path(r"^(?P<page_id>\d+)/videos/(?P<video_id>\d+)/?$", video_page_view, name="sandbox-facebook-video"),

@@ -1,5 +1,5 @@
 """Sandbox Instagram: the subset of the Graph API (Facebook and Instagram Login) that
-`providers.instagram` uses, mounted at /sandbox/instagram/ in place of every Instagram host.
+`providers.instagram.client` uses, mounted at /sandbox/instagram/ in place of every Instagram host.
 
 It keeps containers, media, comments, codes and tokens as SandboxRecord rows and enforces
 the rules of Instagram's Content Publishing API: a container reads IN_PROGRESS once, then
@@ -627,6 +627,12 @@ def story_page_view(request, username, media_id):
     if post and (post.data["product"] != "STORY" or username_for(post.owner) != username):
         post = None
     return _page(request, post)
+
+
+def demo_credentials(token: str) -> dict:
+    """The credentials besides the token that `manage.py demo_setup` connects a sandbox
+    account of this network with."""
+    return {"ig_user_id": identity(token)["ig_user_id"]}
 
 
 urlpatterns = [

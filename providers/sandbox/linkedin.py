@@ -615,6 +615,12 @@ def refresh_grant(request, refresh_token: str):
     return issue_tokens(record.owner, record.data.get("scope", ""), refresh_token, max(remaining, 0))
 
 
+def demo_credentials(token: str) -> dict:
+    """The credentials besides the token that `manage.py demo_setup` connects a sandbox
+    account of this network with."""
+    return {"author_urn": "urn:li:organization:5515"}
+
+
 urlpatterns = [
     path("feed/update/<str:urn>/", post_page_view, name="sandbox-linkedin-post"),
     path("oauth/v2/authorization", authorization),

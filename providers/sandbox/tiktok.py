@@ -1,7 +1,7 @@
 """The TikTok sandbox: Content Posting API v2 (creator_info, direct video/photo posts pulled
 from URLs, the publish status walk), user info, video query (metrics), the public post
 page, and Login Kit OAuth (consent page, token endpoint with rotating refresh tokens).
-Same paths, envelope, ids and error codes as TikTok's own API (see providers/tiktok.py).
+Same paths, envelope, ids and error codes as TikTok's own API (see providers/tiktok/client.py).
 
 Sandbox conventions: a token starting with `invalid` is refused; an account whose token
 or username contains `private` is an unaudited app's private account (only SELF_ONLY is
@@ -424,6 +424,12 @@ def _rotate(request, refresh_token: str) -> JsonResponse:
     stored.status = "rotated"
     stored.save(update_fields=["status", "updated_at"])
     return _issue(stored.owner, stored.data["username"], stored.data.get("scope", ""))
+
+
+def demo_credentials(token: str) -> dict:
+    """The credentials besides the token that `manage.py demo_setup` connects a sandbox
+    account of this network with."""
+    return {}
 
 
 urlpatterns = [

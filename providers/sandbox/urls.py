@@ -1,12 +1,9 @@
 from django.urls import include, path
 
-from providers.sandbox import facebook, files, instagram, linkedin, tiktok, x
+from providers.sandbox import files
+from providers.sandbox.networks import SANDBOXES
 
 urlpatterns = [
     path("files/<str:name>", files.sample_file, name="sandbox-file"),
-    path("facebook/", include(facebook.urlpatterns)),
-    path("instagram/", include(instagram.urlpatterns)),
-    path("x/", include(x.urlpatterns)),
-    path("linkedin/", include(linkedin.urlpatterns)),
-    path("tiktok/", include(tiktok.urlpatterns)),
+    *(path(f"{key}/", include(module.urlpatterns)) for key, module in SANDBOXES.items()),
 ]

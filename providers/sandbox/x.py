@@ -632,6 +632,12 @@ def post_page_view(request, username: str, post_id: str):
     return core.post_page(request, network="X", record=record, author=author, media=media)
 
 
+def demo_credentials(token: str) -> dict:
+    """The credentials besides the token that `manage.py demo_setup` connects a sandbox
+    account of this network with."""
+    return {}
+
+
 urlpatterns = [
     path("<str:username>/status/<str:post_id>", post_page_view, name="sandbox-x-post"),
     path("i/oauth2/authorize", authorize, name="sandbox-x-authorize"),

@@ -19,7 +19,8 @@ from providers.errors import (
     Rejected,
     TokenExpired,
 )
-from providers.facebook import FacebookClient, FacebookOptions
+from providers.facebook.client import FacebookClient
+from providers.facebook.rules import FacebookOptions
 
 ENDPOINTS = settings.PROVIDER_ENDPOINTS["facebook"]
 VERSION = ENDPOINTS["api_version"]

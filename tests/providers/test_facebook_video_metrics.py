@@ -11,7 +11,7 @@ from responses import matchers
 from providers import registry
 from providers.base import Content, Media
 from providers.errors import ProviderUnavailable, RateLimited, ReconnectRequired
-from providers.facebook import FacebookClient
+from providers.facebook.client import FacebookClient
 from providers.sandbox.core import account_id_for
 
 ENDPOINTS = settings.PROVIDER_ENDPOINTS["facebook"]

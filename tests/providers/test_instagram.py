@@ -21,7 +21,8 @@ from providers.errors import (
     Rejected,
     TokenExpired,
 )
-from providers.instagram import InstagramClient, InstagramOptions
+from providers.instagram.client import InstagramClient
+from providers.instagram.rules import InstagramOptions
 
 ENDPOINTS = settings.PROVIDER_ENDPOINTS["instagram"]
 API = f"{ENDPOINTS['api_url']}/{ENDPOINTS['api_version']}"

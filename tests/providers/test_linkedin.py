@@ -18,7 +18,8 @@ from providers.errors import (
     Rejected,
     TokenExpired,
 )
-from providers.linkedin import LinkedInClient, LinkedInOptions
+from providers.linkedin.client import LinkedInClient
+from providers.linkedin.rules import LinkedInOptions
 from tests import factories
 
 API = "https://api.linkedin.com"

@@ -20,7 +20,8 @@ from providers.errors import (
     Rejected,
     TokenExpired,
 )
-from providers.tiktok import TikTokClient, TikTokOptionsSerializer
+from providers.tiktok.client import TikTokClient
+from providers.tiktok.rules import TikTokOptionsSerializer
 
 API = "https://open.tiktokapis.com/v2"
 CREATOR_INFO = f"{API}/post/publish/creator_info/query/"

@@ -10,7 +10,6 @@ import responses
 from django.utils import timezone
 from responses import matchers
 
-from providers import x as x_module
 from providers.base import Content, Media
 from providers.errors import (
     AccountMismatch,
@@ -22,7 +21,8 @@ from providers.errors import (
     Rejected,
     TokenExpired,
 )
-from providers.x import XClient
+from providers.x import client as x_module
+from providers.x.client import XClient
 
 API = "https://api.x.com/2"
 TOKEN = "tok-secret-abc"

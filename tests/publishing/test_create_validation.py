@@ -280,7 +280,7 @@ def test_a_network_rule_on_a_list_item_names_it_by_index(api_client, x_account):
 
 @pytest.mark.django_db
 def test_an_unknown_option_lists_the_valid_ones(api_client, x_account):
-    from providers.x import XOptionsSerializer
+    from providers.x.rules import XOptionsSerializer
 
     response = create(api_client, account_ids=[x_account.pk], text="hi", platform_options={"x": {"thred": ["a"]}})
     [error] = response.json()["errors"]

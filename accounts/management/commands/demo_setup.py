@@ -7,21 +7,7 @@ from django.test.utils import override_settings
 
 from accounts import services
 from accounts.models import SocialAccount
-from providers.sandbox.core import account_id_for
-
-SANDBOX_EXTRAS = {
-    "facebook": lambda token: {"page_id": account_id_for(token)},  # the sandbox Page behind the token
-    "instagram": lambda token: {"ig_user_id": _sandbox_ig_user(token)},
-    "x": lambda token: {},
-    "linkedin": lambda token: {"author_urn": "urn:li:organization:5515"},
-    "tiktok": lambda token: {},
-}
-
-
-def _sandbox_ig_user(token: str) -> str:
-    from providers.sandbox.instagram import identity
-
-    return identity(token)["ig_user_id"]
+from providers.sandbox.networks import SANDBOXES
 
 
 class _Quiet(WSGIRequestHandler):
@@ -62,11 +48,11 @@ class Command(BaseCommand):
         thread.start()
         try:
             with override_settings(SANDBOX_URL=f"http://127.0.0.1:{server.server_port}"):
-                for provider, extras in SANDBOX_EXTRAS.items():
+                for provider, sandbox in SANDBOXES.items():
                     token = f"demo-{provider}-{workspace.pk}"
                     account, _ = services.social_account_connect(
                         workspace=workspace, mode="test", provider=provider,
-                        credentials={"access_token": token, **extras(token)},
+                        credentials={"access_token": token, **sandbox.demo_credentials(token)},
                     )
                     self.stdout.write(f"Sandbox account: {provider} {account.handle} ({account.pk})")
         finally:

@@ -4,8 +4,9 @@
   var source = document.getElementById("metrics-series");
   if (!source || !window.Chart) { return; }
   var rows = JSON.parse(source.textContent);
-  var colors = { facebook: "#1559c7", instagram: "#b0216b", x: "#111111", linkedin: "#0a8acb", tiktok: "#e3124b" };
-  var names = { facebook: "Facebook", instagram: "Instagram", x: "X", linkedin: "LinkedIn", tiktok: "TikTok" };
+  var registry = JSON.parse(document.getElementById("networks").textContent);
+  var colors = {}, names = {};
+  Object.keys(registry).forEach(function (key) { colors[key] = registry[key].color; names[key] = registry[key].label; });
   // Every day of the range (UTC dates, as the server groups them), so gaps show as gaps.
   var box = document.querySelector(".charts[data-days]");
   var days = box ? parseInt(box.getAttribute("data-days"), 10) : 30;

@@ -6,7 +6,9 @@
   var form = document.getElementById("compose-form");
   if (!form) { return; }
   var limits = JSON.parse(document.getElementById("text-limits").textContent);
-  var names = { facebook: "Facebook", instagram: "Instagram", x: "X", linkedin: "LinkedIn", tiktok: "TikTok" };
+  var registry = JSON.parse(document.getElementById("networks").textContent);
+  var names = {};
+  Object.keys(registry).forEach(function (key) { names[key] = registry[key].label; });
   var text = document.getElementById("id_text");
   var mediaUrls = document.getElementById("id_media_urls");
 
@@ -70,7 +72,8 @@
       var card = el("section", "preview");
       card.setAttribute("aria-label", "Preview on " + names[network]);
       var head = el("div", "account-head");
-      var icon = el("span", "net small net-" + network, { facebook: "f", instagram: "IG", x: "X", linkedin: "in", tiktok: "TT" }[network]);
+      var icon = el("span", "net small net-" + network, registry[network].icon);
+      icon.setAttribute("style", registry[network].badge);
       icon.setAttribute("aria-hidden", "true");
       head.appendChild(icon);
       head.appendChild(el("strong", "", names[network] + " · " + networks[network].join(", ")));

@@ -12,8 +12,6 @@ from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from urllib.parse import quote, urlsplit
 
-from rest_framework import serializers
-
 from providers import http
 from providers.base import (
     Content,
@@ -24,10 +22,7 @@ from providers.base import (
     ProviderClient,
     PublishResult,
     RefreshResult,
-    StrictBooleanField,
-    StrictCharField,
-    StrictChoiceField,
-    StrictSerializer,
+    checkpoint_state,
 )
 from providers.errors import (
     AccountMismatch,
@@ -39,28 +34,26 @@ from providers.errors import (
     Rejected,
     TokenExpired,
 )
-
-TEXT_LIMIT = 3000
-COMMENT_LIMIT = 1250
-VISIBILITIES = ("PUBLIC", "CONNECTIONS", "LOGGED_IN")
-MAX_IMAGES = 20
-MB = 1024 * 1024
-IMAGE_MIMES = ("image/jpeg", "image/png", "image/gif")
-IMAGE_MAX_PIXELS = 36_152_320
-IMAGE_MAX_BYTES = 5 * MB  # third-party figure (linkedin.md "Limits", unconfirmed)
-VIDEO_MIMES = ("video/mp4",)
-VIDEO_MAX_BYTES = 500 * MB  # the lower of the published figures
-VIDEO_SECONDS = (3, 1800)
-VIDEO_ASPECT = (1 / 2.4, 2.4)
-DOCUMENT_MIMES = (
-    "application/pdf",
-    "application/vnd.ms-powerpoint",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "application/msword",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+from providers.linkedin.rules import (
+    CAPABILITIES,
+    DOCUMENT_MAX_BYTES,
+    DOCUMENT_MAX_PAGES,
+    DOCUMENT_MIMES,
+    IMAGE_MAX_BYTES,
+    IMAGE_MAX_PIXELS,
+    IMAGE_MIMES,
+    LIMITS,
+    MAX_IMAGES,
+    MB,
+    TEXT_LIMIT,
+    VIDEO_ASPECT,
+    VIDEO_MAX_BYTES,
+    VIDEO_MIMES,
+    VIDEO_SECONDS,
+    LinkedInOptions,
 )
-DOCUMENT_MAX_BYTES = 100 * MB
-DOCUMENT_MAX_PAGES = 300
+from providers.media_rules import FORMAT, SIZE, media_breaches
+
 MEMBER_METRICS = ("IMPRESSION", "MEMBERS_REACHED", "RESHARE", "REACTION", "COMMENT")
 RESOURCES = {"image": "images", "gif": "images", "video": "videos", "document": "documents"}
 # "little text": these characters must be backslash-escaped in `commentary` (Posts API docs, Postiz).
@@ -104,25 +97,6 @@ class DuplicateContent(Rejected):
         self.urn = urn
 
 
-class LinkedInOptions(StrictSerializer):
-    """`platform_options.linkedin`, typed strictly: a boolean is a JSON boolean, a text a JSON string."""
-
-    text = StrictCharField(required=False, trim_whitespace=False)  # length: validate() (3,000)
-    visibility = StrictChoiceField(choices=VISIBILITIES, required=False)
-    link_preview = StrictBooleanField(required=False)
-    link_title = StrictCharField(required=False)
-    link_description = StrictCharField(required=False)
-    document_title = StrictCharField(required=False, max_length=400)
-    first_comment = StrictCharField(required=False, min_length=1, max_length=COMMENT_LIMIT)
-
-    def validate(self, attrs):
-        overrides = sorted({"link_title", "link_description"} & set(attrs))
-        if attrs.get("link_preview") is False and overrides:
-            message = "Overrides the article card, which link_preview=false turns off."
-            raise serializers.ValidationError({name: [message] for name in overrides})
-        return attrs
-
-
 class _PageCard(HTMLParser):
     """Reads og:title/og:description (else <title>/description) of a linked page."""
 
@@ -160,25 +134,7 @@ class LinkedInClient(ProviderClient):
         "clicks": ("share_statistics_click_count",),
     }
     ratio_metrics = frozenset({"share_statistics_engagement"})
-    capabilities = {
-        "content_kinds": ["text", "article", "image", "multi_image", "video", "document"],
-        "options": [
-            "text",
-            "visibility",
-            "link_preview",
-            "link_title",
-            "link_description",
-            "document_title",
-            "first_comment",
-        ],
-        "limits": {
-            "text": "3,000 characters (little-text characters escaped for you)",
-            "images": "1, or 2–20 as a multi-image post; JPG/PNG/GIF, < 36,152,320 pixels, ≤ 5 MB",
-            "video": "1 MP4, 3 s–30 min, ≤ 500 MB, aspect 1:2.4 to 2.4:1",
-            "document": "1 PDF/PPT/PPTX/DOC/DOCX, ≤ 100 MB, ≤ 300 pages; not with other media",
-            "first_comment": "1–1,250 characters",
-        },
-    }
+    capabilities = CAPABILITIES
 
     # --- identity ---------------------------------------------------------------------
     @property
@@ -294,15 +250,15 @@ class LinkedInClient(ProviderClient):
             "document": ("document", DOCUMENT_MIMES, DOCUMENT_MAX_BYTES, "100 MB"),
         }
         label, mimes, max_bytes, max_label = rules[media.kind]
-        found = []
-        if media.mime_type and media.mime_type not in mimes:
+        found, breaches = [], media_breaches(LIMITS.media_for(label), media)
+        if FORMAT in breaches:
             found.append(
                 (
                     f"LinkedIn does not accept {media.mime_type} as a {label}; allowed: {', '.join(mimes)}.",
                     "unsupported_format",
                 )
             )
-        if media.size_bytes is not None and media.size_bytes > max_bytes:
+        if SIZE in breaches:
             found.append(
                 (
                     f"A LinkedIn {label} may be at most {max_label}; this one is {media.size_bytes / MB:.1f} MB.",
@@ -369,12 +325,7 @@ class LinkedInClient(ProviderClient):
         (`post_urn`) are saved as checkpoints; given one back it resumes: no media is uploaded
         twice, and a 422 duplicate after an ambiguous attempt is adopted as the result.
         Raises the errors of raise_for_response, MediaUnavailable, ProcessingTimeout."""
-        state = dict(checkpoint or {})
-
-        def save(**values):
-            state.update(values)
-            if save_checkpoint:
-                save_checkpoint(dict(state))
+        state, save = checkpoint_state(checkpoint, save_checkpoint)
 
         warnings: list[str] = []
         urn = state.get("post_urn")

@@ -5,10 +5,7 @@ photos, videos and Reels; first comment; Page-feed reconciliation; post insights
 Credentials: {"access_token": <Page token>, "page_id": "...", optional "user_access_token"}.
 """
 
-import json
 from datetime import UTC, datetime, timedelta
-
-from rest_framework import serializers
 
 from providers import http
 from providers.base import (
@@ -20,7 +17,7 @@ from providers.base import (
     ProviderClient,
     PublishResult,
     RefreshResult,
-    StrictSerializer,
+    checkpoint_state,
 )
 from providers.errors import (
     MediaUnavailable,
@@ -31,12 +28,16 @@ from providers.errors import (
     Rejected,
     TokenExpired,
 )
+from providers.facebook.rules import (
+    CAPABILITIES,
+    LIMITS,
+    REEL_MIN_SIZE,
+    REEL_SECONDS,
+    TEXT_LIMIT,
+    FacebookOptions,
+)
+from providers.media_rules import FORMAT, SIZE, media_breaches
 
-TEXT_LIMIT = 63_206  # widely cited (Postiz); not in Meta's docs
-PHOTO_MIMES = ("image/jpeg", "image/bmp", "image/png", "image/gif", "image/tiff")
-PHOTO_MAX_BYTES = 4 * 1024 * 1024
-REEL_SECONDS = (3, 90)
-REEL_MIN_SIZE = (540, 960)
 # https://developers.facebook.com/docs/graph-api/guides/error-handling
 TOKEN_CODES = {190, 102}
 PERMISSION_CODES = {10, *range(200, 300)}
@@ -74,35 +75,6 @@ ENGAGED_USERS_GONE = (
 RECONCILE_WINDOW = timedelta(hours=1)
 
 
-class StrictBooleanField(serializers.BooleanField):
-    def to_internal_value(self, data):
-        if not isinstance(data, bool):
-            self.fail("invalid", input=data)
-        return data
-
-
-class StrictCharField(serializers.CharField):
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class FacebookOptions(StrictSerializer):
-    """`platform_options.facebook`."""
-
-    text = StrictCharField(required=False, max_length=TEXT_LIMIT, trim_whitespace=False)
-    as_reel = StrictBooleanField(required=False)
-    first_comment = StrictCharField(required=False, min_length=1, max_length=8000, trim_whitespace=False)
-    link = serializers.URLField(required=False)
-    video_title = StrictCharField(required=False, max_length=255)
-
-    def validate(self, attrs):
-        if attrs.get("as_reel") and attrs.get("link"):
-            raise serializers.ValidationError({"link": ["A Reel cannot carry a link preview (as_reel is true)."]})
-        return attrs
-
-
 class FacebookClient(ProviderClient):
     name = "facebook"
     options_serializer = FacebookOptions
@@ -115,18 +87,7 @@ class FacebookClient(ProviderClient):
         "clicks": ("post_clicks",),
     }
     account_credential = "page_id"
-    capabilities = {
-        "content_kinds": ["text", "link", "photo", "photos", "video", "reel"],
-        "options": ["text", "as_reel", "first_comment", "link", "video_title"],
-        "limits": {
-            "text": f"{TEXT_LIMIT:,} characters (unconfirmed)",
-            "photos": "several per post; JPEG, BMP, PNG, GIF, TIFF; at most 4 MB each (unconfirmed)",
-            "video": "1 per post, not mixed with photos",
-            "reel": "1 video, 3-90 s, 9:16, at least 540x960; 30 API Reels per Page per 24 h",
-            "first_comment": "1-8,000 characters",
-            "video_title": "at most 255 characters",
-        },
-    }
+    capabilities = CAPABILITIES
 
     @property
     def page_id(self) -> str:
@@ -186,15 +147,16 @@ class FacebookClient(ProviderClient):
         if media.kind == "document":
             return [(True, field, "unsupported", "Facebook posts take photos or one video, not documents.")]
         if media.kind != "video":
+            breaches = media_breaches(LIMITS.media_for("image"), media)  # a GIF is posted as a photo
             return [
                 (
-                    bool(mime) and mime not in PHOTO_MIMES,
+                    FORMAT in breaches,
                     field,
                     "unsupported_format",
                     f"Facebook photos must be JPEG, BMP, PNG, GIF or TIFF ({mime} given).",
                 ),
                 (
-                    (media.size_bytes or 0) > PHOTO_MAX_BYTES,
+                    SIZE in breaches,
                     field,
                     "too_large",
                     "Facebook photos must be at most 4 MB.",
@@ -240,12 +202,7 @@ class FacebookClient(ProviderClient):
         then `post_id`/`url`/`comment_id` as they exist; given that checkpoint back it resumes
         without re-creating them, so a retry never posts twice once `post_id` is saved.
         Raises the typed errors; a failed first comment is only a warning."""
-        state = dict(checkpoint or {})
-
-        def save(**values):
-            state.update(values)
-            if save_checkpoint:
-                save_checkpoint(dict(state))
+        state, save = checkpoint_state(checkpoint, save_checkpoint)
 
         if "post_id" not in state:
             self._create(content, state, save)
@@ -552,14 +509,7 @@ class FacebookClient(ProviderClient):
     @staticmethod
     def _retry_after(response) -> float:
         """Minutes from X-Business-Use-Case-Usage `estimated_time_to_regain_access`, else Retry-After."""
-        try:
-            usage = json.loads(response.headers.get("X-Business-Use-Case-Usage") or "{}")
-            minutes = max(
-                (entry.get("estimated_time_to_regain_access") or 0 for entries in usage.values() for entry in entries),
-                default=0,
-            )
-        except (ValueError, AttributeError, TypeError):
-            minutes = 0
+        minutes = http.business_use_case_minutes(response.headers.get("X-Business-Use-Case-Usage"))
         if minutes > 0:
             return minutes * 60.0
         return http.retry_after_seconds(response.headers.get("Retry-After"))

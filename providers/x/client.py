@@ -12,8 +12,6 @@ import unicodedata
 from datetime import timedelta
 
 from django.utils import timezone
-from rest_framework import serializers
-from twitter_text import parse_tweet
 
 from providers import http
 from providers.base import (
@@ -25,7 +23,7 @@ from providers.base import (
     ProviderClient,
     PublishResult,
     RefreshResult,
-    StrictSerializer,
+    checkpoint_state,
 )
 from providers.errors import (
     MediaUnavailable,
@@ -35,68 +33,23 @@ from providers.errors import (
     Rejected,
     TokenExpired,
 )
+from providers.x.rules import (
+    CAPABILITIES,
+    MB,
+    XOptionsSerializer,
+    media_mix_problems,
+    media_problems,
+    text_problem,
+)
 
-MAX_WEIGHTED = 280
-MAX_IMAGES = 4
-MAX_THREAD = 24
-MB = 1024 * 1024
 CHUNK_BYTES = 4 * MB
-REPLY_SETTINGS = ("following", "mentionedUsers", "subscribers", "verified")
 CATEGORY = {"gif": "tweet_gif", "video": "tweet_video"}  # chunked upload; images use the simple one
 DEFAULT_MIME = {"image": "image/jpeg", "gif": "image/gif", "video": "video/mp4"}
 ALL_METRICS = "public_metrics,non_public_metrics,organic_metrics"
-MEDIA_RULES = {  # https://docs.x.com/x-api/media/quickstart/best-practices
-    "image": {"types": ("image/jpeg", "image/png", "image/gif", "image/webp"), "max_mb": 5},
-    "gif": {"types": ("image/gif",), "max_mb": 15, "max_wh": (1280, 1080)},
-    "video": {
-        "types": ("video/mp4", "video/quicktime"),
-        "max_mb": 512,
-        "max_wh": (1280, 1024),
-        "min_wh": (32, 32),
-        "seconds": (0.5, 140),
-        "aspect": (1 / 3, 3),
-    },
-}
 NO_NON_PUBLIC = (
     "X gave public metrics only: non-public and organic metrics exist only for the owner's posts under 30 days old."
 )
 URL_RE = re.compile(r"https?://\S+")
-
-
-class PollSerializer(StrictSerializer):
-    options = serializers.ListField(
-        child=serializers.CharField(min_length=1, max_length=25, trim_whitespace=False), min_length=2, max_length=4
-    )
-    duration_minutes = serializers.IntegerField(min_value=5, max_value=10080)
-
-
-class XOptionsSerializer(StrictSerializer):
-    """`platform_options.x`."""
-
-    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    poll = PollSerializer(required=False)
-    thread = serializers.ListField(
-        child=serializers.CharField(trim_whitespace=False), max_length=MAX_THREAD, required=False
-    )
-    reply_settings = serializers.ChoiceField(choices=REPLY_SETTINGS, required=False)
-    quote_post_id = serializers.RegexField(r"^[0-9]{1,19}$", required=False)
-    reply_to_post_id = serializers.RegexField(r"^[0-9]{1,19}$", required=False)
-
-    def validate_text(self, value):
-        if problem := _text_problem("text", value):
-            raise serializers.ValidationError(problem.message)
-        return value
-
-    def validate_thread(self, value):
-        errors = {i: [p.message] for i, text in enumerate(value) if (p := _text_problem("thread", text, required=True))}
-        if errors:
-            raise serializers.ValidationError(errors)
-        return value
-
-    def validate(self, attrs):
-        if "poll" in attrs and "quote_post_id" in attrs:
-            raise serializers.ValidationError({"poll": ["An X poll cannot quote a post: drop poll or quote_post_id."]})
-        return attrs
 
 
 class XClient(ProviderClient):
@@ -112,19 +65,12 @@ class XClient(ProviderClient):
         "clicks": ("url_link_clicks",),
     }
     account_credential = "user_id"
-    capabilities = {
-        "content_kinds": ["text", "images", "gif", "video", "poll", "thread", "reply", "quote"],
-        "options": ["text", "poll", "thread", "reply_settings", "quote_post_id", "reply_to_post_id"],
-        "limits": {
-            "text": "280 weighted characters (each URL 23, emoji and CJK 2)",
-            "media": "1-4 images, or 1 GIF, or 1 video; no mixing; no documents",
-            "image": "JPG/PNG/GIF/WEBP, at most 5 MB",
-            "gif": "at most 15 MB and 1280x1080",
-            "video": "MP4/MOV, at most 512 MB, 0.5-140 s, 32x32 to 1280x1024, aspect 1:3 to 3:1",
-            "poll": "2-4 options of 1-25 characters, 5-10,080 minutes, not with media or a quote",
-            "thread": f"at most {MAX_THREAD} further posts, each within the text limit",
-        },
-    }
+
+    @classmethod
+    def profile_credentials(cls, profile: Profile) -> dict:
+        """X builds post URLs from the username; the user id names the account."""
+        return {"user_id": profile.id, "username": profile.handle.lstrip("@")}
+    capabilities = CAPABILITIES
 
     # --- interface ----------------------------------------------------------------------
     def verify(self) -> Profile:
@@ -139,14 +85,14 @@ class XClient(ProviderClient):
     def validate(self, content: Content) -> list[Problem]:
         """Problems X would have with `content` (text, media, option combinations); no I/O."""
         options = content.options or {}
-        problems = [p for p in [_text_problem("text", content.text)] if p]
+        problems = [p for p in [text_problem("text", content.text)] if p]
         if not content.text.strip() and not content.media:
             problems.append(Problem("text", "An X post needs text or media.", "required"))
-        problems += _media_mix_problems(content.media)
+        problems += media_mix_problems(content.media)
         for index, media in enumerate(content.media):
-            problems += _media_problems(f"media_urls.{index}", media)
+            problems += media_problems(f"media_urls.{index}", media)
         for index, text in enumerate(options.get("thread") or []):
-            problems += [p for p in [_text_problem(f"platform_options.x.thread.{index}", text, required=True)] if p]
+            problems += [p for p in [text_problem(f"platform_options.x.thread.{index}", text, required=True)] if p]
         if options.get("poll") and content.media:
             problems.append(Problem("platform_options.x.poll", "An X poll cannot be combined with media.", "conflict"))
         if options.get("poll") and options.get("quote_post_id"):
@@ -161,12 +107,7 @@ class XClient(ProviderClient):
         twice. A thread part X refuses permanently ends the thread with a warning (the posts
         before it are live). Raises the typed errors of raise_for_response, MediaUnavailable
         and ProcessingTimeout."""
-        state = dict(checkpoint or {})
-
-        def save(**changes):
-            state.update(changes)
-            if save_checkpoint:
-                save_checkpoint(dict(state))
+        state, save = checkpoint_state(checkpoint, save_checkpoint)
 
         post_ids = list(state.get("post_ids") or [])
         if not post_ids:
@@ -379,61 +320,6 @@ class XClient(ProviderClient):
 
 
 # --- pure rules --------------------------------------------------------------------------
-def _text_problem(field: str, text: str, *, required: bool = False) -> Problem | None:
-    if required and not text.strip():
-        return Problem(field, "Each post of an X thread needs text.", "required")
-    weighted = parse_tweet(text).weightedLength
-    if weighted > MAX_WEIGHTED:
-        rule = f"X allows {MAX_WEIGHTED} weighted characters (URLs 23, emoji and CJK 2)"
-        message = f"{rule}; this text counts {weighted}."
-        return Problem(field, message, "too_long")
-    return None
-
-
-def _media_mix_problems(media: tuple[Media, ...]) -> list[Problem]:
-    kinds = [item.kind for item in media]
-    if len(media) > 1 and any(kind in CATEGORY for kind in kinds):
-        message = "A GIF or a video must be the only media of an X post (up to 4 images, or 1 GIF, or 1 video)."
-        return [Problem("media_urls.1", message, "media_mix")]
-    if len(media) > MAX_IMAGES:
-        message = f"X allows at most {MAX_IMAGES} images per post; this post has {len(media)}."
-        return [Problem(f"media_urls.{MAX_IMAGES}", message, "too_many_media")]
-    return []
-
-
-def _media_problems(field: str, media: Media) -> list[Problem]:
-    rule = MEDIA_RULES.get(media.kind)
-    if rule is None:
-        return [Problem(field, f"X does not accept {media.kind} media (images, a GIF or a video only).", "unsupported")]
-    kind, problems = media.kind, []
-    if media.mime_type and media.mime_type not in rule["types"]:
-        allowed = ", ".join(rule["types"])
-        problems.append(Problem(field, f"X accepts a {kind} as {allowed}, not {media.mime_type}.", "format"))
-    if media.size_bytes is not None and media.size_bytes > rule["max_mb"] * MB:
-        size = f"{media.size_bytes / MB:.1f} MB"
-        problems.append(Problem(field, f"An X {kind} must be at most {rule['max_mb']} MB; this one is {size}.", "size"))
-    if media.width and media.height:
-        problems += _dimension_problems(field, media, rule)
-    low, high = rule.get("seconds", (0, float("inf")))
-    if media.duration_s is not None and not low <= media.duration_s <= high:
-        message = f"An X video must last {low:g}-{high:g} s; this one lasts {media.duration_s:g} s."
-        problems.append(Problem(field, message, "duration"))
-    return problems
-
-
-def _dimension_problems(field: str, media: Media, rule: dict) -> list[Problem]:
-    (max_w, max_h), (min_w, min_h) = rule.get("max_wh", (10**6, 10**6)), rule.get("min_wh", (1, 1))
-    size = f"{media.width}x{media.height}"
-    if not (min_w <= media.width <= max_w and min_h <= media.height <= max_h):
-        limits = f"{min_w}x{min_h} to {max_w}x{max_h}" if "min_wh" in rule else f"at most {max_w}x{max_h}"
-        return [Problem(field, f"An X {media.kind} must be {limits} pixels; this one is {size}.", "dimensions")]
-    low, high = rule.get("aspect", (0, float("inf")))
-    if not low <= media.width / media.height <= high:
-        message = f"An X {media.kind} needs an aspect ratio from 1:3 to 3:1; this one is {size}."
-        return [Problem(field, message, "aspect")]
-    return []
-
-
 def _flatten_metrics(data: dict) -> dict[str, int]:
     """Public metrics win where the groups share a key; the others only add keys."""
     metrics = {}

@@ -8,8 +8,6 @@ other than "ok" is a failure even on HTTP 200. There is no first-comment API.
 
 from datetime import UTC, datetime, timedelta
 
-from rest_framework import serializers
-
 from providers import http
 from providers.base import (
     Content,
@@ -20,7 +18,6 @@ from providers.base import (
     ProviderClient,
     PublishResult,
     RefreshResult,
-    StrictSerializer,
 )
 from providers.errors import (
     MediaUnavailable,
@@ -30,22 +27,27 @@ from providers.errors import (
     Rejected,
     TokenExpired,
 )
+from providers.tiktok.rules import (
+    CAPABILITIES,
+    PHOTO_DESCRIPTION_MAX,
+    PHOTO_ONLY_OPTIONS,
+    PRIVACY_LEVELS,
+    VIDEO_CAPTION_MAX,
+    VIDEO_ONLY_OPTIONS,
+    TikTokOptionsSerializer,
+    media_problems,
+    utf16_length,
+)
 
 OPT = "platform_options.tiktok"
 JSON = "application/json; charset=UTF-8"
-PRIVACY_LEVELS = ("PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "SELF_ONLY")
 METRIC_KEYS = ("view_count", "like_count", "comment_count", "share_count")
-VIDEO_CAPTION_MAX, PHOTO_DESCRIPTION_MAX, PHOTO_TITLE_MAX, MAX_PHOTOS = 2200, 4000, 90, 35
-PHOTO_MIMES = ("image/jpeg", "image/jpg", "image/webp")
-VIDEO_MIMES = ("video/mp4", "video/webm", "video/quicktime")
-PHOTO_MAX_BYTES, VIDEO_MAX_BYTES = 20 * 1024**2, 4 * 1024**3
-VIDEO_MIN_SECONDS, VIDEO_SIDES, VIDEO_FPS = 3, (360, 4096), (23, 60)
-PHOTO_SHORT_SIDE, PHOTO_LONG_SIDE = 1080, 1920
 DAY = 24 * 3600.0
-CREATOR_FLAGS = (("comment_disabled", "disable_comment"), ("duet_disabled", "disable_duet"),
-                 ("stitch_disabled", "disable_stitch"))
-VIDEO_ONLY_OPTIONS = ("disable_duet", "disable_stitch", "is_aigc", "video_cover_timestamp_ms")
-PHOTO_ONLY_OPTIONS = ("title", "auto_add_music")
+CREATOR_FLAGS = (
+    ("comment_disabled", "disable_comment"),
+    ("duet_disabled", "disable_duet"),
+    ("stitch_disabled", "disable_stitch"),
+)
 # https://developers.tiktok.com/doc/content-posting-api-reference-get-video-status (fail_reason)
 FAIL_REASON_ERRORS = {
     "video_pull_failed": MediaUnavailable,
@@ -53,58 +55,6 @@ FAIL_REASON_ERRORS = {
     "internal": ProviderUnavailable,
     "auth_removed": ReconnectRequired,
 }
-
-
-class StrictBooleanField(serializers.BooleanField):
-    """A JSON boolean only: "true" or 1 are type errors (platform_options types are checked)."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, bool):
-            self.fail("invalid", input=data)
-        return data
-
-
-class StrictIntegerField(serializers.IntegerField):
-    def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class StrictCharField(serializers.CharField):
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class TikTokOptionsSerializer(StrictSerializer):
-    """`platform_options.tiktok`. privacy_level is required by
-    TikTok but checked by `TikTokClient.validate()`, so a bare `text` override is a valid shape."""
-
-    text = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
-    privacy_level = serializers.ChoiceField(choices=PRIVACY_LEVELS, required=False)
-    disable_comment = StrictBooleanField(required=False)
-    disable_duet = StrictBooleanField(required=False)
-    disable_stitch = StrictBooleanField(required=False)
-    video_cover_timestamp_ms = StrictIntegerField(required=False, min_value=0)
-    brand_content_toggle = StrictBooleanField(required=False)
-    brand_organic_toggle = StrictBooleanField(required=False)
-    is_aigc = StrictBooleanField(required=False)
-    title = StrictCharField(required=False, allow_blank=True, max_length=PHOTO_TITLE_MAX, trim_whitespace=False)
-    auto_add_music = StrictBooleanField(required=False)
-
-    def validate(self, attrs):
-        # Branded content cannot be private (tiktok.md "Direct Post", unconfirmed).
-        if attrs.get("brand_content_toggle") and attrs.get("privacy_level") == "SELF_ONLY":
-            raise serializers.ValidationError(
-                {"brand_content_toggle": ["Branded content (brand_content_toggle) cannot use privacy_level SELF_ONLY."]}
-            )
-        return attrs
-
-
-def utf16_length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
 
 
 class TikTokClient(ProviderClient):
@@ -118,17 +68,7 @@ class TikTokClient(ProviderClient):
         "shares": ("share_count",),
     }
     account_credential = "open_id"
-    capabilities = {
-        "content_kinds": ["video", "photo"],
-        "options": [name for name in TikTokOptionsSerializer().fields if name != "text"],
-        "limits": {
-            "text": "video caption ≤ 2,200 UTF-16 units; photo description ≤ 4,000, title ≤ 90",
-            "media": "exactly 1 video, or 1–35 photos (no mixing); media is required",
-            "photos": "JPEG/WebP (no PNG), ≤ 20 MB, ≤ 1080p",
-            "video": "MP4/WebM/MOV, ≤ 4 GB, 3 s to the creator's max_video_post_duration_sec, 360–4096 px, 23–60 fps",
-            "rate": "6 publish inits/min per token, ~15 posts/day per creator",
-        },
-    }
+    capabilities = CAPABILITIES
 
     # --- HTTP helpers ------------------------------------------------------------------
     def _api(self, path: str) -> str:
@@ -223,14 +163,21 @@ class TikTokClient(ProviderClient):
         problems = self._option_problems(content.options)
         if "privacy_level" not in content.options:
             levels = ", ".join(PRIVACY_LEVELS)
-            problems.append(Problem(f"{OPT}.privacy_level", f"TikTok requires privacy_level (one of {levels}).",
-                                    "required"))
-        problems += _media_problems(content.media)
+            problems.append(
+                Problem(f"{OPT}.privacy_level", f"TikTok requires privacy_level (one of {levels}).", "required")
+            )
+        problems += media_problems(content.media)
         photo = bool(content.media) and all(m.kind == "image" for m in content.media)
         limit, what = (PHOTO_DESCRIPTION_MAX, "photo description") if photo else (VIDEO_CAPTION_MAX, "video caption")
         if utf16_length(content.text) > limit:
-            problems.append(Problem("text", f"A TikTok {what} is at most {limit:,} characters (UTF-16 units); "
-                                            f"this one has {utf16_length(content.text):,}.", "too_long"))
+            problems.append(
+                Problem(
+                    "text",
+                    f"A TikTok {what} is at most {limit:,} characters (UTF-16 units); "
+                    f"this one has {utf16_length(content.text):,}.",
+                    "too_long",
+                )
+            )
         return problems
 
     def _option_problems(self, options: dict) -> list[Problem]:
@@ -283,8 +230,12 @@ class TikTokClient(ProviderClient):
             return self._post("/post/publish/video/init/", body)
         images = [m.url for m in content.media]
         source = {"source": "PULL_FROM_URL", "photo_cover_index": 0, "photo_images": images}
-        body = {"media_type": "PHOTO", "post_mode": "DIRECT_POST",
-                "post_info": _photo_post_info(content.text, options), "source_info": source}
+        body = {
+            "media_type": "PHOTO",
+            "post_mode": "DIRECT_POST",
+            "post_info": _photo_post_info(content.text, options),
+            "source_info": source,
+        }
         return self._post("/post/publish/content/init/", body)
 
     def _creator_options(self, content: Content, creator: dict, warnings: list[str], videos: list[Media]) -> dict:
@@ -293,13 +244,17 @@ class TikTokClient(ProviderClient):
         options = dict(content.options)
         offered = creator.get("privacy_level_options") or []
         if options.get("privacy_level") not in offered:
-            raise Rejected(f"privacy_level {options.get('privacy_level')!r} is not offered by this TikTok account "
-                           f"(creator_info allows {', '.join(offered) or 'nothing'}).")
+            raise Rejected(
+                f"privacy_level {options.get('privacy_level')!r} is not offered by this TikTok account "
+                f"(creator_info allows {', '.join(offered) or 'nothing'})."
+            )
         longest = creator.get("max_video_post_duration_sec")
         duration = videos[0].duration_s if videos else None
         if longest and duration is not None and duration > longest:
-            raise Rejected(f"The video lasts {duration:g} s; this TikTok account may post at most {longest} s "
-                           "(creator_info max_video_post_duration_sec).")
+            raise Rejected(
+                f"The video lasts {duration:g} s; this TikTok account may post at most {longest} s "
+                "(creator_info max_video_post_duration_sec)."
+            )
         not_applicable = PHOTO_ONLY_OPTIONS if videos else VIDEO_ONLY_OPTIONS
         for name in not_applicable:
             if name in content.options:
@@ -331,8 +286,10 @@ class TikTokClient(ProviderClient):
     def _result(self, data: dict, publish_id: str, username: str) -> PublishResult:
         ids = data.get("publicaly_available_post_id") or []  # sic, TikTok's spelling
         if not ids:
-            warning = ("TikTok has not exposed the public post id yet (moderation or a private post); "
-                       "the publish_id is stored instead.")
+            warning = (
+                "TikTok has not exposed the public post id yet (moderation or a private post); "
+                "the publish_id is stored instead."
+            )
             return PublishResult(publish_id, None, [warning], datetime.now(UTC))
         post_id = str(ids[0])
         return PublishResult(post_id, self._post_url(username, post_id), [], datetime.now(UTC))
@@ -356,14 +313,23 @@ class TikTokClient(ProviderClient):
         """view_count, like_count, comment_count, share_count from `/v2/video/query/`.
         Partial (with a warning) when TikTok does not list the post. Safe to repeat."""
         if not str(platform_post_id).isdigit():
-            return MetricsResult({}, [f"{platform_post_id} is a publish_id, not a public post id: "
-                                      "TikTok has no metrics for it yet."], partial=True)
+            return MetricsResult(
+                {},
+                [f"{platform_post_id} is a publish_id, not a public post id: TikTok has no metrics for it yet."],
+                partial=True,
+            )
         path = f"/video/query/?fields=id,{','.join(METRIC_KEYS)}"
         data = self._post(path, {"filters": {"video_ids": [str(platform_post_id)]}})
         videos = [v for v in data.get("videos") or [] if str(v.get("id")) == str(platform_post_id)]
         if not videos:
-            return MetricsResult({}, [f"TikTok's video query did not return post {platform_post_id} "
-                                      "(deleted, not this account's, or a photo post)."], partial=True)
+            return MetricsResult(
+                {},
+                [
+                    f"TikTok's video query did not return post {platform_post_id} "
+                    "(deleted, not this account's, or a photo post)."
+                ],
+                partial=True,
+            )
         metrics = {key: int(videos[0][key]) for key in METRIC_KEYS if videos[0].get(key) is not None}
         missing = [key for key in METRIC_KEYS if key not in metrics]
         warnings = [f"TikTok did not return {', '.join(missing)}."] if missing else []
@@ -405,53 +371,3 @@ def _photo_post_info(description: str, options: dict) -> dict:
     if "auto_add_music" in options:
         info["auto_add_music"] = options["auto_add_music"]
     return info | _flags(options, ("brand_content_toggle", "brand_organic_toggle"))
-
-
-def _media_problems(media: tuple[Media, ...]) -> list[Problem]:
-    """Media count, kinds and (when known) format, size, dimensions and duration."""
-    if not media:
-        return [Problem("media_urls", "A TikTok post needs media: one video or 1–35 photos.", "media_required")]
-    problems = [Problem(f"media_urls.{i}", f"TikTok posts a video or photos, not a {m.kind}.", "unsupported_media")
-                for i, m in enumerate(media) if m.kind not in ("image", "video")]
-    videos = sum(m.kind == "video" for m in media)
-    photos = sum(m.kind == "image" for m in media)
-    if videos and photos:
-        problems.append(Problem("media_urls", "TikTok cannot mix photos and a video in one post.", "mixed_media"))
-    if videos > 1:
-        problems.append(Problem("media_urls", f"A TikTok post has at most 1 video; got {videos}.", "too_many_media"))
-    if photos > MAX_PHOTOS:
-        problems.append(Problem("media_urls", f"A TikTok photo post has at most {MAX_PHOTOS} photos; got {photos}.",
-                                "too_many_media"))
-    for i, m in enumerate(media):
-        rules = _photo_rules(m) if m.kind == "image" else _video_rules(m) if m.kind == "video" else []
-        problems += [Problem(f"media_urls.{i}", message, "invalid_media") for message in rules]
-    return problems
-
-
-def _photo_rules(m: Media) -> list[str]:
-    broken = []
-    if m.mime_type is not None and m.mime_type not in PHOTO_MIMES:
-        broken.append(f"TikTok photos must be JPEG or WebP (no PNG); this one is {m.mime_type}.")
-    if m.size_bytes is not None and m.size_bytes > PHOTO_MAX_BYTES:
-        broken.append(f"TikTok photos are at most 20 MB; this one is {m.size_bytes / 1024**2:.1f} MB.")
-    if m.width is not None and m.height is not None:
-        if min(m.width, m.height) > PHOTO_SHORT_SIDE or max(m.width, m.height) > PHOTO_LONG_SIDE:
-            broken.append(f"TikTok photos are at most 1080p (1920×1080 px); this one is {m.width}×{m.height}.")
-    return broken
-
-
-def _video_rules(m: Media) -> list[str]:
-    broken = []
-    if m.mime_type is not None and m.mime_type not in VIDEO_MIMES:
-        broken.append(f"TikTok videos must be MP4, WebM or MOV; this one is {m.mime_type}.")
-    if m.size_bytes is not None and m.size_bytes > VIDEO_MAX_BYTES:
-        broken.append(f"TikTok videos are at most 4 GB; this one is {m.size_bytes / 1024**3:.1f} GB.")
-    if m.duration_s is not None and m.duration_s < VIDEO_MIN_SECONDS:
-        broken.append(f"TikTok videos last at least {VIDEO_MIN_SECONDS} s; this one lasts {m.duration_s:g} s.")
-    for side in (m.width, m.height):
-        if side is not None and not VIDEO_SIDES[0] <= side <= VIDEO_SIDES[1]:
-            broken.append(f"TikTok video sides are 360–4096 px; this video has a side of {side} px.")
-    fps = m.extra.get("fps")
-    if fps is not None and not VIDEO_FPS[0] <= fps <= VIDEO_FPS[1]:
-        broken.append(f"TikTok videos run at 23–60 fps; this one runs at {fps:g} fps.")
-    return broken

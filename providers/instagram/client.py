@@ -10,8 +10,6 @@ import json
 import re
 from datetime import UTC, datetime, timedelta
 
-from rest_framework import serializers
-
 from providers import http
 from providers.base import (
     Content,
@@ -22,7 +20,7 @@ from providers.base import (
     ProviderClient,
     PublishResult,
     RefreshResult,
-    StrictSerializer,
+    checkpoint_state,
 )
 from providers.errors import (
     AccountMismatch,
@@ -34,25 +32,18 @@ from providers.errors import (
     Rejected,
     TokenExpired,
 )
+from providers.instagram.rules import (
+    CAPABILITIES,
+    InstagramOptions,
+    kind_of,
+    media_problems,
+    metadata_problems,
+    option_problems,
+    text_problems,
+)
 
-CAPTION_LIMIT = 2200
-HASHTAG_LIMIT = 30
-HASHTAG = re.compile(r"#\w+")
-CAROUSEL_MIN, CAROUSEL_MAX = 2, 10
-COLLABORATORS_MAX = 3
-IMAGE_MIMES = ("image/jpeg",)
-IMAGE_MAX_BYTES = 8 * 1024 * 1024
-IMAGE_WIDTH = (320, 1440)
-IMAGE_ASPECT = (4 / 5, 1.91)
-VIDEO_MIMES = ("video/mp4", "video/quicktime")
-VIDEO_MAX_BYTES = 300 * 1024 * 1024
-VIDEO_MAX_WIDTH = 1920
-REEL_SECONDS = (3, 15 * 60)
-STORY_VIDEO_MAX_S = 60
 METRICS = ("views", "reach", "likes", "comments", "shares", "saved", "total_interactions")
 STORY_METRICS = ("views", "reach", "shares", "total_interactions")
-REEL_OPTIONS = ("share_to_feed", "cover_url", "thumb_offset_ms")
-STORY_UNSUPPORTED = ("first_comment", "collaborators", "location_id", "alt_text") + REEL_OPTIONS
 RATE_LIMIT_CODES = {4, 9, 17, 32, 613, 80001, 80002}
 MEDIA_FETCH_SUBCODES = {2207052, 2207077, 2207003}
 TRANSIENT_SUBCODES = {2207082}
@@ -68,49 +59,6 @@ class ContainerNotReady(ProviderUnavailable):
     """media_publish answered 9007/2207027: the container is not FINISHED yet (keep polling)."""
 
     code = "container_not_ready"
-
-
-class StrictBooleanField(serializers.BooleanField):
-    def to_internal_value(self, data):
-        if not isinstance(data, bool):
-            self.fail("invalid", input=data)
-        return data
-
-
-class StrictIntegerField(serializers.IntegerField):
-    def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class InstagramOptions(StrictSerializer):
-    """`platform_options.instagram`."""
-
-    text = serializers.CharField(required=False, allow_blank=True, max_length=CAPTION_LIMIT, trim_whitespace=False)
-    placement = serializers.ChoiceField(choices=["feed", "reel", "story"], required=False)
-    first_comment = serializers.CharField(required=False, min_length=1, max_length=2200, trim_whitespace=False)
-    share_to_feed = StrictBooleanField(required=False)
-    collaborators = serializers.ListField(
-        child=serializers.CharField(min_length=1, max_length=30), required=False, max_length=COLLABORATORS_MAX
-    )
-    cover_url = serializers.URLField(required=False)
-    thumb_offset_ms = StrictIntegerField(required=False, min_value=0)
-    location_id = serializers.CharField(required=False, min_length=1)
-    alt_text = serializers.CharField(required=False, max_length=1000)
-
-    def validate(self, attrs):
-        if attrs.get("placement") == "story":
-            refused = {name: ["Not available for an Instagram story."] for name in STORY_UNSUPPORTED if name in attrs}
-            if refused:
-                raise serializers.ValidationError(refused)
-        if attrs.get("placement") == "reel" and "alt_text" in attrs:
-            raise serializers.ValidationError({"alt_text": ["alt_text applies to images only, not to a Reel."]})
-        return attrs
-
-
-def _field(option: str) -> str:
-    return f"platform_options.instagram.{option}"
 
 
 def _int(value) -> int | None:
@@ -131,159 +79,13 @@ def _parse_time(value: str | None) -> datetime | None:
     return None
 
 
-def kind_of(content: Content) -> str:
-    """image, carousel, reel or story: a single video in feed is published as a Reel."""
-    placement = content.options.get("placement", "feed")
-    if placement in ("reel", "story"):
-        return placement
-    if len(content.media) > 1:
-        return "carousel"
-    return "reel" if content.media and content.media[0].kind == "video" else "image"
-
-
-MESSAGES = {
-    "too_long": "Instagram captions are limited to 2,200 characters ({n:,} given).",
-    "too_many_hashtags": "Instagram allows at most 30 hashtags per caption ({n} given).",
-    "media_required": "Instagram needs an image or a video: text-only posts are not possible.",
-    "unsupported_media": "Instagram accepts images and videos only, not a {kind}.",
-    "one_media": "An Instagram {kind} takes exactly one image or video ({n} given).",
-    "too_many_media": "An Instagram carousel takes 2 to 10 items ({n} given).",
-    "video_required": "An Instagram Reel needs a video.",
-    "reel_only": "{name} applies only to a Reel (placement 'reel' or a single video in feed).",
-    "image_only": "alt_text applies only to a single feed image.",
-    "image_format": "Instagram accepts JPEG images only (got {mime}).",
-    "image_size": "Instagram images must be at most 8 MB.",
-    "image_width": "Instagram feed images must be 320 to 1440 px wide ({width} px).",
-    "aspect_ratio": "Instagram feed images need an aspect ratio from 4:5 to 1.91:1 ({ratio:.2f}:1).",
-    "video_format": "Instagram accepts MP4 or MOV videos only (got {mime}).",
-    "video_size": "Instagram videos must be at most 300 MB.",
-    "video_width": "Instagram videos must be at most 1920 px wide ({width} px).",
-    "reel_duration": "Instagram Reels must last 3 s to 15 min ({seconds:g} s).",
-    "story_duration": "Instagram story videos must last at most 60 s ({seconds:g} s).",
-}
-CODES = {"one_media": "too_many_media", "reel_only": "not_applicable", "image_only": "not_applicable"}
-CODES.update({key: "unsupported_format" for key in ("image_format", "video_format")})
-CODES.update({key: "too_large" for key in ("image_size", "video_size")})
-CODES.update({key: "bad_dimensions" for key in ("image_width", "video_width")})
-CODES.update({"aspect_ratio": "bad_aspect_ratio", "reel_duration": "bad_duration", "story_duration": "bad_duration"})
-
-
-def _problem(field: str, rule: str, **values) -> Problem:
-    return Problem(field, MESSAGES[rule].format(**values), CODES.get(rule, rule))
-
-
-def _text_problems(content: Content) -> list[Problem]:
-    if kind_of(content) == "story":
-        return []  # stories have no caption; the text is dropped with a warning
-    text, problems = content.text or "", []
-    if len(text) > CAPTION_LIMIT:
-        problems.append(_problem("text", "too_long", n=len(text)))
-    if len(HASHTAG.findall(text)) > HASHTAG_LIMIT:
-        problems.append(_problem("text", "too_many_hashtags", n=len(HASHTAG.findall(text))))
-    return problems
-
-
-def _media_problems(content: Content) -> list[Problem]:
-    kind, media = kind_of(content), content.media
-    if not media:
-        return [_problem("media_urls", "media_required")]
-    problems = [
-        _problem(f"media_urls.{i}", "unsupported_media", kind=item.kind)
-        for i, item in enumerate(media)
-        if item.kind not in ("image", "video")
-    ]
-    if kind in ("story", "reel") and len(media) > 1:
-        problems.append(_problem("media_urls", "one_media", kind=kind, n=len(media)))
-    if kind == "reel" and media[0].kind != "video":
-        problems.append(_problem("media_urls.0", "video_required"))
-    if kind == "carousel" and len(media) > CAROUSEL_MAX:
-        problems.append(_problem("media_urls", "too_many_media", n=len(media)))
-    return problems
-
-
-def _option_problems(content: Content) -> list[Problem]:
-    kind, options = kind_of(content), content.options
-    problems = [
-        _problem(_field(name), "reel_only", name=name) for name in REEL_OPTIONS if name in options and kind != "reel"
-    ]
-    if "alt_text" in options and kind != "image":
-        problems.append(_problem(_field("alt_text"), "image_only"))
-    return problems
-
-
-def _image_problems(field: str, media: Media, story: bool) -> list[Problem]:
-    ratio = media.width / media.height if media.width and media.height else None
-    broken = {
-        "image_format": media.mime_type and media.mime_type not in IMAGE_MIMES,
-        "image_size": media.size_bytes and media.size_bytes > IMAGE_MAX_BYTES,
-        "image_width": media.width and not story and not IMAGE_WIDTH[0] <= media.width <= IMAGE_WIDTH[1],
-        "aspect_ratio": ratio and not story and not IMAGE_ASPECT[0] - 0.005 <= ratio <= IMAGE_ASPECT[1] + 0.005,
-    }
-    values = {"mime": media.mime_type, "width": media.width, "ratio": ratio or 0}
-    return [_problem(field, rule, **values) for rule, bad in broken.items() if bad]
-
-
-def _video_problems(field: str, media: Media, story: bool) -> list[Problem]:
-    seconds = media.duration_s
-    broken = {
-        "video_format": media.mime_type and media.mime_type not in VIDEO_MIMES,
-        "video_size": media.size_bytes and media.size_bytes > VIDEO_MAX_BYTES,
-        "video_width": media.width and media.width > VIDEO_MAX_WIDTH,
-        "story_duration": story and seconds is not None and seconds > STORY_VIDEO_MAX_S,
-        "reel_duration": not story and seconds is not None and not REEL_SECONDS[0] <= seconds <= REEL_SECONDS[1],
-    }
-    values = {"mime": media.mime_type, "width": media.width, "seconds": seconds or 0}
-    return [_problem(field, rule, **values) for rule, bad in broken.items() if bad]
-
-
-def _metadata_problems(content: Content) -> list[Problem]:
-    story, problems = kind_of(content) == "story", []
-    for i, media in enumerate(content.media):
-        check = {"image": _image_problems, "video": _video_problems}.get(media.kind)
-        if check:
-            problems += check(f"media_urls.{i}", media, story)
-    return problems
-
-
-def _buc_minutes(header: str | None) -> float:
-    """Largest `estimated_time_to_regain_access` (minutes) of X-Business-Use-Case-Usage."""
-    try:
-        usage = json.loads(header or "{}")
-    except ValueError:
-        return 0.0
-    entries = [
-        entry for items in usage.values() if isinstance(items, list) for entry in items if isinstance(entry, dict)
-    ]
-    return max((float(entry.get("estimated_time_to_regain_access") or 0) for entry in entries), default=0.0)
-
-
 class InstagramClient(ProviderClient):
     name = "instagram"
     options_serializer = InstagramOptions
     # Normalized counts: Instagram's own names; it reports no clicks per media.
     normalized_metrics = {"views": ("views",), "likes": ("likes",), "comments": ("comments",), "shares": ("shares",)}
     account_credential = "ig_user_id"
-    capabilities = {
-        "content_kinds": ["image", "carousel", "reel", "story"],
-        "options": [
-            "placement",
-            "first_comment",
-            "share_to_feed",
-            "collaborators",
-            "cover_url",
-            "thumb_offset_ms",
-            "location_id",
-            "alt_text",
-        ],
-        "limits": {
-            "text": "caption ≤ 2,200 characters, ≤ 30 hashtags (no caption on stories)",
-            "media": "1 image, 1 video (a Reel), carousel of 2–10 images/videos, story of 1 image or video",
-            "image": "JPEG, ≤ 8 MB, 320–1440 px wide, aspect 4:5 to 1.91:1 (feed)",
-            "video": "MP4/MOV, ≤ 300 MB, ≤ 1920 px wide, Reels 3 s–15 min, story video ≤ 60 s",
-            "first_comment": "1–2,200 characters",
-            "collaborators": "≤ 3 usernames",
-        },
-    }
+    capabilities = CAPABILITIES
 
     # --- plumbing -------------------------------------------------------------------------
     @property
@@ -338,21 +140,14 @@ class InstagramClient(ProviderClient):
 
     def validate(self, content: Content) -> list[Problem]:
         """Caption, media count/kinds, option combinations and known media metadata. No I/O."""
-        return (
-            _text_problems(content) + _media_problems(content) + _option_problems(content) + _metadata_problems(content)
-        )
+        return text_problems(content) + media_problems(content) + option_problems(content) + metadata_problems(content)
 
     def publish(self, content: Content, *, checkpoint=None, save_checkpoint=None) -> PublishResult:
         """Container → wait → media_publish → permalink (+ first comment). Container ids go to
         `save_checkpoint` as soon as they exist; with `checkpoint` the same container is polled
         and, if already PUBLISHED, found instead of published again. Raises the errors of
         raise_for_response and ProcessingTimeout; safe to repeat with the saved checkpoint."""
-        state = dict(checkpoint or {})
-
-        def save(**updates):
-            state.update(updates)
-            if save_checkpoint:
-                save_checkpoint(dict(state))
+        state, save = checkpoint_state(checkpoint, save_checkpoint)
 
         if not state.get("media_id"):
             container_id, status = self._ready_container(content, state, save)
@@ -608,5 +403,5 @@ class InstagramClient(ProviderClient):
     def _retry_after(response, default: float) -> float:
         if response.headers.get("Retry-After"):
             return http.retry_after_seconds(response.headers["Retry-After"], default)
-        minutes = _buc_minutes(response.headers.get("X-Business-Use-Case-Usage"))
+        minutes = http.business_use_case_minutes(response.headers.get("X-Business-Use-Case-Usage"))
         return minutes * 60 if minutes else default

@@ -1,0 +1,34 @@
+"""LinkedIn members and organizations, described once for the registry."""
+
+from datetime import timedelta
+
+from providers.linkedin.client import LinkedInClient
+from providers.linkedin.rules import CAPABILITIES, LIMITS
+from providers.network import Credential, Network
+
+NETWORK = Network(
+    key="linkedin",
+    label="LinkedIn",
+    icon="in",
+    color="#0a8acb",
+    badge="background: #0a5a99",
+    client=LinkedInClient,
+    limits=LIMITS,
+    hosts={"api_url": "https://api.linkedin.com", "oauth_url": "https://www.linkedin.com", "api_version": "202606"},
+    # Only what publishing and analytics need (listed in the README).
+    scopes=(
+        "openid",
+        "profile",
+        "w_member_social",
+        "w_organization_social",
+        "r_organization_social",
+        "rw_organization_admin",
+    ),
+    oauth_backend="providers.linkedin.oauth.LinkedInConnect",
+    token_lifetime=timedelta(days=60),
+    refresh_ahead=timedelta(days=7),
+    credentials=(
+        Credential("author_urn", "LinkedIn author URN", "Required for LinkedIn, e.g. urn:li:person:…"),
+    ),
+    content_kinds=tuple(CAPABILITIES["content_kinds"]),
+)

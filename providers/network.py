@@ -1,0 +1,106 @@
+"""The descriptor of one network: everything the rest of Dravo needs to know about it,
+as plain data, so that settings, accounts, the compose form, analytics and templates read
+`providers.registry` instead of naming networks.
+
+Each network folder (`providers/<network>/network.py`) builds one `Network`; the
+registry lists them. Nothing here imports Django, so settings can read it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+
+@dataclass(frozen=True)
+class TextLimit:
+    """The longest text a post may carry and how its length is counted: "chars" (code
+    points), "utf16" (UTF-16 code units) or "weighted" (X's weighted count, where URLs
+    and wide characters weigh more)."""
+
+    max: int
+    count: str = "chars"
+
+
+@dataclass(frozen=True)
+class MediaLimit:
+    """One kind of media a network takes: its formats (MIME types), how many a post may
+    carry, the largest file and, for video, the shortest and longest duration (seconds).
+    None is a limit the network does not publish (or, for the longest duration, one that
+    depends on the account); empty `formats` means the network names none."""
+
+    kind: str  # one of providers.base.MEDIA_KINDS
+    formats: tuple[str, ...]
+    max_count: int | None = 1
+    max_bytes: int | None = None
+    seconds: tuple[float, float | None] | None = None
+
+
+@dataclass(frozen=True)
+class Limits:
+    """A network's limits as data: the text limit, and the media it takes."""
+
+    text: TextLimit
+    media: tuple[MediaLimit, ...] = ()
+    media_required: bool = False
+
+    def media_for(self, kind: str) -> MediaLimit | None:
+        return next((limit for limit in self.media if limit.kind == kind), None)
+
+
+@dataclass(frozen=True)
+class Credential:
+    """A credential an account of this network needs besides its token (e.g. the Page id),
+    required when it is connected with its own token (BYOK)."""
+
+    name: str
+    label: str
+    help_text: str = ""
+
+
+@dataclass(frozen=True)
+class Network:
+    """One network, described once.
+
+    `hosts` are the defaults of every base URL the client uses, plus `api_version`; each
+    can be overridden by the environment variable `DRAVO_<KEY>_<HOST>` (e.g.
+    `DRAVO_<KEY>_API_URL`). `refresh_ahead` is how long before its expiry a token is
+    refreshed; `oauth_backend` is the dotted path of the social-auth backend that connects
+    accounts (a path, so settings can list it without importing social-auth)."""
+
+    key: str
+    label: str
+    icon: str  # the short text of the network's badge in the dashboard
+    color: str  # the charts' colour
+    badge: str  # the CSS declarations of the dashboard badge (white text on it)
+    client: type
+    limits: Limits
+    hosts: dict[str, str]
+    scopes: tuple[str, ...]
+    oauth_backend: str
+    refresh_ahead: timedelta
+    token_lifetime: timedelta | None = None  # None: the token does not expire on its own
+    credentials: tuple[Credential, ...] = ()
+    content_kinds: tuple[str, ...] = ()
+    option_hints: dict[tuple[str, ...], str] = field(default_factory=dict)
+
+    def endpoints(self, env: Callable[[str, str], str]) -> dict[str, str]:
+        """The hosts and API version, each read from `DRAVO_<KEY>_<HOST>` through `env`
+        (name, default) with this descriptor's value as the default."""
+        return {host: env(f"DRAVO_{self.key.upper()}_{host.upper()}", value) for host, value in self.hosts.items()}
+
+    @property
+    def credential_names(self) -> list[str]:
+        return [credential.name for credential in self.credentials]
+
+    def as_json(self) -> dict[str, Any]:
+        """What the dashboard's scripts need: label, badge, colour and text limit."""
+        text = self.limits.text
+        return {
+            "label": self.label,
+            "icon": self.icon,
+            "badge": self.badge,
+            "color": self.color,
+            "limit": text.max,
+            "count": text.count,
+        }
