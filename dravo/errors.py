@@ -33,6 +33,17 @@ class RequestTooLarge(APIException):
     default_code = "request_too_large"
 
 
+class IdempotencyKeyReused(Unprocessable):
+    default_code = "idempotency_key_reused"
+    default_detail = "This Idempotency-Key was already used with a different request body."
+
+
+class IdempotencyKeyInFlight(Conflict):
+    default_code = "idempotency_key_in_flight"
+    default_detail = "A request with this Idempotency-Key is still being processed."
+    wait = 1  # seconds, sent as Retry-After
+
+
 def error_body(*, type_: str, code: str, detail: str, attr: str | None = None) -> dict:
     return {"type": type_, "errors": [{"code": code, "detail": detail, "attr": attr}]}
 

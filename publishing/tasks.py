@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from dravo.idempotency import idempotency_keys_prune
 from publishing import services
 
 
@@ -41,4 +42,4 @@ def recover_stuck_task() -> None:
 
 @shared_task(ignore_result=True)
 def prune_idempotency_keys_task() -> None:
-    services.idempotency_keys_prune()
+    idempotency_keys_prune()

@@ -4,10 +4,10 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from accounts.api.base import WorkspaceViewSet
+from dravo.idempotency import IDEMPOTENCY_HEADER, IdempotencyKeyParam
 from dravo.pagination import keyset_response, page_schema
 from dravo.parsers import JSONParser
 from dravo.schema import CONFLICT
-from publishing.api.idempotency import IDEMPOTENCY_HEADER, IdempotencyKeyParam
 from publishing.api.media_serializers import (
     MediaCreateSerializer,
     MediaListParams,

@@ -1,4 +1,4 @@
-"""Writes of the publishing app: posts, deliveries, idempotency, scheduling."""
+"""Writes of the publishing app: posts, deliveries, scheduling."""
 
 from publishing.services.delivery import (  # noqa: F401
     deliveries_dispatch_due,
@@ -7,7 +7,6 @@ from publishing.services.delivery import (  # noqa: F401
     posts_fan_out_missed,
     posts_release_due,
 )
-from publishing.services.idempotency import idempotency_keys_prune, idempotent, request_fingerprint  # noqa: F401
 from publishing.services.posts import (  # noqa: F401
     post_cancel,
     post_create,
