@@ -4,6 +4,7 @@ import logging
 import time
 from datetime import timedelta
 
+from celery import shared_task
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -133,8 +134,6 @@ def _record_failure(row: PostMetrics, exc: Exception, now) -> None:
 def post_metrics_refresh_many(*, rows: list[PostMetrics], budget_seconds: float) -> set[int]:
     """Refresh `rows` one after another until the time budget is spent; the rest are left
     to the background task. Returns the ids refreshed now."""
-    from analytics.tasks import refresh_post_metrics_task
-
     deadline = time.monotonic() + budget_seconds
     done, left = set(), []
     for row in rows:
@@ -162,3 +161,12 @@ def post_metrics_due(*, now=None) -> list[int]:
         batch = due.filter(provider=provider).order_by("stale_after")
         ids += list(batch.values_list("pk", flat=True)[: settings.ANALYTICS_BATCH_PER_NETWORK])
     return ids
+
+
+# The task that post_metrics_refresh_many enqueues lives beside it (analytics.tasks
+# re-exports it, under the name it has always had), so services and tasks import in one
+# direction only.
+@shared_task(name="analytics.tasks.refresh_post_metrics_task", ignore_result=True)
+def refresh_post_metrics_task(metrics_id: int) -> None:
+    """Refresh one metrics row (post_metrics_refresh). Safe to repeat."""
+    post_metrics_refresh(metrics_id=metrics_id)
