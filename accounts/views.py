@@ -22,6 +22,7 @@ from accounts import selectors, services
 from accounts.forms import ApiKeyForm, ByokForm, LoginForm, flatten_errors
 from accounts.models import ConnectLink, Membership, Mode, Provider, SocialAccount
 from accounts.oauth import BACKENDS, SESSION_LINK, SESSION_MODE
+from dravo.errors import DomainError
 
 
 @never_cache
@@ -107,7 +108,7 @@ def _back(request, default: str):
     return redirect(target if target.startswith("/") and not target.startswith("//") else default)
 
 
-def _problem_text(exc: APIException) -> str:
+def _problem_text(exc: APIException | DomainError) -> str:
     if isinstance(exc, ValidationError):
         return " ".join(f"{message}" for _, message in flatten_errors(exc.detail))
     return str(exc.detail)
@@ -159,7 +160,7 @@ def accounts_page(request):
                 )
             except ValidationError as exc:
                 form.add_service_errors(exc.detail)
-            except APIException as exc:
+            except (APIException, DomainError) as exc:
                 form.add_error(None, _problem_text(exc))
             else:
                 verb = "Connected" if created else "Updated"
@@ -216,7 +217,7 @@ def account_refresh(request, account_id: str):
     account = _account(request, account_id)
     try:
         services.social_account_refresh(account_id=account.id, wait=5.0)
-    except APIException as exc:
+    except (APIException, DomainError) as exc:
         messages.error(request, f"Refreshing {account.handle} failed: {_problem_text(exc)}")
     else:
         messages.success(request, f"Refreshed the token of {account.handle}.")

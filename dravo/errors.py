@@ -1,6 +1,9 @@
 """Errors shared by every app, in the body format of drf-standardized-errors.
 
-Domain errors subclass DRF's APIException so the one EXCEPTION_HANDLER renders them.
+Services raise domain errors (DomainError and its subclasses): plain exceptions that
+carry the status and stable code they answer with, and that a worker, a form or the
+admin can catch without knowing HTTP. The one EXCEPTION_HANDLER
+(dravo.exception_handler) maps them to the HTTP answer.
 Django-level 400/403/404/500 (no DRF view involved) are rendered the same way under /v1,
 an unknown /v1 path is answered by `not_found`, and ApiErrorMiddleware turns whatever
 page is left (DEBUG's, which Django shows instead of calling the handlers) into the same
@@ -15,13 +18,33 @@ from rest_framework import status
 from rest_framework.exceptions import APIException
 
 
-class Conflict(APIException):
+class DomainError(Exception):
+    """A refusal a service raises; `detail` says why, `default_code` is the stable code,
+    `status_code` the HTTP status the API answers with, `wait` (seconds) its Retry-After."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "The request cannot be carried out."
+    default_code = "invalid"
+    wait: int | None = None
+
+    def __init__(self, detail: str | None = None):
+        self.detail = str(self.default_detail if detail is None else detail)
+        super().__init__(self.detail)
+
+
+class Conflict(DomainError):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The request conflicts with the current state of the resource."
     default_code = "conflict"
 
 
-class Unprocessable(APIException):
+class Unavailable(DomainError):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "A service Dravo depends on cannot be reached; try again shortly."
+    default_code = "unavailable"
+
+
+class Unprocessable(DomainError):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_detail = "The request cannot be processed."
     default_code = "unprocessable"

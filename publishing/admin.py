@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from rest_framework.exceptions import APIException
 
+from dravo.errors import DomainError
 from publishing import services
 from publishing.models import Delivery, IdempotencyKey, Media, Post
 
@@ -28,7 +29,7 @@ def _each(modeladmin, request, queryset, service, verb: str) -> None:
         try:
             service(post=post)
             done += 1
-        except APIException as exc:
+        except (APIException, DomainError) as exc:
             modeladmin.message_user(request, f"{post.id}: {exc.detail}", messages.WARNING)
     modeladmin.message_user(request, f"{verb} {done} post(s).", messages.SUCCESS if done else messages.WARNING)
 

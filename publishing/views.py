@@ -14,6 +14,7 @@ from rest_framework.exceptions import APIException, ValidationError
 from accounts import selectors as account_selectors
 from accounts.forms import flatten_errors
 from accounts.views import dashboard_view
+from dravo.errors import DomainError
 from dravo.pagination import decode_cursor, keyset_page
 from publishing import selectors, services
 from publishing.api.media_serializers import MediaSerializer
@@ -124,7 +125,7 @@ def _post_action(request, post_id: str, service, done: str):
     """Run one post service from a dashboard button; its refusal (409) becomes a message."""
     try:
         service(post=_post_or_404(request, post_id))
-    except APIException as exc:
+    except (APIException, DomainError) as exc:
         messages.error(request, str(exc.detail))
     else:
         messages.success(request, done)
@@ -213,7 +214,7 @@ def compose_media(request):
             idempotency_key=None,
             render=lambda media: MediaSerializer(media).data,
         )
-    except APIException as exc:
+    except (APIException, DomainError) as exc:
         detail = exc.detail
         message = " ".join(m for _, m in flatten_errors(detail)) if isinstance(detail, (dict, list)) else str(detail)
         return JsonResponse({"detail": message}, status=exc.status_code)
