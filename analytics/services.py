@@ -6,14 +6,15 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.errors import ProviderUnreachable, RefreshFailed
 from accounts.models import SocialAccount
 from analytics.models import MetricsSnapshot, PostMetrics, freshness_for
-from providers.errors import ProviderError, RateLimited, ReconnectRequired, TokenExpired
+from dravo.leases import lease_claim, lease_free
+from providers.errors import ProviderError, RateLimited, ReconnectRequired
 from publishing.models import Delivery
 
 logger = logging.getLogger(__name__)
@@ -50,12 +51,7 @@ def post_metrics_track(*, delivery: Delivery) -> None:
 
 
 def _claim(metrics_id: int) -> bool:
-    now = timezone.now()
-    return bool(
-        PostMetrics.objects.filter(pk=metrics_id)
-        .filter(Q(refresh_lease_until__isnull=True) | Q(refresh_lease_until__lt=now))
-        .update(refresh_lease_until=now + LEASE)
-    )
+    return lease_claim(PostMetrics.objects.filter(pk=metrics_id), field="refresh_lease_until", duration=LEASE)
 
 
 def _save(row: PostMetrics, **fields) -> None:
@@ -63,13 +59,11 @@ def _save(row: PostMetrics, **fields) -> None:
 
 
 def _fetch(row: PostMetrics, account: SocialAccount):
-    """fetch_metrics once; on TokenExpired refresh the token once and fetch again."""
+    """fetch_metrics, refreshing the token once if the network says it expired."""
     platform_post_id = row.delivery.platform_post_id
-    try:
-        return account_services.client_for(account).fetch_metrics(platform_post_id)
-    except TokenExpired:
-        account = account_services.social_account_refresh(account_id=account.pk)
-    return account_services.client_for(account).fetch_metrics(platform_post_id)
+    return account_services.social_account_call(
+        account=account, call=lambda client: client.fetch_metrics(platform_post_id)
+    )
 
 
 def post_metrics_refresh(*, metrics_id: int) -> bool:
@@ -153,7 +147,7 @@ def post_metrics_due(*, now=None) -> list[int]:
     now = now or timezone.now()
     due = (
         PostMetrics.objects.filter(PostMetrics.stale_filter(now))
-        .filter(Q(refresh_lease_until__isnull=True) | Q(refresh_lease_until__lt=now))
+        .filter(lease_free("refresh_lease_until", now))
         .exclude(sync_status=Sync.REQUIRES_RECONNECT, stale_after__gt=now)
     )
     ids = []

@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.errors import ProviderUnreachable, RefreshFailed
 from accounts.models import SocialAccount
+from dravo.leases import lease_claim
 from providers import registry
 from providers.base import Content, Media, PublishResult
 from providers.errors import (
@@ -30,7 +31,6 @@ from providers.errors import (
     ProviderUnavailable,
     RateLimited,
     ReconnectRequired,
-    TokenExpired,
 )
 from publishing.content import content_for, dravo_media, media_for
 from publishing.media_inspect import MediaRejected
@@ -140,10 +140,13 @@ def _lease() -> timedelta:
 
 def _claim(delivery_id: int) -> bool:
     now = timezone.now()
-    return bool(
-        Delivery.objects.filter(pk=delivery_id, status=DStatus.PENDING, next_attempt_at__lte=now)
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-        .update(status=DStatus.PROCESSING, attempts=F("attempts") + 1, lease_until=now + _lease(), updated_at=now)
+    return lease_claim(
+        Delivery.objects.filter(pk=delivery_id, status=DStatus.PENDING, next_attempt_at__lte=now),
+        field="lease_until",
+        duration=_lease(),
+        status=DStatus.PROCESSING,
+        attempts=F("attempts") + 1,
+        updated_at=now,
     )
 
 
@@ -219,24 +222,18 @@ def _delivery_media(post: Post, rows: dict, index: int, url: str) -> Media:
 
 
 def _publish(delivery: Delivery, account: SocialAccount, content: Content) -> PublishResult:
-    """Publish once; on TokenExpired refresh the token once and publish again."""
+    """Publish, refreshing the token once if the network says it expired."""
 
     def save_checkpoint(checkpoint: dict) -> None:
         delivery.checkpoint = checkpoint
         Delivery.objects.filter(pk=delivery.pk).update(checkpoint=checkpoint)
 
-    try:
-        return account_services.client_for(account).publish(
+    return account_services.social_account_call(
+        account=account,
+        call=lambda client: client.publish(
             content, checkpoint=delivery.checkpoint or None, save_checkpoint=save_checkpoint
-        )
-    except TokenExpired:
-        account = account_services.social_account_refresh(account_id=account.pk)  # RefreshFailed / ProviderUnreachable
-    try:
-        return account_services.client_for(account).publish(
-            content, checkpoint=delivery.checkpoint or None, save_checkpoint=save_checkpoint
-        )
-    except TokenExpired as exc:
-        raise ReconnectRequired(f"The token was refused again after a refresh: {exc}") from exc
+        ),
+    )
 
 
 def delivery_attempt(*, delivery_id: int) -> None:
