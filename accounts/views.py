@@ -19,10 +19,10 @@ from social_django.utils import load_backend, load_strategy
 from social_django.views import complete
 
 from accounts import selectors, services
-from accounts.forms import ApiKeyForm, ByokForm, LoginForm, flatten_errors
+from accounts.forms import ApiKeyForm, ByokForm, LoginForm
 from accounts.models import ConnectLink, Membership, Mode, Provider, SocialAccount
 from accounts.oauth import BACKENDS, SESSION_LINK, SESSION_MODE
-from dravo.errors import DomainError
+from dravo.errors import DomainError, error_text
 
 
 @never_cache
@@ -109,9 +109,7 @@ def _back(request, default: str):
 
 
 def _problem_text(exc: APIException | DomainError) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(f"{message}" for _, message in flatten_errors(exc.detail))
-    return str(exc.detail)
+    return error_text(exc)
 
 
 @require_POST

@@ -67,6 +67,42 @@ class IdempotencyKeyInFlight(Conflict):
     wait = 1  # seconds, sent as Retry-After
 
 
+def error_items(detail, prefix: str = "") -> list[tuple[str, str, str]]:
+    """A DRF error detail (dict / list / ErrorDetail, nested) as (attr, message, code)
+    triples, with the attr names of the API's error body (as drf-standardized-errors
+    writes them): dotted, `non_field_errors` folded into its parent, and a list item that
+    is itself a dict or list named by its index (`account_ids.0`, `platform_options.x.thread.1`).
+    The one flattener of the API's service checks, the dashboard's forms and the admin."""
+    if isinstance(detail, dict):
+        items = []
+        for key, value in detail.items():
+            key = str(key)
+            attr = prefix if key == "non_field_errors" else (f"{prefix}.{key}" if prefix else key)
+            items += error_items(value, attr)
+        return items
+    if isinstance(detail, list):
+        items = []
+        for index, item in enumerate(detail):
+            nested = isinstance(item, (dict, list))
+            items += error_items(item, (f"{prefix}.{index}" if prefix else str(index)) if nested else prefix)
+        return items
+    return [(prefix, str(detail), getattr(detail, "code", None) or "invalid")]
+
+
+def flatten_errors(detail, prefix: str = "") -> list[tuple[str, str]]:
+    """error_items without the codes: (attr, message) pairs, for forms."""
+    return [(attr, message) for attr, message, _ in error_items(detail, prefix)]
+
+
+def error_text(exc: Exception) -> str:
+    """One line for a person (a dashboard message, the admin) from a DRF exception or a
+    domain error: every message of a validation error, joined."""
+    detail = getattr(exc, "detail", str(exc))
+    if isinstance(detail, (dict, list)):
+        return " ".join(message for _, message in flatten_errors(detail))
+    return str(detail)
+
+
 def error_body(*, type_: str, code: str, detail: str, attr: str | None = None) -> dict:
     return {"type": type_, "errors": [{"code": code, "detail": detail, "attr": attr}]}
 

@@ -12,9 +12,8 @@ from django.views.decorators.http import require_POST
 from rest_framework.exceptions import APIException, ValidationError
 
 from accounts import selectors as account_selectors
-from accounts.forms import flatten_errors
 from accounts.views import dashboard_view
-from dravo.errors import DomainError
+from dravo.errors import DomainError, error_text
 from dravo.pagination import decode_cursor, keyset_page
 from publishing import selectors, services
 from publishing.api.media_serializers import MediaSerializer
@@ -126,7 +125,7 @@ def _post_action(request, post_id: str, service, done: str):
     try:
         service(post=_post_or_404(request, post_id))
     except (APIException, DomainError) as exc:
-        messages.error(request, str(exc.detail))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, done)
     return _after_action(request, post_id)
@@ -215,7 +214,5 @@ def compose_media(request):
             render=lambda media: MediaSerializer(media).data,
         )
     except (APIException, DomainError) as exc:
-        detail = exc.detail
-        message = " ".join(m for _, m in flatten_errors(detail)) if isinstance(detail, (dict, list)) else str(detail)
-        return JsonResponse({"detail": message}, status=exc.status_code)
+        return JsonResponse({"detail": error_text(exc)}, status=exc.status_code)
     return JsonResponse(body, status=status)
