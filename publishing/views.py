@@ -202,15 +202,10 @@ def compose_media(request):
     the same services, and the same answer."""
     try:
         media_services.media_check_upload_length(content_length=request.META.get("CONTENT_LENGTH"))
-        upload = request.FILES.get("file")
-        if upload is None:
-            raise ValidationError({"file": ["Choose a file to upload."]})
-        staged = media_services.media_stage(workspace=request.workspace, file=upload)
-        status, body, _ = media_services.media_commit(
+        status, body, _ = media_services.media_create(
             workspace=request.workspace,
             mode=request.mode,
-            staged=staged,
-            idempotency_key=None,
+            file=request.FILES.get("file"),
             render=lambda media: MediaSerializer(media).data,
         )
     except (APIException, DomainError) as exc:

@@ -49,11 +49,10 @@ class MediaViewSet(WorkspaceViewSet):
         key = _idempotency_key(request)
         params = MediaCreateSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        staged = media_services.media_stage(workspace=self.workspace, **params.validated_data)
-        code, body, replayed = media_services.media_commit(
+        code, body, replayed = media_services.media_create(
             workspace=self.workspace,
             mode=self.mode,
-            staged=staged,
+            **params.validated_data,
             idempotency_key=key,
             render=lambda media: MediaSerializer(media).data,
         )

@@ -109,6 +109,27 @@ def media_commit(
     return status, body, replayed
 
 
+def media_create(
+    *,
+    workspace: Workspace,
+    mode: str,
+    url: str | None = None,
+    file=None,
+    idempotency_key: str | None = None,
+    render: Callable[[Media], dict],
+) -> tuple[int, dict, bool]:
+    """Add one media file, the one upload path of the API and the dashboard: a safe
+    download of `url` or the uploaded `file`, inspected and stored (media_stage), then its
+    row (media_commit, under `idempotency_key` when given). Returns (201, render(media),
+    replayed). Raises ValidationError (400 on `url` or `file`, also when neither is
+    given), IdempotencyKeyReused (422) or IdempotencyKeyInFlight (409); leaves nothing
+    behind when it raises."""
+    if url is None and file is None:
+        raise ValidationError({"file": [ErrorDetail("Choose a file to upload.", code="required")]})
+    staged = media_stage(workspace=workspace, url=url, file=file)
+    return media_commit(workspace=workspace, mode=mode, staged=staged, idempotency_key=idempotency_key, render=render)
+
+
 def media_discard(*, staged: Staged) -> None:
     """Delete a staged file that will get no row. Safe to repeat."""
     Media._meta.get_field("file").storage.delete(staged.name)
