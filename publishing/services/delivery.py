@@ -1,4 +1,11 @@
-"""Delivering one post to one account, and the scheduler's sweeps.
+"""The delivery path, top to bottom: a post's targets become its deliveries (the
+fan-out), each delivery is claimed, sent to its network and recorded, and the post's
+status follows; then the scheduler's sweeps, and the tasks.
+
+Ownership: a post's `targets` (the accounts asked for, in request order) are written
+once, by post_create; the delivery rows are made from them and written only here
+(made, claimed, recorded, canceled with their post, re-armed by a retry). Until its
+row is made, a target reads as its post does (see Post.results).
 
 The database is the queue's truth: a delivery is due when `status=pending` and
 `next_attempt_at` has passed; a task message only says "look at row N now". A worker
@@ -106,6 +113,37 @@ def deliveries_insert(*, post: Post, due: datetime | None) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return sorted(row[0] for row in cursor.fetchall())
+
+
+def deliveries_cancel(*, post_id: str) -> int:
+    """The deliveries of a post that was just canceled: every one not final becomes
+    `canceled` (so a canceled post never shows a pending result) and is never sent.
+    Run it in the cancel's transaction; safe to repeat."""
+    return (
+        Delivery.objects.filter(post_id=post_id)
+        .exclude(status__in=Delivery.FINAL)
+        .update(status=DStatus.CANCELED, next_attempt_at=None, lease_until=None, updated_at=timezone.now())
+    )
+
+
+def deliveries_rearm(*, post_id: str) -> list[int]:
+    """The failed deliveries of a post back to pending (never the published ones), with a
+    fresh attempt budget and without the last attempt's error, due now and sent after
+    commit; returns their ids. Safe to repeat (a second call finds none failed)."""
+    now = timezone.now()
+    failed = list(Delivery.objects.filter(post_id=post_id, status=DStatus.FAILED).values_list("pk", flat=True))
+    Delivery.objects.filter(pk__in=failed).update(
+        status=DStatus.PENDING,
+        attempts=0,
+        error="",
+        error_code="",
+        next_attempt_at=now,
+        dispatched_at=now,
+        lease_until=None,
+        updated_at=now,
+    )
+    deliveries_enqueue(failed)
+    return failed
 
 
 def post_mark_processing(*, post_id: str) -> None:

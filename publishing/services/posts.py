@@ -1,4 +1,5 @@
-"""Creating, canceling and retrying posts."""
+"""Creating, canceling and retrying posts; their deliveries are written by
+publishing.services.delivery."""
 
 from datetime import datetime
 
@@ -7,8 +8,8 @@ from django.utils import timezone
 
 from accounts.models import Workspace
 from publishing.errors import PostNotCancelable, PostNotRetryable
-from publishing.models import Delivery, Post
-from publishing.services.delivery import deliveries_enqueue, deliveries_insert, post_fan_out_task
+from publishing.models import Post
+from publishing.services.delivery import deliveries_cancel, deliveries_insert, deliveries_rearm, post_fan_out_task
 from publishing.services.validation import check_post
 
 Status = Post.Status
@@ -77,9 +78,7 @@ def post_cancel(*, post: Post) -> Post:
             status=Status.CANCELED, finished_at=now, updated_at=now
         )
         if updated:
-            Delivery.objects.filter(post_id=post.pk, status=Delivery.Status.PENDING).update(
-                status=Delivery.Status.CANCELED, next_attempt_at=None, updated_at=now
-            )
+            deliveries_cancel(post_id=post.pk)
     post.refresh_from_db()
     if not updated and post.status != Status.CANCELED:
         raise PostNotCancelable(status=post.status)
@@ -94,19 +93,7 @@ def post_retry(*, post: Post) -> Post:
     locked = Post.objects.select_for_update().get(pk=post.pk)
     if locked.status not in (Status.FAILED, Status.PARTIAL):
         raise PostNotRetryable()
-    now = timezone.now()
-    failed = list(locked.deliveries.filter(status=Delivery.Status.FAILED).values_list("pk", flat=True))
-    Delivery.objects.filter(pk__in=failed).update(
-        status=Delivery.Status.PENDING,
-        attempts=0,
-        error="",
-        error_code="",
-        next_attempt_at=now,
-        dispatched_at=now,
-        lease_until=None,
-        updated_at=now,
-    )
-    Post.objects.filter(pk=post.pk).update(status=Status.QUEUED, finished_at=None, updated_at=now)
-    deliveries_enqueue(failed)
+    deliveries_rearm(post_id=post.pk)
+    Post.objects.filter(pk=post.pk).update(status=Status.QUEUED, finished_at=None, updated_at=timezone.now())
     post.refresh_from_db()
     return post
