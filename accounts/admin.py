@@ -5,6 +5,7 @@ from social_django.models import Association, Nonce, UserSocialAuth
 from accounts import services
 from accounts.forms import AdminLoginForm
 from accounts.models import ApiKey, ConnectLink, Membership, SocialAccount, Workspace
+from dravo.errors import DomainError, error_text
 
 # Dravo's connect flow never stores social-auth's own rows (accounts.pipeline keeps the
 # grants as SocialAccount, encrypted); their admin would show raw tokens and secrets.
@@ -99,8 +100,8 @@ class SocialAccountAdmin(admin.ModelAdmin):
             try:
                 services.social_account_refresh(account_id=account.id, wait=5.0)
                 done += 1
-            except APIException as exc:
-                self.message_user(request, f"{account}: {exc.detail}", messages.ERROR)
+            except (APIException, DomainError) as exc:
+                self.message_user(request, f"{account}: {error_text(exc)}", messages.ERROR)
         self.message_user(request, f"Refreshed {done} account(s).", messages.SUCCESS if done else messages.WARNING)
 
 

@@ -1,9 +1,8 @@
 """Domain errors of the accounts app; DRF renders them with the one error format."""
 
-from rest_framework import status
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import ValidationError
 
-from dravo.errors import Conflict
+from dravo.errors import Conflict, Unavailable
 
 
 class AccountVerificationFailed(ValidationError):
@@ -21,8 +20,7 @@ class AccountNotGranted(ValidationError):
         super().__init__({attr: [reason]}, code="account_mismatch")
 
 
-class ProviderUnreachable(APIException):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+class ProviderUnreachable(Unavailable):
     default_code = "provider_unavailable"
     default_detail = "The network could not be reached; try again shortly."
 

@@ -11,6 +11,7 @@ from accounts import services
 from accounts.api.serializers import SocialAccountConnectSerializer
 from accounts.models import Mode, Provider
 from accounts.throttling import client_ip
+from dravo.errors import flatten_errors  # also what publishing.forms imports from here
 from providers import registry
 from providers.sandbox.core import BEHAVIORS
 
@@ -42,24 +43,6 @@ class LoginForm(AuthenticationForm):
 
 class AdminLoginForm(LoginForm, AdminAuthenticationForm):
     """The staff admin's login form: the same budgets, then the admin's staff check."""
-
-
-def flatten_errors(detail, prefix: str = "") -> list[tuple[str, str]]:
-    """A DRF error detail (dict / list / ErrorDetail, possibly nested) as (attr, message)
-    pairs, with the API's attr names: `text`, `account_ids.0`, `platform_options.x.poll`."""
-    if isinstance(detail, dict):
-        pairs = []
-        for key, value in detail.items():
-            key = str(key)
-            if key == "non_field_errors":
-                attr = prefix
-            else:
-                attr = f"{prefix}.{key}" if prefix else key
-            pairs += flatten_errors(value, attr)
-        return pairs
-    if isinstance(detail, list):
-        return [pair for item in detail for pair in flatten_errors(item, prefix)]
-    return [(prefix, str(detail))]
 
 
 class ByokForm(forms.Form):

@@ -19,9 +19,10 @@ from social_django.utils import load_backend, load_strategy
 from social_django.views import complete
 
 from accounts import selectors, services
-from accounts.forms import ApiKeyForm, ByokForm, LoginForm, flatten_errors
+from accounts.forms import ApiKeyForm, ByokForm, LoginForm
 from accounts.models import ConnectLink, Membership, Mode, Provider, SocialAccount
 from accounts.oauth import BACKENDS
+from dravo.errors import DomainError, error_text
 from providers.oauth import SESSION_LINK, SESSION_MODE
 
 
@@ -108,10 +109,8 @@ def _back(request, default: str):
     return redirect(target if target.startswith("/") and not target.startswith("//") else default)
 
 
-def _problem_text(exc: APIException) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(f"{message}" for _, message in flatten_errors(exc.detail))
-    return str(exc.detail)
+def _problem_text(exc: APIException | DomainError) -> str:
+    return error_text(exc)
 
 
 @require_POST
@@ -160,7 +159,7 @@ def accounts_page(request):
                 )
             except ValidationError as exc:
                 form.add_service_errors(exc.detail)
-            except APIException as exc:
+            except (APIException, DomainError) as exc:
                 form.add_error(None, _problem_text(exc))
             else:
                 verb = "Connected" if created else "Updated"
@@ -217,7 +216,7 @@ def account_refresh(request, account_id: str):
     account = _account(request, account_id)
     try:
         services.social_account_refresh(account_id=account.id, wait=5.0)
-    except APIException as exc:
+    except (APIException, DomainError) as exc:
         messages.error(request, f"Refreshing {account.handle} failed: {_problem_text(exc)}")
     else:
         messages.success(request, f"Refreshed the token of {account.handle}.")

@@ -4,16 +4,18 @@ import logging
 import time
 from datetime import timedelta
 
+from celery import shared_task
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.errors import ProviderUnreachable, RefreshFailed
 from accounts.models import SocialAccount
 from analytics.models import MetricsSnapshot, PostMetrics, freshness_for
+from dravo.leases import lease_claim, lease_free
 from providers import registry
-from providers.errors import ProviderError, RateLimited, ReconnectRequired, TokenExpired
+from providers.errors import ProviderError, RateLimited, ReconnectRequired
 from publishing.models import Delivery
 
 logger = logging.getLogger(__name__)
@@ -50,12 +52,7 @@ def post_metrics_track(*, delivery: Delivery) -> None:
 
 
 def _claim(metrics_id: int) -> bool:
-    now = timezone.now()
-    return bool(
-        PostMetrics.objects.filter(pk=metrics_id)
-        .filter(Q(refresh_lease_until__isnull=True) | Q(refresh_lease_until__lt=now))
-        .update(refresh_lease_until=now + LEASE)
-    )
+    return lease_claim(PostMetrics.objects.filter(pk=metrics_id), field="refresh_lease_until", duration=LEASE)
 
 
 def _save(row: PostMetrics, **fields) -> None:
@@ -63,13 +60,11 @@ def _save(row: PostMetrics, **fields) -> None:
 
 
 def _fetch(row: PostMetrics, account: SocialAccount):
-    """fetch_metrics once; on TokenExpired refresh the token once and fetch again."""
+    """fetch_metrics, refreshing the token once if the network says it expired."""
     platform_post_id = row.delivery.platform_post_id
-    try:
-        return account_services.client_for(account).fetch_metrics(platform_post_id)
-    except TokenExpired:
-        account = account_services.social_account_refresh(account_id=account.pk)
-    return account_services.client_for(account).fetch_metrics(platform_post_id)
+    return account_services.social_account_call(
+        account=account, call=lambda client: client.fetch_metrics(platform_post_id)
+    )
 
 
 def post_metrics_refresh(*, metrics_id: int) -> bool:
@@ -134,8 +129,6 @@ def _record_failure(row: PostMetrics, exc: Exception, now) -> None:
 def post_metrics_refresh_many(*, rows: list[PostMetrics], budget_seconds: float) -> set[int]:
     """Refresh `rows` one after another until the time budget is spent; the rest are left
     to the background task. Returns the ids refreshed now."""
-    from analytics.tasks import refresh_post_metrics_task
-
     deadline = time.monotonic() + budget_seconds
     done, left = set(), []
     for row in rows:
@@ -155,7 +148,7 @@ def post_metrics_due(*, now=None) -> list[int]:
     now = now or timezone.now()
     due = (
         PostMetrics.objects.filter(PostMetrics.stale_filter(now))
-        .filter(Q(refresh_lease_until__isnull=True) | Q(refresh_lease_until__lt=now))
+        .filter(lease_free("refresh_lease_until", now))
         .exclude(sync_status=Sync.REQUIRES_RECONNECT, stale_after__gt=now)
     )
     ids = []
@@ -163,3 +156,12 @@ def post_metrics_due(*, now=None) -> list[int]:
         batch = due.filter(provider=provider).order_by("stale_after")
         ids += list(batch.values_list("pk", flat=True)[: settings.ANALYTICS_BATCH_PER_NETWORK])
     return ids
+
+
+# The task that post_metrics_refresh_many enqueues lives beside it (analytics.tasks
+# re-exports it, under the name it has always had), so services and tasks import in one
+# direction only.
+@shared_task(name="analytics.tasks.refresh_post_metrics_task", ignore_result=True)
+def refresh_post_metrics_task(metrics_id: int) -> None:
+    """Refresh one metrics row (post_metrics_refresh). Safe to repeat."""
+    post_metrics_refresh(metrics_id=metrics_id)

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from analytics import services
+from analytics.services import refresh_post_metrics_task
 
 
 @shared_task(ignore_result=True)
@@ -12,7 +13,3 @@ def refresh_stale_metrics_task() -> None:
     for metrics_id in services.post_metrics_due():
         refresh_post_metrics_task.delay(metrics_id)
 
-
-@shared_task(ignore_result=True)
-def refresh_post_metrics_task(metrics_id: int) -> None:
-    services.post_metrics_refresh(metrics_id=metrics_id)

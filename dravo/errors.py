@@ -1,6 +1,9 @@
 """Errors shared by every app, in the body format of drf-standardized-errors.
 
-Domain errors subclass DRF's APIException so the one EXCEPTION_HANDLER renders them.
+Services raise domain errors (DomainError and its subclasses): plain exceptions that
+carry the status and stable code they answer with, and that a worker, a form or the
+admin can catch without knowing HTTP. The one EXCEPTION_HANDLER
+(dravo.exception_handler) maps them to the HTTP answer.
 Django-level 400/403/404/500 (no DRF view involved) are rendered the same way under /v1,
 an unknown /v1 path is answered by `not_found`, and ApiErrorMiddleware turns whatever
 page is left (DEBUG's, which Django shows instead of calling the handlers) into the same
@@ -15,13 +18,33 @@ from rest_framework import status
 from rest_framework.exceptions import APIException
 
 
-class Conflict(APIException):
+class DomainError(Exception):
+    """A refusal a service raises; `detail` says why, `default_code` is the stable code,
+    `status_code` the HTTP status the API answers with, `wait` (seconds) its Retry-After."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "The request cannot be carried out."
+    default_code = "invalid"
+    wait: int | None = None
+
+    def __init__(self, detail: str | None = None):
+        self.detail = str(self.default_detail if detail is None else detail)
+        super().__init__(self.detail)
+
+
+class Conflict(DomainError):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The request conflicts with the current state of the resource."
     default_code = "conflict"
 
 
-class Unprocessable(APIException):
+class Unavailable(DomainError):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "A service Dravo depends on cannot be reached; try again shortly."
+    default_code = "unavailable"
+
+
+class Unprocessable(DomainError):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_detail = "The request cannot be processed."
     default_code = "unprocessable"
@@ -31,6 +54,53 @@ class RequestTooLarge(APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The request body is too large."
     default_code = "request_too_large"
+
+
+class IdempotencyKeyReused(Unprocessable):
+    default_code = "idempotency_key_reused"
+    default_detail = "This Idempotency-Key was already used with a different request body."
+
+
+class IdempotencyKeyInFlight(Conflict):
+    default_code = "idempotency_key_in_flight"
+    default_detail = "A request with this Idempotency-Key is still being processed."
+    wait = 1  # seconds, sent as Retry-After
+
+
+def error_items(detail, prefix: str = "") -> list[tuple[str, str, str]]:
+    """A DRF error detail (dict / list / ErrorDetail, nested) as (attr, message, code)
+    triples, with the attr names of the API's error body (as drf-standardized-errors
+    writes them): dotted, `non_field_errors` folded into its parent, and a list item that
+    is itself a dict or list named by its index (`account_ids.0`, `platform_options.x.thread.1`).
+    The one flattener of the API's service checks, the dashboard's forms and the admin."""
+    if isinstance(detail, dict):
+        items = []
+        for key, value in detail.items():
+            key = str(key)
+            attr = prefix if key == "non_field_errors" else (f"{prefix}.{key}" if prefix else key)
+            items += error_items(value, attr)
+        return items
+    if isinstance(detail, list):
+        items = []
+        for index, item in enumerate(detail):
+            nested = isinstance(item, (dict, list))
+            items += error_items(item, (f"{prefix}.{index}" if prefix else str(index)) if nested else prefix)
+        return items
+    return [(prefix, str(detail), getattr(detail, "code", None) or "invalid")]
+
+
+def flatten_errors(detail, prefix: str = "") -> list[tuple[str, str]]:
+    """error_items without the codes: (attr, message) pairs, for forms."""
+    return [(attr, message) for attr, message, _ in error_items(detail, prefix)]
+
+
+def error_text(exc: Exception) -> str:
+    """One line for a person (a dashboard message, the admin) from a DRF exception or a
+    domain error: every message of a validation error, joined."""
+    detail = getattr(exc, "detail", str(exc))
+    if isinstance(detail, (dict, list)):
+        return " ".join(message for _, message in flatten_errors(detail))
+    return str(detail)
 
 
 def error_body(*, type_: str, code: str, detail: str, attr: str | None = None) -> dict:

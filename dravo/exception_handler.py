@@ -7,10 +7,18 @@ import the domain errors of dravo.errors.
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from drf_standardized_errors.handler import ExceptionHandler
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import APIException, ParseError
 
-from dravo.errors import RequestTooLarge
+from dravo.errors import DomainError, RequestTooLarge
 from dravo.renderers import JSONRenderer
+
+
+def http_error(exc: DomainError) -> APIException:
+    """The HTTP answer of a domain error: its status, code, detail and Retry-After."""
+    http = APIException(exc.detail, code=exc.default_code)
+    http.status_code = exc.status_code
+    http.wait = exc.wait
+    return http
 
 
 def request_too_large() -> RequestTooLarge:
@@ -19,7 +27,8 @@ def request_too_large() -> RequestTooLarge:
 
 
 class ApiExceptionHandler(ExceptionHandler):
-    """drf-standardized-errors' handler, plus Django's request-size errors, and always JSON.
+    """drf-standardized-errors' handler, plus the domain errors that services raise (see
+    dravo.errors) and Django's request-size errors, and always JSON.
 
     Django raises RequestDataTooBig when DRF reads a body over DATA_UPLOAD_MAX_MEMORY_SIZE
     (a 413 here) and TooManyFieldsSent/TooManyFilesSent for an oversized form (a 400); left
@@ -28,6 +37,8 @@ class ApiExceptionHandler(ExceptionHandler):
     """
 
     def convert_known_exceptions(self, exc: Exception) -> Exception:
+        if isinstance(exc, DomainError):
+            return http_error(exc)
         if isinstance(exc, RequestDataTooBig):
             return request_too_large()
         if isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from rest_framework.exceptions import APIException
 
+from dravo.errors import DomainError, error_text
 from publishing import services
 from publishing.models import Delivery, IdempotencyKey, Media, Post
 
@@ -28,8 +29,8 @@ def _each(modeladmin, request, queryset, service, verb: str) -> None:
         try:
             service(post=post)
             done += 1
-        except APIException as exc:
-            modeladmin.message_user(request, f"{post.id}: {exc.detail}", messages.WARNING)
+        except (APIException, DomainError) as exc:
+            modeladmin.message_user(request, f"{post.id}: {error_text(exc)}", messages.WARNING)
     modeladmin.message_user(request, f"{verb} {done} post(s).", messages.SUCCESS if done else messages.WARNING)
 
 

@@ -1,29 +1,12 @@
-"""Celery tasks of publishing: each takes ids and calls one service."""
+"""Celery tasks of publishing: each takes ids and calls one service. The delivery path's
+own tasks (deliver, fan out) live beside it in publishing.services.delivery and are
+re-exported here, under the names they have always had."""
 
 from celery import shared_task
 
+from dravo.idempotency import idempotency_keys_prune
 from publishing import services
-
-
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def deliver_task(delivery_id: int) -> None:
-    """One attempt at one delivery (the service owns retries via next_attempt_at)."""
-    services.delivery_attempt(delivery_id=delivery_id)
-
-
-@shared_task(acks_late=True, ignore_result=True)
-def post_fan_out_task(post_id: str) -> None:
-    """Make a new post's deliveries and send them. A lost message costs a delay only: the
-    dispatcher redoes the fan-out of a queued post that has no deliveries."""
-    services.post_fan_out(post_id=post_id)
-
-
-@shared_task(acks_late=True, ignore_result=True)
-def fan_out_task(delivery_ids: list[int]) -> None:
-    """One deliver_task per delivery (sent by the worker, not by the API request). A lost
-    fan-out costs a delay only: the dispatcher re-sends deliveries whose message is late."""
-    for delivery_id in delivery_ids:
-        deliver_task.delay(delivery_id)
+from publishing.services.delivery import deliver_task, fan_out_task, post_fan_out_task  # noqa: F401
 
 
 @shared_task(ignore_result=True)
@@ -41,4 +24,4 @@ def recover_stuck_task() -> None:
 
 @shared_task(ignore_result=True)
 def prune_idempotency_keys_task() -> None:
-    services.idempotency_keys_prune()
+    idempotency_keys_prune()

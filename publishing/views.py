@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 from rest_framework.exceptions import APIException, ValidationError
 
 from accounts import selectors as account_selectors
-from accounts.forms import flatten_errors
 from accounts.views import dashboard_view
+from dravo.errors import DomainError, error_text
 from dravo.pagination import decode_cursor, keyset_page
 from publishing import selectors, services
 from publishing.api.media_serializers import MediaSerializer
@@ -124,8 +124,8 @@ def _post_action(request, post_id: str, service, done: str):
     """Run one post service from a dashboard button; its refusal (409) becomes a message."""
     try:
         service(post=_post_or_404(request, post_id))
-    except APIException as exc:
-        messages.error(request, str(exc.detail))
+    except (APIException, DomainError) as exc:
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, done)
     return _after_action(request, post_id)
@@ -202,19 +202,12 @@ def compose_media(request):
     the same services, and the same answer."""
     try:
         media_services.media_check_upload_length(content_length=request.META.get("CONTENT_LENGTH"))
-        upload = request.FILES.get("file")
-        if upload is None:
-            raise ValidationError({"file": ["Choose a file to upload."]})
-        staged = media_services.media_stage(workspace=request.workspace, file=upload)
-        status, body, _ = media_services.media_commit(
+        status, body, _ = media_services.media_create(
             workspace=request.workspace,
             mode=request.mode,
-            staged=staged,
-            idempotency_key=None,
+            file=request.FILES.get("file"),
             render=lambda media: MediaSerializer(media).data,
         )
-    except APIException as exc:
-        detail = exc.detail
-        message = " ".join(m for _, m in flatten_errors(detail)) if isinstance(detail, (dict, list)) else str(detail)
-        return JsonResponse({"detail": message}, status=exc.status_code)
+    except (APIException, DomainError) as exc:
+        return JsonResponse({"detail": error_text(exc)}, status=exc.status_code)
     return JsonResponse(body, status=status)

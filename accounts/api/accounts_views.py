@@ -15,9 +15,9 @@ from accounts.api.serializers import (
     SocialAccountSerializer,
 )
 from accounts.models import SocialAccount
+from dravo.idempotency import IDEMPOTENCY_HEADER, idempotent_response
 from dravo.pagination import keyset_response, page_schema
 from dravo.schema import CONFLICT, UNAVAILABLE
-from publishing.api.idempotency import IDEMPOTENCY_HEADER, idempotent_response
 
 
 @extend_schema(tags=["accounts"])

@@ -19,9 +19,9 @@ from accounts.api.serializers import (
 from accounts.authentication import HasWorkspace, JwtPrincipal
 from accounts.models import ApiKey, Membership
 from accounts.throttling import LoginRateThrottle
+from dravo.idempotency import IDEMPOTENCY_HEADER, idempotent_response
 from dravo.pagination import KeysetParams, keyset_response, page_schema
 from dravo.schema import error_response
-from publishing.api.idempotency import IDEMPOTENCY_HEADER, idempotent_response
 
 
 @extend_schema(

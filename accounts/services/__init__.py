@@ -17,6 +17,7 @@ from accounts.services.rate_limits import (  # noqa: F401
 from accounts.services.social_accounts import (  # noqa: F401
     client_for,
     credentials_of,
+    social_account_call,
     social_account_connect,
     social_account_disconnect,
     social_account_mark_reconnect,

@@ -2,7 +2,9 @@
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -12,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 from accounts.crypto import decrypt_credentials, encrypt_credentials, reencrypt
 from accounts.errors import AccountNotGranted, AccountVerificationFailed, ProviderUnreachable, RefreshFailed
 from accounts.models import SocialAccount, Workspace
+from dravo.leases import lease_claim
 from providers import registry
 from providers.errors import (
     AccountMismatch,
@@ -23,6 +26,7 @@ from providers.errors import (
 )
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 Health = SocialAccount.Health
 
 REFRESH_LEASE = timedelta(seconds=120)
@@ -38,6 +42,23 @@ def credentials_of(account: SocialAccount) -> dict:
 def client_for(account: SocialAccount, credentials: dict | None = None):
     creds = credentials if credentials is not None else credentials_of(account)
     return registry.get_client(account.provider, creds, sandbox=account.is_sandbox)
+
+
+def social_account_call(*, account: SocialAccount, call: Callable[[Any], T]) -> T:
+    """`call(client)` with the account's client; when the network answers TokenExpired,
+    refresh the token once (social_account_refresh) and call again with the new one.
+
+    Raises whatever `call` raises, RefreshFailed or ProviderUnreachable from the refresh,
+    and ReconnectRequired when the token is refused again right after a refresh. As safe
+    to repeat as `call` is."""
+    try:
+        return call(client_for(account))
+    except TokenExpired:
+        account = social_account_refresh(account_id=account.pk)
+    try:
+        return call(client_for(account))
+    except TokenExpired as exc:
+        raise ReconnectRequired(f"The token was refused again after a refresh: {exc}") from exc
 
 
 def _expires_at(credentials: dict) -> datetime | None:
@@ -167,11 +188,8 @@ def social_account_mark_reconnect(*, account_id: str, reason: str) -> None:
 
 
 def _claim_refresh(account_id: str) -> bool:
-    now = timezone.now()
-    return bool(
-        SocialAccount.objects.filter(pk=account_id)
-        .filter(Q(refresh_lease_until__isnull=True) | Q(refresh_lease_until__lt=now))
-        .update(refresh_lease_until=now + REFRESH_LEASE)
+    return lease_claim(
+        SocialAccount.objects.filter(pk=account_id), field="refresh_lease_until", duration=REFRESH_LEASE
     )
 
 

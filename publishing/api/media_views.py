@@ -4,10 +4,10 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from accounts.api.base import WorkspaceViewSet
+from dravo.idempotency import IDEMPOTENCY_HEADER, IdempotencyKeyParam
 from dravo.pagination import keyset_response, page_schema
 from dravo.parsers import JSONParser
 from dravo.schema import CONFLICT
-from publishing.api.idempotency import IDEMPOTENCY_HEADER, IdempotencyKeyParam
 from publishing.api.media_serializers import (
     MediaCreateSerializer,
     MediaListParams,
@@ -49,11 +49,10 @@ class MediaViewSet(WorkspaceViewSet):
         key = _idempotency_key(request)
         params = MediaCreateSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        staged = media_services.media_stage(workspace=self.workspace, **params.validated_data)
-        code, body, replayed = media_services.media_commit(
+        code, body, replayed = media_services.media_create(
             workspace=self.workspace,
             mode=self.mode,
-            staged=staged,
+            **params.validated_data,
             idempotency_key=key,
             render=lambda media: MediaSerializer(media).data,
         )

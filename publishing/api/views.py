@@ -4,10 +4,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.api.base import WorkspaceViewSet
+from dravo.idempotency import IDEMPOTENCY_HEADER, idempotent_response
 from dravo.pagination import keyset_response, page_schema
 from dravo.schema import CONFLICT
 from publishing import selectors, services
-from publishing.api.idempotency import IDEMPOTENCY_HEADER, idempotent_response
 from publishing.api.serializers import (
     JobAcceptedSerializer,
     JobSerializer,

@@ -1,18 +1,17 @@
-"""Writes of the publishing app: posts, deliveries, idempotency, scheduling."""
+"""Writes of the publishing app: posts, deliveries, scheduling."""
 
 from publishing.services.delivery import (  # noqa: F401
     deliveries_dispatch_due,
     deliveries_recover_stuck,
     delivery_attempt,
+    post_fan_out,
+    post_refresh_status,
     posts_fan_out_missed,
     posts_release_due,
 )
-from publishing.services.idempotency import idempotency_keys_prune, idempotent, request_fingerprint  # noqa: F401
 from publishing.services.posts import (  # noqa: F401
     post_cancel,
     post_create,
-    post_fan_out,
-    post_refresh_status,
     post_retry,
 )
 from publishing.services.validation import check_post  # noqa: F401

@@ -1,4 +1,11 @@
-"""Delivering one post to one account, and the scheduler's sweeps.
+"""The delivery path, top to bottom: a post's targets become its deliveries (the
+fan-out), each delivery is claimed, sent to its network and recorded, and the post's
+status follows; then the scheduler's sweeps, and the tasks.
+
+Ownership: a post's `targets` (the accounts asked for, in request order) are written
+once, by post_create; the delivery rows are made from them and written only here
+(made, claimed, recorded, canceled with their post, re-armed by a retry). Until its
+row is made, a target reads as its post does (see Post.results).
 
 The database is the queue's truth: a delivery is due when `status=pending` and
 `next_attempt_at` has passed; a task message only says "look at row N now". A worker
@@ -10,10 +17,12 @@ network call.
 
 import logging
 import random
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
+from celery import shared_task
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Now
 from django.utils import timezone
@@ -21,6 +30,7 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.errors import ProviderUnreachable, RefreshFailed
 from accounts.models import SocialAccount
+from dravo.leases import lease_claim
 from providers import registry
 from providers.base import Content, Media, PublishResult
 from providers.errors import (
@@ -28,17 +38,138 @@ from providers.errors import (
     ProviderUnavailable,
     RateLimited,
     ReconnectRequired,
-    TokenExpired,
 )
 from publishing.content import content_for, dravo_media, media_for
 from publishing.media_inspect import MediaRejected
 from publishing.media_serve import media_id_in
 from publishing.models import Delivery, Post
 from publishing.services.media import media_from_source
-from publishing.services.posts import _enqueue, post_fan_out, post_mark_processing, post_refresh_status
 
 logger = logging.getLogger(__name__)
 DStatus = Delivery.Status
+PStatus = Post.Status
+
+# Who wants to know that a delivery was published (analytics starts its metrics row):
+# apps that build on publishing subscribe from their AppConfig.ready(), so publishing
+# never imports them. Set up once at start, read on every publish.
+_published_callbacks: list[Callable[..., None]] = []
+
+
+def delivery_published_subscribe(callback: Callable[..., None]) -> None:
+    """Call `callback(delivery=...)` in the worker right after a delivery is recorded
+    published (or reconciled as published). Subscribing the same callback twice keeps one.
+    A callback must be quick, idempotent and must not raise."""
+    if callback not in _published_callbacks:
+        _published_callbacks.append(callback)
+
+
+def deliveries_enqueue(delivery_ids: list[int], *, fan_out: bool = True) -> None:
+    """After commit, one message per delivery; with `fan_out`, many deliveries go as one
+    message that a worker fans out, so that a sweep is not N broker round trips. The sends
+    are robust: the rows are committed, so a broker outage costs a delay (the dispatcher
+    re-sends them after DRAVO_REDISPATCH_SECONDS), never an error for what was stored."""
+    if fan_out and len(delivery_ids) > 1:
+        transaction.on_commit(lambda: fan_out_task.delay(delivery_ids), robust=True)
+        return
+    for delivery_id in delivery_ids:
+        transaction.on_commit(lambda delivery_id=delivery_id: deliver_task.delay(delivery_id), robust=True)
+
+
+def post_fan_out(*, post_id: str) -> list[int]:
+    """Make the deliveries of a queued post from its targets, in request order, and send
+    one task for each made now; returns their ids. Safe to repeat: rows that exist are
+    kept (ON CONFLICT DO NOTHING) and not sent again, since the dispatcher re-sends a
+    row whose message was lost. A post that is no longer queued is left alone."""
+    post = Post.objects.filter(pk=post_id, status=PStatus.QUEUED).only("pk", "targets").first()
+    if post is None:
+        return []
+    delivery_ids = deliveries_insert(post=post, due=timezone.now())
+    deliveries_enqueue(delivery_ids, fan_out=False)
+    return delivery_ids
+
+
+def deliveries_insert(*, post: Post, due: datetime | None) -> list[int]:
+    """Store one pending delivery per target that has none, in a single INSERT … SELECT
+    FROM VALUES … ON CONFLICT DO NOTHING, and return the ids of the rows made. Only the
+    account and its network vary per row and the other columns are single parameters,
+    where bulk_create would prepare every column of every row in Python. Portable SQL:
+    PostgreSQL and SQLite both name a VALUES list's columns column1, column2 and support
+    RETURNING (SQLite needs the WHERE to parse the upsert after a SELECT)."""
+    if not post.targets:
+        return []
+    now = timezone.now()
+    given = {"post": post.pk, "next_attempt_at": due, "dispatched_at": due, "created_at": now, "updated_at": now}
+    # Every other column takes the model's default, so the row is what Delivery() would be.
+    fields = [f for f in Delivery._meta.concrete_fields if not f.primary_key and f.name not in ("account", "provider")]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    values = ", ".join(["(%s, %s)"] * len(post.targets))
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(Delivery._meta.db_table)} ({columns}, account_id, provider) "
+        f"SELECT {', '.join(['%s'] * len(fields))}, v.column1, v.column2 FROM (VALUES {values}) AS v WHERE true "
+        "ON CONFLICT DO NOTHING RETURNING id"
+    )
+    params = [f.get_db_prep_save(given[f.name] if f.name in given else f.get_default(), connection) for f in fields]
+    params += [value for target in post.targets for value in target]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def deliveries_cancel(*, post_id: str) -> int:
+    """The deliveries of a post that was just canceled: every one not final becomes
+    `canceled` (so a canceled post never shows a pending result) and is never sent.
+    Run it in the cancel's transaction; safe to repeat."""
+    return (
+        Delivery.objects.filter(post_id=post_id)
+        .exclude(status__in=Delivery.FINAL)
+        .update(status=DStatus.CANCELED, next_attempt_at=None, lease_until=None, updated_at=timezone.now())
+    )
+
+
+def deliveries_rearm(*, post_id: str) -> list[int]:
+    """The failed deliveries of a post back to pending (never the published ones), with a
+    fresh attempt budget and without the last attempt's error, due now and sent after
+    commit; returns their ids. Safe to repeat (a second call finds none failed)."""
+    now = timezone.now()
+    failed = list(Delivery.objects.filter(post_id=post_id, status=DStatus.FAILED).values_list("pk", flat=True))
+    Delivery.objects.filter(pk__in=failed).update(
+        status=DStatus.PENDING,
+        attempts=0,
+        error="",
+        error_code="",
+        next_attempt_at=now,
+        dispatched_at=now,
+        lease_until=None,
+        updated_at=now,
+    )
+    deliveries_enqueue(failed)
+    return failed
+
+
+def post_mark_processing(*, post_id: str) -> None:
+    """A delivery of a queued post has started: the post is processing. One conditional
+    UPDATE (the hot path of every delivery); safe to repeat."""
+    Post.objects.filter(pk=post_id, status=PStatus.QUEUED).update(status=PStatus.PROCESSING, updated_at=timezone.now())
+
+
+def post_refresh_status(*, post_id: str) -> None:
+    """Derive the post's status from its deliveries (queued → processing → published |
+    partial | failed). Only touches posts that are in delivery. Safe to repeat."""
+    rows = list(Delivery.objects.filter(post_id=post_id).values_list("status", "attempts"))
+    if not rows:
+        return
+    statuses = [status for status, _ in rows]
+    if all(s in Delivery.FINAL for s in statuses):
+        published = statuses.count(Delivery.Status.PUBLISHED)
+        new = PStatus.PUBLISHED if published == len(statuses) else PStatus.FAILED if not published else PStatus.PARTIAL
+        finished_at = timezone.now()
+    elif any(status != Delivery.Status.PENDING or attempts for status, attempts in rows):
+        new, finished_at = PStatus.PROCESSING, None
+    else:
+        new, finished_at = PStatus.QUEUED, None
+    Post.objects.filter(pk=post_id, status__in=[PStatus.QUEUED, PStatus.PROCESSING]).exclude(status=new).update(
+        status=new, finished_at=finished_at, updated_at=timezone.now()
+    )
 
 
 def _lease() -> timedelta:
@@ -47,10 +178,13 @@ def _lease() -> timedelta:
 
 def _claim(delivery_id: int) -> bool:
     now = timezone.now()
-    return bool(
-        Delivery.objects.filter(pk=delivery_id, status=DStatus.PENDING, next_attempt_at__lte=now)
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-        .update(status=DStatus.PROCESSING, attempts=F("attempts") + 1, lease_until=now + _lease(), updated_at=now)
+    return lease_claim(
+        Delivery.objects.filter(pk=delivery_id, status=DStatus.PENDING, next_attempt_at__lte=now),
+        field="lease_until",
+        duration=_lease(),
+        status=DStatus.PROCESSING,
+        attempts=F("attempts") + 1,
+        updated_at=now,
     )
 
 
@@ -71,9 +205,8 @@ def _published(delivery: Delivery, result: PublishResult) -> None:
         error_code="",
         next_attempt_at=None,
     )
-    from analytics.services import post_metrics_track  # analytics builds on publishing, not the reverse
-
-    post_metrics_track(delivery=delivery)
+    for callback in _published_callbacks:
+        callback(delivery=delivery)
 
 
 def _failed(delivery: Delivery, *, code: str, error: str) -> None:
@@ -95,12 +228,18 @@ def _again(delivery: Delivery, *, delay: timedelta, code: str, error: str) -> No
 def _content(delivery: Delivery) -> Content:
     """The content for this delivery's network, every media at a URL Dravo controls: foreign
     URLs are ingested first (or the copy already ingested reused). Raises MediaRejected
-    naming the media (`media_urls.i`) when one is gone, cannot be fetched, or breaks the
-    network's media rules now that its bytes are known."""
+    naming the media (`media_urls.i`) when one is gone or cannot be fetched.
+
+    The network's rules were checked once, at create, on everything known then: the text,
+    the options and Dravo media (whose bytes were inspected at upload). Only a foreign URL
+    was known by its extension alone, so only a post with one is checked again, on its
+    media, now that the bytes are known."""
     post = delivery.post
     rows = dravo_media(workspace=post.workspace, mode=post.mode, urls=post.media_urls)
     media = tuple(_delivery_media(post, rows, index, url) for index, url in enumerate(post.media_urls))
     content = content_for(text=post.text, media=media, options=post.platform_options, provider=delivery.provider)
+    if all(media_id_in(url) for url in post.media_urls):
+        return content
     client = registry.CLIENTS[delivery.provider]({}, endpoints={})  # validate() needs no credentials nor I/O
     broken = [p for p in client.validate(content) if p.field.startswith("media_urls")]
     if broken:
@@ -121,24 +260,18 @@ def _delivery_media(post: Post, rows: dict, index: int, url: str) -> Media:
 
 
 def _publish(delivery: Delivery, account: SocialAccount, content: Content) -> PublishResult:
-    """Publish once; on TokenExpired refresh the token once and publish again."""
+    """Publish, refreshing the token once if the network says it expired."""
 
     def save_checkpoint(checkpoint: dict) -> None:
         delivery.checkpoint = checkpoint
         Delivery.objects.filter(pk=delivery.pk).update(checkpoint=checkpoint)
 
-    try:
-        return account_services.client_for(account).publish(
+    return account_services.social_account_call(
+        account=account,
+        call=lambda client: client.publish(
             content, checkpoint=delivery.checkpoint or None, save_checkpoint=save_checkpoint
-        )
-    except TokenExpired:
-        account = account_services.social_account_refresh(account_id=account.pk)  # RefreshFailed / ProviderUnreachable
-    try:
-        return account_services.client_for(account).publish(
-            content, checkpoint=delivery.checkpoint or None, save_checkpoint=save_checkpoint
-        )
-    except TokenExpired as exc:
-        raise ReconnectRequired(f"The token was refused again after a refresh: {exc}") from exc
+        ),
+    )
 
 
 def delivery_attempt(*, delivery_id: int) -> None:
@@ -210,20 +343,20 @@ def posts_release_due(*, batch: int = 1000, max_batches: int = 50) -> int:
 def _release_batch(batch: int) -> int:
     ids = list(
         Post.objects.select_for_update(skip_locked=True)
-        .filter(status=Post.Status.SCHEDULED, scheduled_at__lte=Now())
+        .filter(status=PStatus.SCHEDULED, scheduled_at__lte=Now())
         .order_by("scheduled_at")
         .values_list("pk", flat=True)[:batch]
     )
     if not ids:
         return 0
     now = timezone.now()
-    Post.objects.filter(pk__in=ids, status=Post.Status.SCHEDULED).update(
-        status=Post.Status.QUEUED, released_at=Now(), updated_at=now
+    Post.objects.filter(pk__in=ids, status=PStatus.SCHEDULED).update(
+        status=PStatus.QUEUED, released_at=Now(), updated_at=now
     )
     pending = Delivery.objects.filter(post_id__in=ids, status=DStatus.PENDING)
     delivery_ids = list(pending.values_list("pk", flat=True))
     pending.update(next_attempt_at=Now(), dispatched_at=now, updated_at=now)
-    _enqueue(delivery_ids)
+    deliveries_enqueue(delivery_ids)
     return len(ids)
 
 
@@ -234,7 +367,7 @@ def posts_fan_out_missed(*, batch: int = 200) -> int:
     delivery is made once per (post, account) and sent by whoever made it."""
     stale = timezone.now() - timedelta(seconds=settings.REDISPATCH_SECONDS)
     missed = list(
-        Post.objects.filter(status=Post.Status.QUEUED, released_at__lt=stale)
+        Post.objects.filter(status=PStatus.QUEUED, released_at__lt=stale)
         .exclude(Exists(Delivery.objects.filter(post=OuterRef("pk"))))
         .values_list("pk", flat=True)[:batch]
     )
@@ -257,7 +390,7 @@ def deliveries_dispatch_due(*, batch: int = 1000) -> int:
         .values_list("pk", flat=True)[:batch]
     )
     Delivery.objects.filter(pk__in=ids).update(dispatched_at=now)
-    _enqueue(ids)
+    deliveries_enqueue(ids)
     return len(ids)
 
 
@@ -301,3 +434,28 @@ def _reconcile(delivery: Delivery) -> None:
             error="The worker stopped during the network call and the network cannot tell whether the post went "
             "out; not retried to avoid a duplicate. Check the account and retry the post if it is missing.",
         )
+
+
+# The tasks of the delivery path. Their names stay `publishing.tasks.*` (the routes, the
+# beat schedule and messages already queued use them); publishing.tasks re-exports them.
+
+
+@shared_task(name="publishing.tasks.deliver_task", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def deliver_task(delivery_id: int) -> None:
+    """One attempt at one delivery (the service owns retries via next_attempt_at)."""
+    delivery_attempt(delivery_id=delivery_id)
+
+
+@shared_task(name="publishing.tasks.post_fan_out_task", acks_late=True, ignore_result=True)
+def post_fan_out_task(post_id: str) -> None:
+    """Make a new post's deliveries and send them. A lost message costs a delay only: the
+    dispatcher redoes the fan-out of a queued post that has no deliveries."""
+    post_fan_out(post_id=post_id)
+
+
+@shared_task(name="publishing.tasks.fan_out_task", acks_late=True, ignore_result=True)
+def fan_out_task(delivery_ids: list[int]) -> None:
+    """One deliver_task per delivery (sent by the worker, not by the API request). A lost
+    fan-out costs a delay only: the dispatcher re-sends deliveries whose message is late."""
+    for delivery_id in delivery_ids:
+        deliver_task.delay(delivery_id)

@@ -22,11 +22,11 @@ from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
 
 from accounts.models import Workspace
 from dravo.errors import Conflict
+from dravo.idempotency import idempotent, request_fingerprint
 from publishing import media_fetch
 from publishing.media_inspect import HEAD_BYTES, Inspected, MediaRejected, inspect, sniff_kind, unsupported
 from publishing.media_serve import media_id_in
 from publishing.models import Media, Post, new_media_id
-from publishing.services.idempotency import idempotent, request_fingerprint
 
 CHUNK = 1024 * 1024
 IN_USE_STATUSES = (Post.Status.SCHEDULED, Post.Status.QUEUED, Post.Status.PROCESSING)
@@ -88,7 +88,7 @@ def media_commit(
     *, workspace: Workspace, mode: str, staged: Staged, idempotency_key: str | None, render: Callable[[Media], dict]
 ) -> tuple[int, dict, bool]:
     """Insert the row of `staged`; returns (201, render(media), replayed). With an
-    Idempotency-Key, Stripe's semantics (publishing.services.idempotency): a replay answers
+    Idempotency-Key, Stripe's semantics (dravo.idempotency): a replay answers
     the first response and discards this staged file. Raises IdempotencyKeyReused (422)."""
 
     def create() -> tuple[int, dict]:
@@ -107,6 +107,27 @@ def media_commit(
     if replayed:
         media_discard(staged=staged)
     return status, body, replayed
+
+
+def media_create(
+    *,
+    workspace: Workspace,
+    mode: str,
+    url: str | None = None,
+    file=None,
+    idempotency_key: str | None = None,
+    render: Callable[[Media], dict],
+) -> tuple[int, dict, bool]:
+    """Add one media file, the one upload path of the API and the dashboard: a safe
+    download of `url` or the uploaded `file`, inspected and stored (media_stage), then its
+    row (media_commit, under `idempotency_key` when given). Returns (201, render(media),
+    replayed). Raises ValidationError (400 on `url` or `file`, also when neither is
+    given), IdempotencyKeyReused (422) or IdempotencyKeyInFlight (409); leaves nothing
+    behind when it raises."""
+    if url is None and file is None:
+        raise ValidationError({"file": [ErrorDetail("Choose a file to upload.", code="required")]})
+    staged = media_stage(workspace=workspace, url=url, file=file)
+    return media_commit(workspace=workspace, mode=mode, staged=staged, idempotency_key=idempotency_key, render=render)
 
 
 def media_discard(*, staged: Staged) -> None:

@@ -9,6 +9,7 @@ from rest_framework.exceptions import ErrorDetail, ValidationError
 
 from accounts import selectors as account_selectors
 from accounts.models import SocialAccount, Workspace
+from dravo.errors import error_items
 from providers import registry
 from providers.base import Media
 from publishing.content import content_for, dravo_media, media_for, media_from_url
@@ -76,24 +77,11 @@ def _check_options(platform_options: dict, providers: list[str], problems: Probl
             continue
         serializer = registry.CLIENTS[root].options_serializer(data=value)
         if not serializer.is_valid():
-            _flatten(serializer.errors, attr, problems)
+            for where, message, code in error_items(serializer.errors, attr):
+                problems.add(where, message, code)
             continue
         normalized[root] = json.loads(json.dumps(serializer.validated_data, default=str))
     return normalized
-
-
-def _flatten(errors, prefix: str, problems: Problems) -> None:
-    """A nested DRF error detail as Problems, with drf-standardized-errors' attr format:
-    dotted, list items by their index (`platform_options.x.thread.1`)."""
-    if isinstance(errors, dict):
-        for key, value in errors.items():
-            _flatten(value, prefix if key == "non_field_errors" else f"{prefix}.{key}", problems)
-    elif isinstance(errors, list):
-        for index, item in enumerate(errors):
-            if isinstance(item, (dict, list)):
-                _flatten(item, f"{prefix}.{index}", problems)
-            else:
-                problems.add(prefix, str(item), getattr(item, "code", "invalid"))
 
 
 def _resolve_media(workspace: Workspace, mode: str, media_urls: list[str], problems: Problems) -> tuple[Media, ...]:

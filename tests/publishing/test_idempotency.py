@@ -8,9 +8,8 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import ApiKey
-from publishing import services
+from dravo.idempotency import advisory_lock_id, idempotency_keys_prune
 from publishing.models import IdempotencyKey, Post
-from publishing.services.idempotency import advisory_lock_id
 from tests import factories
 from tests.conftest import client_for
 
@@ -77,7 +76,7 @@ def test_malformed_keys_are_400(api_client, account, key):
 def test_keys_older_than_24_hours_are_pruned_and_reusable(api_client, account):
     first = post(api_client, account, "old")
     IdempotencyKey.objects.update(created_at=timezone.now() - timedelta(hours=25))
-    assert services.idempotency_keys_prune() == 1
+    assert idempotency_keys_prune() == 1
     second = post(api_client, account, "old")
     assert second.json()["id"] != first.json()["id"]
 

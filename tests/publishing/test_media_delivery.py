@@ -137,3 +137,14 @@ def test_media_gone_before_delivery_fails_the_delivery_with_a_reason(sandbox, ap
     delivery = Delivery.objects.get(post=post)
     assert (delivery.status, delivery.error_code) == ("failed", "media_unavailable")
     assert f"media {media['id']} was deleted" in delivery.error
+
+
+def test_dravo_media_checked_at_create_is_not_checked_again_at_delivery(sandbox, api_client, workspace):
+    media = upload(api_client, media_files.jpeg(), "a.jpg")
+    post = publish(api_client, [sandbox_account(workspace, "x")], [media["url"]])  # checked here, once
+    services.post_fan_out(post_id=post.pk)
+    # The network's rules ran at create on the inspected bytes; the stored row is not
+    # re-judged at delivery (here: a size no network takes, written after the check).
+    Media.objects.filter(pk=media["id"]).update(size_bytes=10**12)
+    services.delivery_attempt(delivery_id=Delivery.objects.get(post=post).pk)
+    assert Delivery.objects.get(post=post).status == "published"
