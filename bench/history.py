@@ -257,6 +257,7 @@ def shapes(cursor, workspace_id: str) -> dict[str, list[str]]:
         "first page": [""],
         "deep cursor": deep,
         "q common (launch, 8 %)": ["q=launch"],
+        "q medium (webinar, 1 %)": ["q=webinar"],
         "q rare (#tag, 0.05 %)": [f"q=tag{n}" for n in rng.sample(range(2000), 25)],
         "q two words": ["q=launch+webinar"],
         "provider x": ["provider=x"],
@@ -293,7 +294,8 @@ def measure(client, shapes_: dict, rounds: int, samples: int) -> tuple[dict, dic
 
 
 def explain(cursor, workspace_id: str, shapes_: dict) -> None:
-    """EXPLAIN ANALYZE of each shape's page and total queries, as the selector builds them."""
+    """EXPLAIN (ANALYZE, BUFFERS) of each shape's page and total queries, as the selector
+    and the page build them (the total counts the first rows in the selector's order)."""
     from accounts.models import Workspace
     from dravo.pagination import keyset_after
     from publishing import selectors
@@ -305,9 +307,9 @@ def explain(cursor, workspace_id: str, shapes_: dict) -> None:
         params = {k: v.replace("+", " ") for k, v in params.items()}
         qs = selectors.post_list(workspace=workspace, mode="live", **params).prefetch_related(None)
         ordered = keyset_after(qs.order_by("-created_at", "-pk"), cursor_)
-        print(f"--- {name}: page\n{ordered[:51].explain(analyze=True)}")
+        print(f"--- {name}: page\n{ordered[:51].explain(analyze=True, buffers=True)}")
         limit = selectors.HISTORY_COUNT_LIMIT + 1
-        print(f"--- {name}: total\n{qs.values('pk').order_by()[:limit].explain(analyze=True)}")
+        print(f"--- {name}: total\n{qs.values('pk')[:limit].explain(analyze=True, buffers=True)}")
 
 
 def main() -> None:

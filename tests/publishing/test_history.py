@@ -241,3 +241,37 @@ def test_a_cursor_bounds_the_created_at_range_so_a_deep_page_reads_only_its_rows
     page_sql = next(q["sql"] for q in ctx.captured_queries if "ORDER BY" in q["sql"] and "LIMIT 2" in q["sql"])
     # A range condition on its own (not only inside an OR): the index seeks to the cursor.
     assert '"publishing_post"."created_at" <= ' in page_sql
+
+
+def count_sql(response_of) -> str:
+    with CaptureQueriesContext(connection) as ctx:
+        response = response_of()
+    assert response.status_code == 200
+    return next(q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"].upper())
+
+
+@pytest.mark.django_db
+def test_the_capped_total_counts_in_page_order_except_for_a_text_search(api_client, workspace, accounts):
+    # In page order the count walks the page's index and stops after the cap (a status and
+    # a network together otherwise read the table); a text search counts from its own index.
+    make_post(workspace, accounts, text="launch day", status="failed")
+    make_post(workspace, accounts[:1], text="launch week")
+    for query in ("", "?status=failed&provider=linkedin", "?provider=x", "?account_id=" + accounts[0].pk):
+        sql = count_sql(lambda: api_client.get(f"/v1/posts{query}"))
+        assert 'ORDER BY "publishing_post"."created_at" DESC, "publishing_post"."id" DESC LIMIT 1001' in sql, query
+    assert api_client.get("/v1/posts?status=failed&provider=linkedin").json()["total"] == 1
+    assert api_client.get("/v1/posts?provider=x").json()["total"] == 2
+    sql = count_sql(lambda: api_client.get("/v1/posts?q=launch&status=failed"))
+    assert "ORDER BY" not in sql and "LIMIT 1001" in sql
+    assert api_client.get("/v1/posts?q=launch").json()["total"] == 2
+    assert api_client.get("/v1/posts?q=launch&provider=linkedin").json()["total"] == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the text-search index is PostgreSQL's; SQLite uses LIKE")
+def test_the_text_search_index_has_no_pending_list_for_searches_to_read(api_client, workspace, accounts):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'publishing_post_text_fts'")
+        assert "fastupdate=off" in cursor.fetchone()[0]
+    make_post(workspace, accounts, text="launch day")
+    assert api_client.get("/v1/posts?q=launch").json()["total"] == 1
