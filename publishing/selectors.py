@@ -103,9 +103,11 @@ def _json_has(sql: str, value: str) -> RawSQL:
 
 def _search(qs, q: str):
     if connection.vendor == "postgresql":
-        # Matches the GIN index on to_tsvector('simple', text) (migration 0002).
+        # `text_search` is a stored to_tsvector('simple', text), GIN-indexed (migration 0011):
+        # the text index finds rare words, and a walk of the page index tests each post
+        # without parsing its text.
         match = RawSQL(
-            "to_tsvector('simple', publishing_post.text) @@ websearch_to_tsquery('simple', %s)",
+            "publishing_post.text_search @@ websearch_to_tsquery('simple', %s)",
             [q],
             output_field=BooleanField(),
         )

@@ -268,10 +268,31 @@ def test_the_capped_total_counts_in_page_order_except_for_a_text_search(api_clie
 
 
 @pytest.mark.django_db
+def test_a_search_finds_a_post_by_its_current_words(api_client, workspace, accounts):
+    # On PostgreSQL the words are a stored column that PostgreSQL keeps with the text.
+    post = make_post(workspace, accounts, text="launch day")
+    assert ids(api_client.get("/v1/posts?q=launch")) == [post.pk]
+    Post.objects.filter(pk=post.pk).update(text="webinar week")
+    assert ids(api_client.get("/v1/posts?q=launch")) == []
+    assert ids(api_client.get("/v1/posts?q=webinar")) == [post.pk]
+    assert api_client.get("/v1/posts?q=webinar").json()["total"] == 1
+
+
+@pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the text-search index is PostgreSQL's; SQLite uses LIKE")
-def test_the_text_search_index_has_no_pending_list_for_searches_to_read(api_client, workspace, accounts):
+def test_the_text_search_index_is_on_the_stored_words_without_a_pending_list():
     with connection.cursor() as cursor:
-        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'publishing_post_text_fts'")
-        assert "fastupdate=off" in cursor.fetchone()[0]
-    make_post(workspace, accounts, text="launch day")
-    assert api_client.get("/v1/posts?q=launch").json()["total"] == 1
+        cursor.execute(
+            "SELECT pg_get_indexdef(c.oid), c.reloptions FROM pg_class c WHERE c.relname = 'publishing_post_text_fts'"
+        )
+        definition, options = cursor.fetchone()
+    assert "USING gin (text_search)" in definition
+    assert "fastupdate=off" in options
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="index-only scans are PostgreSQL's")
+def test_the_status_index_carries_the_networks_so_a_status_and_network_count_reads_only_it():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_indexdef('post_status_page_idx'::regclass)")
+        assert cursor.fetchone()[0].endswith("INCLUDE (providers)")
