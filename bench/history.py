@@ -14,7 +14,7 @@ the results' prefetch and serialization), in production mode. The shapes are mea
 turns over several rounds; a shape's p95 is the median of its per-round p95s, so that a
 slow spell of a shared machine lands on every shape alike.
 
-Usage: bench/history.py [--rebuild] [--rounds 5] [--samples 100] [--explain]"""
+Usage: bench/history.py [--rebuild] [--rounds 5] [--samples 100] [--explain] [--db N]"""
 
 import argparse
 import os
@@ -257,6 +257,7 @@ def shapes(cursor, workspace_id: str) -> dict[str, list[str]]:
         "first page": [""],
         "deep cursor": deep,
         "q common (launch, 8 %)": ["q=launch"],
+        "q medium (webinar, 1 %)": ["q=webinar"],
         "q rare (#tag, 0.05 %)": [f"q=tag{n}" for n in rng.sample(range(2000), 25)],
         "q two words": ["q=launch+webinar"],
         "provider x": ["provider=x"],
@@ -292,22 +293,47 @@ def measure(client, shapes_: dict, rounds: int, samples: int) -> tuple[dict, dic
     return results, cpu
 
 
-def explain(cursor, workspace_id: str, shapes_: dict) -> None:
-    """EXPLAIN ANALYZE of each shape's page and total queries, as the selector builds them."""
+def _page_and_total(workspace_id: str, query: str):
+    """A shape's page and total querysets, as the selector and the page build them (the
+    total counts the first rows in the selector's order)."""
     from accounts.models import Workspace
     from dravo.pagination import keyset_after
     from publishing import selectors
 
+    params = dict(part.split("=", 1) for part in query.split("&") if part)
+    cursor_ = params.pop("cursor", None)
+    params = {k: v.replace("+", " ") for k, v in params.items()}
     workspace = Workspace.objects.get(pk=workspace_id)
+    qs = selectors.post_list(workspace=workspace, mode="live", **params).prefetch_related(None)
+    ordered = keyset_after(qs.order_by("-created_at", "-pk"), cursor_)
+    return ordered[:51], qs.values("pk")[: selectors.HISTORY_COUNT_LIMIT + 1]
+
+
+def explain(workspace_id: str, shapes_: dict) -> None:
+    """EXPLAIN (ANALYZE, BUFFERS) of each shape's page and total queries."""
     for name, queries in shapes_.items():
-        params = dict(part.split("=", 1) for part in queries[0].split("&") if part)
-        cursor_ = params.pop("cursor", None)
-        params = {k: v.replace("+", " ") for k, v in params.items()}
-        qs = selectors.post_list(workspace=workspace, mode="live", **params).prefetch_related(None)
-        ordered = keyset_after(qs.order_by("-created_at", "-pk"), cursor_)
-        print(f"--- {name}: page\n{ordered[:51].explain(analyze=True)}")
-        limit = selectors.HISTORY_COUNT_LIMIT + 1
-        print(f"--- {name}: total\n{qs.values('pk').order_by()[:limit].explain(analyze=True)}")
+        page, total = _page_and_total(workspace_id, queries[0])
+        print(f"--- {name}: page\n{page.explain(analyze=True, buffers=True)}")
+        print(f"--- {name}: total\n{total.explain(analyze=True, buffers=True)}")
+
+
+def db_times(workspace_id: str, shapes_: dict, samples: int) -> None:
+    """PostgreSQL's own execution time (EXPLAIN ANALYZE) of each shape's page and total,
+    p50/p95 over `samples` runs in turns: what a shared machine's Python load does not
+    inflate as much as the wall time."""
+    import re
+
+    times = {name: ([], []) for name in shapes_}
+    for n in range(samples):
+        for name, queries in shapes_.items():
+            for qs, into in zip(_page_and_total(workspace_id, queries[n % len(queries)]), times[name], strict=True):
+                plan = qs.explain(analyze=True)
+                into.append(float(re.search(r"Execution Time: ([0-9.]+) ms", plan).group(1)))
+    print(f"\nPostgreSQL execution time (EXPLAIN ANALYZE), {samples} runs per shape")
+    print(f"{'shape':26} {'page p50/p95':>16} {'total p50/p95':>16}")
+    for name, (page, total) in times.items():
+        cells = [f"{percentile(t, 50):.1f}/{percentile(t, 95):.1f}ms" for t in (page, total)]
+        print(f"{name:26} {cells[0]:>16} {cells[1]:>16}")
 
 
 def main() -> None:
@@ -316,6 +342,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--samples", type=int, default=100, help="requests per shape per round")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE per shape, then measure")
+    parser.add_argument(
+        "--db", type=int, default=0, metavar="N", help="print PostgreSQL's p50/p95 per shape over N runs, then measure"
+    )
     args = parser.parse_args()
 
     e = env()
@@ -359,8 +388,9 @@ def main() -> None:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     if args.explain:
-        with connection.cursor() as cursor:
-            explain(cursor, workspace_id, shapes_)
+        explain(workspace_id, shapes_)
+    if args.db:
+        db_times(workspace_id, shapes_, args.db)
     load_before = os.getloadavg()[0]
     results, cpu = measure(client, shapes_, args.rounds, args.samples)
     print(

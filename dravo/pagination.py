@@ -83,11 +83,13 @@ def keyset_after(qs: QuerySet, cursor: str | None) -> QuerySet:
 def keyset_page(qs: QuerySet, *, limit: int, cursor: str | None = None, count_limit: int | None = None) -> Page:
     """One page of `qs` (already filtered and scoped), newest first. `total` counts all of
     `qs`; with `count_limit` it counts at most that many and is None when there are more
-    (a count reads every matching row: a large list would pay for it on every page)."""
+    (a count reads every matching row: a large list would pay for it on every page). The
+    capped count takes the first `count_limit + 1` rows in `qs`'s own order, so the caller
+    chooses the plan: ordered like the page, it walks the page's index and stops there."""
     if count_limit is None:
         total = qs.count()
     else:
-        total = qs.order_by()[: count_limit + 1].count()
+        total = qs[: count_limit + 1].count()
         total = total if total <= count_limit else None
     ordered = keyset_after(qs.order_by("-created_at", "-pk"), cursor)
     rows = list(ordered[: limit + 1])

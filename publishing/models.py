@@ -46,8 +46,13 @@ class Post(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["workspace", "mode", "-created_at", "-id"], name="post_page_idx"),
-            # The history filtered by status: a page and its capped count read only the matching rows.
-            models.Index(fields=["workspace", "mode", "status", "-created_at", "-id"], name="post_status_page_idx"),
+            # The history filtered by status: a page and its capped count read only the matching rows;
+            # with a network too, the count tests `providers` in the index without reading the posts.
+            models.Index(
+                fields=["workspace", "mode", "status", "-created_at", "-id"],
+                include=["providers"],
+                name="post_status_page_idx",
+            ),
             models.Index(fields=["scheduled_at"], name="post_due_idx", condition=Q(status="scheduled")),
             # Queued posts are few at any time: finds one whose fan-out message was lost.
             models.Index(fields=["released_at"], name="post_queued_idx", condition=Q(status="queued")),

@@ -51,7 +51,14 @@ def post_list(
     is found before its fan-out has made its deliveries; `created_from`/`created_to` are
     inclusive bounds on `created_at`. Every filter is a condition on the
     post row, so a page walks the (workspace, mode, created_at, id) index and stops after
-    `limit` rows."""
+    `limit` rows.
+
+    The posts come ordered as the history pages them (newest first), so the capped `total`
+    (the first HISTORY_COUNT_LIMIT + 1 rows, counted in this order) walks the same index as
+    the page and stops there too; unordered, the planner may read the whole table for it
+    (a status and a network together: a sequential scan). With `q` they come unordered: the
+    text index finds the matches at once, whereas walking the page's index would parse the
+    text of every post passed over."""
     qs = Post.objects.filter(workspace=workspace, mode=mode)
     if status:
         qs = qs.filter(status=status)
@@ -67,7 +74,9 @@ def post_list(
     if created_to:
         qs = qs.filter(created_at__lte=created_to)
     if q:
-        qs = _search(qs, q)
+        qs = _search(qs, q).order_by()
+    else:
+        qs = qs.order_by("-created_at", "-pk")
     return _with_results(qs, lean=True)
 
 
@@ -94,9 +103,11 @@ def _json_has(sql: str, value: str) -> RawSQL:
 
 def _search(qs, q: str):
     if connection.vendor == "postgresql":
-        # Matches the GIN index on to_tsvector('simple', text) (migration 0002).
+        # `text_search` is a stored to_tsvector('simple', text), GIN-indexed (migration 0011):
+        # the text index finds rare words, and a walk of the page index tests each post
+        # without parsing its text.
         match = RawSQL(
-            "to_tsvector('simple', publishing_post.text) @@ websearch_to_tsquery('simple', %s)",
+            "publishing_post.text_search @@ websearch_to_tsquery('simple', %s)",
             [q],
             output_field=BooleanField(),
         )

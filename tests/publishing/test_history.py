@@ -241,3 +241,58 @@ def test_a_cursor_bounds_the_created_at_range_so_a_deep_page_reads_only_its_rows
     page_sql = next(q["sql"] for q in ctx.captured_queries if "ORDER BY" in q["sql"] and "LIMIT 2" in q["sql"])
     # A range condition on its own (not only inside an OR): the index seeks to the cursor.
     assert '"publishing_post"."created_at" <= ' in page_sql
+
+
+def count_sql(api_client, path: str) -> str:
+    with CaptureQueriesContext(connection) as ctx:
+        response = api_client.get(path)
+    assert response.status_code == 200
+    return next(q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"].upper())
+
+
+@pytest.mark.django_db
+def test_the_capped_total_counts_in_page_order_except_for_a_text_search(api_client, workspace, accounts):
+    # In page order the count walks the page's index and stops after the cap (a status and
+    # a network together otherwise read the table); a text search counts from its own index.
+    make_post(workspace, accounts, text="launch day", status="failed")
+    make_post(workspace, accounts[:1], text="launch week")
+    for query in ("", "?status=failed&provider=linkedin", "?provider=x", "?account_id=" + accounts[0].pk):
+        sql = count_sql(api_client, f"/v1/posts{query}")
+        assert 'ORDER BY "publishing_post"."created_at" DESC, "publishing_post"."id" DESC LIMIT 1001' in sql, query
+    assert api_client.get("/v1/posts?status=failed&provider=linkedin").json()["total"] == 1
+    assert api_client.get("/v1/posts?provider=x").json()["total"] == 2
+    sql = count_sql(api_client, "/v1/posts?q=launch&status=failed")
+    assert "ORDER BY" not in sql and "LIMIT 1001" in sql
+    assert api_client.get("/v1/posts?q=launch").json()["total"] == 2
+    assert api_client.get("/v1/posts?q=launch&provider=linkedin").json()["total"] == 1
+
+
+@pytest.mark.django_db
+def test_a_search_finds_a_post_by_its_current_words(api_client, workspace, accounts):
+    # On PostgreSQL the words are a stored column that PostgreSQL keeps with the text.
+    post = make_post(workspace, accounts, text="launch day")
+    assert ids(api_client.get("/v1/posts?q=launch")) == [post.pk]
+    Post.objects.filter(pk=post.pk).update(text="webinar week")
+    assert ids(api_client.get("/v1/posts?q=launch")) == []
+    assert ids(api_client.get("/v1/posts?q=webinar")) == [post.pk]
+    assert api_client.get("/v1/posts?q=webinar").json()["total"] == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the text-search index is PostgreSQL's; SQLite uses LIKE")
+def test_the_text_search_index_is_on_the_stored_words_without_a_pending_list():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_indexdef(c.oid), c.reloptions FROM pg_class c WHERE c.relname = 'publishing_post_text_fts'"
+        )
+        definition, options = cursor.fetchone()
+    assert "USING gin (text_search)" in definition
+    assert "fastupdate=off" in options
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="index-only scans are PostgreSQL's")
+def test_the_status_index_carries_the_networks_so_a_status_and_network_count_reads_only_it():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_indexdef('post_status_page_idx'::regclass)")
+        assert cursor.fetchone()[0].endswith("INCLUDE (providers)")
