@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "publishing",
     "analytics",
     "providers",
+    "sandbox",
 ]
 
 MIDDLEWARE = [

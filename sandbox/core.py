@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from providers.base import SANDBOX_ACCOUNT_HEADER
-from providers.models import SandboxRecord
+from sandbox.models import SandboxRecord
 
 BEHAVIORS = ("ok", "rate_limited", "flaky", "token_expired", "rejects", "slow")
 DEFAULT_SLOW_MS = 2000
