@@ -13,7 +13,7 @@ from accounts.models import Mode, Provider
 from accounts.throttling import client_ip
 from dravo.errors import flatten_errors  # also what publishing.forms imports from here
 from providers import registry
-from providers.sandbox.core import BEHAVIORS
+from sandbox.core import BEHAVIORS
 
 # The credentials some network needs besides its token (a Page id, an author URN...), each
 # one optional field of the BYOK form, labelled by the network's descriptor.

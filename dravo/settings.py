@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "publishing",
     "analytics",
     "providers",
+    "sandbox",
 ]
 
 MIDDLEWARE = [
@@ -378,6 +379,8 @@ PROVIDER_APPS = {
     for name in PROVIDER_ENDPOINTS
 }
 SANDBOX_APP = {"client_id": "dravo-sandbox", "client_secret": "dravo-sandbox-secret"}
+# Builds a test-mode account's HTTP session (the sandbox's headers on every call).
+SANDBOX_SESSION = "sandbox.session.session_for"
 
 # Delivery: a worker's lease on a delivery (longer than the longest delivery, polling
 # included), the base of the exponential backoff, and when a due delivery whose task

@@ -45,7 +45,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("v1/", include(v1)),
     path("v1", not_found),
-    path("sandbox/", include("providers.sandbox.urls")),
+    path("sandbox/", include("sandbox.urls")),
     path("media/<str:media_id>/<str:filename>", media_file, name="media-file"),
     path("connect/<str:token>", connect_open, name="connect-open"),
     path("oauth/complete/<str:backend>/", connect_complete, name="oauth-complete"),

@@ -133,9 +133,12 @@ class ProviderClient(ABC):
     # when the body leaves it out.
     account_credential: ClassVar[str]
 
-    def __init__(self, credentials: dict, *, endpoints: dict, app: dict | None = None):
+    def __init__(self, credentials: dict, *, endpoints: dict, app: dict | None = None, session=None):
         self.credentials = credentials
         self.endpoints = endpoints
+        # The HTTP session of every call (None: the shared one); the registry gives a
+        # test-mode account's client the sandbox's, which adds what the sandbox reads.
+        self.session = session
         self.app = app or {"client_id": "", "client_secret": ""}  # OAuth client_id / client_secret
         self.sleep = time.sleep
 
@@ -234,19 +237,9 @@ class ProviderClient(ABC):
     def version(self) -> str:
         return self.endpoints.get("api_version", "")
 
-    def extra_headers(self) -> dict:
-        """Headers sent on every call: the sandbox behaviour of a test-mode account."""
-        sandbox = self.credentials.get("sandbox")
-        if not isinstance(sandbox, dict):
-            return {}
-        parts = [f"behavior={sandbox.get('behavior', 'ok')}"]
-        if "latency_ms" in sandbox:
-            parts.append(f"latency_ms={int(sandbox['latency_ms'])}")
-        return {"X-Dravo-Sandbox": ";".join(parts)}
-
     def call(self, method: str, url: str, *, headers: dict | None = None, **kwargs):
         """One request through the shared session, then this provider's error mapping."""
-        response = http.request(method, url, headers={**self.extra_headers(), **(headers or {})}, **kwargs)
+        response = http.request(method, url, headers=headers, via=self.session, **kwargs)
         self.raise_for_response(response)
         return response
 

@@ -31,11 +31,14 @@ def default_timeout() -> tuple[float, float]:
     return (settings.HTTP_CONNECT_TIMEOUT, settings.HTTP_READ_TIMEOUT)
 
 
-def request(method: str, url: str, *, timeout=None, headers=None, **kwargs) -> requests.Response:
-    """Send one HTTP request. Raises ProviderUnavailable on timeouts and connection errors;
-    the caller maps the status code (its provider's `raise_for_response`)."""
+def request(method: str, url: str, *, timeout=None, headers=None, via=None, **kwargs) -> requests.Response:
+    """Send one HTTP request, through `via` (anything with requests' `Session.request`, such
+    as the sandbox's session of a test-mode account) or else the shared session. Raises
+    ProviderUnavailable on timeouts and connection errors; the caller maps the status code
+    (its provider's `raise_for_response`)."""
     try:
-        response = session().request(method, url, timeout=timeout or default_timeout(), headers=headers, **kwargs)
+        sender = via or session()
+        response = sender.request(method, url, timeout=timeout or default_timeout(), headers=headers, **kwargs)
     except requests.Timeout as exc:
         raise ProviderUnavailable(f"Timed out calling {method} {_redact(url)}") from exc
     except requests.RequestException as exc:

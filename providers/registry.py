@@ -6,6 +6,7 @@ Adding a network is one folder, `providers/<network>/`, and one line in NETWORKS
 """
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 from providers.base import ProviderClient
 from providers.errors import ProviderError
@@ -51,6 +52,13 @@ def app_for(provider: str, *, sandbox: bool) -> dict:
 
 
 def get_client(provider: str, credentials: dict, *, sandbox: bool) -> ProviderClient:
+    """The client of one account. A test-mode account's calls go through the session the
+    sandbox app builds (the SANDBOX_SESSION setting), which adds what the sandbox reads
+    (the account's behaviour); the client itself sends nothing sandbox-specific."""
+    session = import_string(settings.SANDBOX_SESSION)(credentials) if sandbox else None
     return CLIENTS[provider](
-        credentials, endpoints=endpoints_for(provider, sandbox=sandbox), app=app_for(provider, sandbox=sandbox)
+        credentials,
+        endpoints=endpoints_for(provider, sandbox=sandbox),
+        app=app_for(provider, sandbox=sandbox),
+        session=session,
     )

@@ -6,7 +6,7 @@ from accounts.models import REQUIRED_CREDENTIAL_EXTRAS, Mode, Provider, SocialAc
 from dravo.fields import TOKEN_VALIDATOR, StrictCharField
 from dravo.pagination import KeysetParams
 from providers.fields import StrictSerializer
-from providers.sandbox.core import BEHAVIORS
+from sandbox.core import BEHAVIORS
 
 
 class WorkspaceTokenObtainSerializer(TokenObtainPairSerializer):

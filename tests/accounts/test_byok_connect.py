@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts import services as account_services
 from accounts.crypto import decrypt_credentials
 from accounts.models import SocialAccount
-from providers.models import SandboxRecord
+from sandbox.models import SandboxRecord
 from tests import media_files
 
 pytestmark = pytest.mark.django_db(transaction=True)

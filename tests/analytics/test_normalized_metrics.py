@@ -15,8 +15,8 @@ from accounts import services as account_services
 from analytics.models import PostMetrics
 from analytics.services import post_metrics_track
 from providers.base import Content, Media
-from providers.sandbox.core import account_id_for
 from publishing.models import Delivery, Post
+from sandbox.core import account_id_for
 from tests import factories
 from tests.conftest import client_for
 

@@ -16,7 +16,7 @@ from tests import factories
 CHANGELISTS = [
     "accounts/workspace", "accounts/membership", "accounts/apikey", "accounts/socialaccount", "accounts/connectlink",
     "publishing/post", "publishing/delivery", "publishing/idempotencykey", "publishing/media",
-    "providers/sandboxrecord", "analytics/postmetrics", "analytics/metricssnapshot",
+    "sandbox/sandboxrecord", "analytics/postmetrics", "analytics/metricssnapshot",
 ]  # fmt: skip
 
 

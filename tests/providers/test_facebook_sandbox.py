@@ -18,8 +18,8 @@ from providers.errors import (
     Rejected,
     TokenExpired,
 )
-from providers.models import SandboxRecord
-from providers.sandbox.core import REJECT_REASON, account_id_for, record_create
+from sandbox.core import REJECT_REASON, account_id_for, record_create
+from sandbox.models import SandboxRecord
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TOKEN = "sbx_page_dravo_coffee"

@@ -12,7 +12,7 @@ from providers import registry
 from providers.base import Content, Media
 from providers.errors import ProviderUnavailable, RateLimited, ReconnectRequired
 from providers.facebook.client import FacebookClient
-from providers.sandbox.core import account_id_for
+from sandbox.core import account_id_for
 
 ENDPOINTS = settings.PROVIDER_ENDPOINTS["facebook"]
 VERSION = ENDPOINTS["api_version"]

@@ -16,8 +16,8 @@ from providers.errors import (
     Rejected,
     TokenExpired,
 )
-from providers.models import SandboxRecord
-from providers.sandbox import instagram as sandbox_instagram
+from sandbox import instagram as sandbox_instagram
+from sandbox.models import SandboxRecord
 
 pytestmark = pytest.mark.django_db(transaction=True)
 IG = "17841405822304914"

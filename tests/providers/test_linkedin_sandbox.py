@@ -7,8 +7,8 @@ import requests
 from providers import registry
 from providers.base import Content, Media
 from providers.errors import ProviderUnavailable, RateLimited, ReconnectRequired, Rejected, TokenExpired
-from providers.models import SandboxRecord
-from providers.sandbox.core import REJECT_REASON
+from sandbox.core import REJECT_REASON
+from sandbox.models import SandboxRecord
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ORG = "urn:li:organization:5515715"

@@ -1,5 +1,5 @@
 """The registry is the only list of networks: no module outside a network's own folder
-(`providers/<network>/`) and its sandbox module (`providers/sandbox/<network>.py`) names a
+(`providers/<network>/`) and its sandbox module (`sandbox/<network>.py`) names a
 network, so that adding one is a folder and a registry line, never a hunt through the code.
 
 "Names a network" means, in Python: a string (docstrings included) or comment that
@@ -57,7 +57,7 @@ def _owner_allows(relative: str) -> bool:
         return True
     if parts[0] == "providers" and len(parts) > 2 and parts[1] in NETWORKS:
         return True  # the network's own folder
-    return parts[:2] == ["providers", "sandbox"] and len(parts) == 3 and parts[2].removesuffix(".py") in NETWORKS
+    return parts[0] == "sandbox" and len(parts) == 2 and parts[1].removesuffix(".py") in NETWORKS
 
 
 def _source_files():

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from providers import registry
 from providers.base import Content, Media
-from providers.sandbox.core import account_id_for
 from publishing.models import Post
+from sandbox.core import account_id_for
 from tests import factories, media_files
 
 pytestmark = [pytest.mark.django_db(transaction=True)]

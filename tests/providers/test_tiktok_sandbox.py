@@ -15,8 +15,8 @@ from providers.errors import (
     Rejected,
     TokenExpired,
 )
-from providers.models import SandboxRecord
-from providers.sandbox.core import REJECT_REASON
+from sandbox.core import REJECT_REASON
+from sandbox.models import SandboxRecord
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PUBLIC = {"privacy_level": "PUBLIC_TO_EVERYONE"}

@@ -18,7 +18,7 @@ from providers.errors import (
     Rejected,
     TokenExpired,
 )
-from providers.models import SandboxRecord
+from sandbox.models import SandboxRecord
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PUBLIC_KEYS = {"impression_count", "like_count", "retweet_count", "reply_count", "quote_count", "bookmark_count"}

@@ -6,9 +6,9 @@ from django.utils import timezone
 
 from accounts.crypto import encrypt_credentials
 from accounts.models import SocialAccount
-from providers.models import SandboxRecord
 from publishing import services
 from publishing.models import Delivery, Post
+from sandbox.models import SandboxRecord
 from tests import factories
 from tests.publishing.helpers import make_due_now, run_scheduler
 

@@ -5,9 +5,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from providers.sandbox.core import account_id_for
 from publishing import services
 from publishing.models import Delivery, Media, Post
+from sandbox.core import account_id_for
 from tests import factories, media_files
 
 pytestmark = [pytest.mark.django_db(transaction=True)]

@@ -7,9 +7,9 @@ import time
 import pytest
 from django.utils import timezone
 
-from providers.models import SandboxRecord
 from publishing import services
 from publishing.models import Delivery, Post
+from sandbox.models import SandboxRecord
 from tests import factories
 from tests.worker import celery_worker, wait_for, wait_for_connection_to
 

@@ -7,7 +7,7 @@ from django.test.utils import override_settings
 
 from accounts import services
 from accounts.models import SocialAccount
-from providers.sandbox.networks import SANDBOXES
+from sandbox.networks import SANDBOXES
 
 
 class _Quiet(WSGIRequestHandler):

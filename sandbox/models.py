@@ -3,7 +3,7 @@ from django.db import models
 
 class SandboxRecord(models.Model):
     """What the sandbox networks keep: posts, containers, uploads, comments, attempt
-    counters. Only `providers/sandbox/` reads or writes it; real clients never do."""
+    counters. Only `sandbox/` reads or writes it; real clients never do."""
 
     network = models.CharField(max_length=20)
     kind = models.CharField(max_length=30)
@@ -15,6 +15,8 @@ class SandboxRecord(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        # The table keeps the name it had when the model lived in `providers`.
+        db_table = "providers_sandboxrecord"
         constraints = [
             models.UniqueConstraint(fields=["network", "kind", "object_id"], name="unique_sandbox_object"),
         ]

@@ -22,7 +22,7 @@ from django.urls import path, re_path, reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html_join
 
-from providers.sandbox.core import (
+from sandbox.core import (
     REJECT_REASON,
     PageMedia,
     account_id_for,
@@ -39,7 +39,7 @@ from providers.sandbox.core import (
     sandbox_view,
     token_binding,
 )
-from providers.sandbox.files import SAMPLES
+from sandbox.files import SAMPLES
 
 NET = "tiktok"
 PRIVACY_LEVELS = ["PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "SELF_ONLY"]

@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from providers.base import SANDBOX_ACCOUNT_HEADER
-from providers.models import SandboxRecord
+from sandbox.models import SandboxRecord
+from sandbox.session import BEHAVIOR_HEADER
 
 BEHAVIORS = ("ok", "rate_limited", "flaky", "token_expired", "rejects", "slow")
 DEFAULT_SLOW_MS = 2000
@@ -39,7 +40,7 @@ class Behavior:
 
 def behavior_of(request) -> Behavior:
     """Parse `X-Dravo-Sandbox: behavior=flaky;latency_ms=0` (sent by clients of sandbox accounts)."""
-    raw = request.headers.get("X-Dravo-Sandbox", "")
+    raw = request.headers.get(BEHAVIOR_HEADER, "")
     values = dict(part.split("=", 1) for part in raw.split(";") if "=" in part)
     name = values.get("behavior", "ok").strip()
     latency = values.get("latency_ms", "0").strip()

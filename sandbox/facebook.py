@@ -20,7 +20,7 @@ from django.urls import re_path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from providers.sandbox.core import (
+from sandbox.core import (
     REJECT_REASON,
     PageMedia,
     account_id_for,
@@ -36,7 +36,7 @@ from providers.sandbox.core import (
     text_taken,
     token_binding,
 )
-from providers.sandbox.files import SAMPLES
+from sandbox.files import SAMPLES
 
 NETWORK = "facebook"
 PAGE_TASKS = ["ADVERTISE", "ANALYZE", "CREATE_CONTENT", "MESSAGING", "MODERATE", "MANAGE"]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from providers.models import SandboxRecord
+from sandbox.models import SandboxRecord
 
 
 @admin.register(SandboxRecord)

@@ -19,7 +19,7 @@ from django.urls import path, re_path, reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from providers.sandbox.core import (
+from sandbox.core import (
     REJECT_REASON,
     PageMedia,
     account_id_for,
@@ -36,7 +36,7 @@ from providers.sandbox.core import (
     sandbox_view,
     token_binding,
 )
-from providers.sandbox.files import SAMPLES
+from sandbox.files import SAMPLES
 
 NETWORK = "instagram"
 QUOTA_TOTAL = 50  # content_publishing_limit.config.quota_total; tests may lower it

@@ -5,7 +5,7 @@ import base64
 
 from django.http import Http404, HttpResponse
 
-from providers.sandbox.core import sandbox_view
+from sandbox.core import sandbox_view
 
 PNG_1X1 = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="

@@ -20,7 +20,7 @@ from django.urls import path
 from django.utils.html import format_html
 
 from dravo.ids import BASE62, random_base62
-from providers.sandbox.core import (
+from sandbox.core import (
     REJECT_REASON,
     PageMedia,
     bearer_token,

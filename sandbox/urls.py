@@ -1,7 +1,7 @@
 from django.urls import include, path
 
-from providers.sandbox import files
-from providers.sandbox.networks import SANDBOXES
+from sandbox import files
+from sandbox.networks import SANDBOXES
 
 urlpatterns = [
     path("files/<str:name>", files.sample_file, name="sandbox-file"),

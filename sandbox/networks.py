@@ -1,4 +1,4 @@
-"""The sandbox module of every registered network, by key: `providers/sandbox/<key>.py`,
+"""The sandbox module of every registered network, by key: `sandbox/<key>.py`,
 each with its `urlpatterns` and `demo_credentials()`. Read from the registry, so the
 sandbox names no network outside each network's own module."""
 
@@ -6,4 +6,4 @@ from importlib import import_module
 
 from providers import registry
 
-SANDBOXES = {key: import_module(f"providers.sandbox.{key}") for key in registry.NETWORKS}
+SANDBOXES = {key: import_module(f"sandbox.{key}") for key in registry.NETWORKS}

@@ -24,7 +24,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from twitter_text import parse_tweet
 
-from providers.sandbox import core
+from sandbox import core
 
 NETWORK = "x"
 MB = 1024 * 1024
