@@ -162,7 +162,8 @@ def post_refresh_status(*, post_id: str) -> None:
     last sees every final row and writes the final status; a caller that saw fewer can
     only compute `processing`, and the guard (`queued` or `processing` only) keeps it from
     undoing a final status (on PostgreSQL, an UPDATE that waited on the row lock checks
-    the guard again on the row as committed)."""
+    the guard again on the row as committed). Portable SQL: PostgreSQL and SQLite (3.33 and
+    later) both take UPDATE … FROM."""
     d = connection.ops.quote_name(Delivery._meta.db_table)
     p = connection.ops.quote_name(Post._meta.db_table)
     final = ", ".join(["%s"] * len(Delivery.FINAL))

@@ -1,6 +1,8 @@
 """The delivery path's database cost: a constant, small number of queries per delivery
 (the fan-out benchmark's budget is 8; the path takes 7)."""
 
+import threading
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -61,3 +63,31 @@ def test_the_post_reads_processing_until_its_last_delivery_is_final_then_partial
     statuses = sorted(Delivery.objects.filter(post=post).values_list("status", flat=True))
     assert statuses == ["failed", "published"]
     assert post.status == "partial" and post.finished_at is not None
+
+
+def test_deliveries_of_one_post_finishing_at_once_leave_the_post_status_right(sandbox, workspace):
+    accounts = [sandbox_account(workspace, "x") for _ in range(3)] + [
+        sandbox_account(workspace, "x", behavior="rejects")
+    ]
+    for round_ in range(3):
+        post = Post.objects.create(workspace=workspace, mode="test", text=f"race {round_}", status="queued")
+        Delivery.objects.bulk_create(
+            Delivery(post=post, account=a, provider="x", next_attempt_at=timezone.now()) for a in accounts
+        )
+        ids = list(post.deliveries.values_list("pk", flat=True))
+        barrier = threading.Barrier(len(ids))
+
+        def attempt(delivery_id, barrier=barrier):
+            try:
+                barrier.wait()
+                services.delivery_attempt(delivery_id=delivery_id)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=attempt, args=(pk,)) for pk in ids]
+        [t.start() for t in threads]
+        [t.join() for t in threads]
+        statuses = sorted(Delivery.objects.filter(post=post).values_list("status", flat=True))
+        assert statuses == ["failed", "published", "published", "published"]
+        post.refresh_from_db()
+        assert post.status == "partial" and post.finished_at is not None
