@@ -154,22 +154,59 @@ def post_mark_processing(*, post_id: str) -> None:
 
 def post_refresh_status(*, post_id: str) -> None:
     """Derive the post's status from its deliveries (queued → processing → published |
-    partial | failed). Only touches posts that are in delivery. Safe to repeat."""
-    rows = list(Delivery.objects.filter(post_id=post_id).values_list("status", "attempts"))
-    if not rows:
-        return
-    statuses = [status for status, _ in rows]
-    if all(s in Delivery.FINAL for s in statuses):
-        published = statuses.count(Delivery.Status.PUBLISHED)
-        new = PStatus.PUBLISHED if published == len(statuses) else PStatus.FAILED if not published else PStatus.PARTIAL
-        finished_at = timezone.now()
-    elif any(status != Delivery.Status.PENDING or attempts for status, attempts in rows):
-        new, finished_at = PStatus.PROCESSING, None
-    else:
-        new, finished_at = PStatus.QUEUED, None
-    Post.objects.filter(pk=post_id, status__in=[PStatus.QUEUED, PStatus.PROCESSING]).exclude(status=new).update(
-        status=new, finished_at=finished_at, updated_at=timezone.now()
+    partial | failed). Only touches posts that are in delivery. Safe to repeat.
+
+    One UPDATE whose new status is an aggregate over the post's deliveries (no SELECT
+    first), written only when it differs. Safe beside the post's other deliveries: each
+    caller has committed its own delivery row first, so the caller whose statement starts
+    last sees every final row and writes the final status; a caller that saw fewer can
+    only compute `processing`, and the guard (`queued` or `processing` only) keeps it from
+    undoing a final status (on PostgreSQL, an UPDATE that waited on the row lock checks
+    the guard again on the row as committed). Portable SQL: PostgreSQL and SQLite (3.33 and
+    later) both take UPDATE … FROM."""
+    d = connection.ops.quote_name(Delivery._meta.db_table)
+    p = connection.ops.quote_name(Post._meta.db_table)
+    final = ", ".join(["%s"] * len(Delivery.FINAL))
+    new_status = (
+        "SELECT CASE WHEN COUNT(*) = 0 THEN NULL "
+        f"WHEN SUM(CASE WHEN status IN ({final}) THEN 0 ELSE 1 END) = 0 THEN "
+        "CASE WHEN SUM(CASE WHEN status = %s THEN 1 ELSE 0 END) = COUNT(*) THEN %s "
+        "WHEN SUM(CASE WHEN status = %s THEN 1 ELSE 0 END) = 0 THEN %s ELSE %s END "
+        "WHEN SUM(CASE WHEN status <> %s OR attempts > 0 THEN 1 ELSE 0 END) > 0 THEN %s "
+        f"ELSE %s END AS new FROM {d} WHERE post_id = %s"
     )
+    new_params = [
+        *Delivery.FINAL,
+        DStatus.PUBLISHED,
+        PStatus.PUBLISHED,
+        DStatus.PUBLISHED,
+        PStatus.FAILED,
+        PStatus.PARTIAL,
+        DStatus.PENDING,
+        PStatus.PROCESSING,
+        PStatus.QUEUED,
+        post_id,
+    ]
+    now = timezone.now()
+    sql = (
+        f"UPDATE {p} SET status = s.new, "
+        "finished_at = CASE WHEN s.new IN (%s, %s, %s) THEN %s ELSE NULL END, updated_at = %s "
+        f"FROM ({new_status}) AS s "
+        f"WHERE {p}.id = %s AND {p}.status IN (%s, %s) AND s.new IS NOT NULL AND s.new <> {p}.status"
+    )
+    params = [
+        PStatus.PUBLISHED,
+        PStatus.PARTIAL,
+        PStatus.FAILED,
+        Post._meta.get_field("finished_at").get_db_prep_save(now, connection),
+        Post._meta.get_field("updated_at").get_db_prep_save(now, connection),
+        *new_params,
+        post_id,
+        PStatus.QUEUED,
+        PStatus.PROCESSING,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _lease() -> timedelta:
