@@ -296,3 +296,38 @@ def test_the_status_index_carries_the_networks_so_a_status_and_network_count_rea
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_get_indexdef('post_status_page_idx'::regclass)")
         assert cursor.fetchone()[0].endswith("INCLUDE (providers)")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("serializer_class", ["PostSerializer", "JobSerializer"])
+def test_the_fast_rendering_of_a_post_equals_drfs_own(workspace, accounts, serializer_class):
+    from rest_framework import serializers as drf
+
+    from publishing.api import serializers
+
+    x, li = accounts
+    waiting = factories.make_account(workspace, provider="tiktok")
+    post = Post.objects.create(
+        workspace=workspace, mode="test", text="Rendered", status="partial", providers=["linkedin", "tiktok", "x"],
+        media_urls=["https://example.com/a.jpg"], platform_options={"x": {"reply_settings": "following"}},
+        scheduled_at=timezone.now() + timedelta(days=1),
+        targets=[[x.pk, "x"], [li.pk, "linkedin"], [waiting.pk, "tiktok"]],
+    )  # fmt: skip
+    now = timezone.now()
+    Delivery.objects.create(
+        post=post, account=x, provider="x", status="published", platform_post_id="9", attempts=2,
+        platform_post_url="https://x.com/a/status/9", warnings=["first comment failed"], published_at=now,
+    )  # fmt: skip
+    Delivery.objects.create(
+        post=post, account=li, provider="linkedin", status="failed", error="Rejected", error_code="rejected",
+        next_attempt_at=now + timedelta(seconds=30),
+    )  # fmt: skip
+    post = Post.objects.prefetch_related("deliveries").get(pk=post.pk)
+    serializer = getattr(serializers, serializer_class)()
+    generic = drf.ModelSerializer.to_representation(serializer, post)
+    generic["results"] = [
+        drf.ModelSerializer.to_representation(serializers.ResultSerializer(), result) for result in post.results
+    ]
+    fast = serializer.to_representation(post)
+    assert fast == dict(generic) and list(fast) == list(generic)
+    assert len(fast["results"]) == 3 and fast["results"][2]["status"] == "pending"  # the placeholder
