@@ -391,6 +391,8 @@ def main() -> None:
         explain(workspace_id, shapes_)
     if args.db:
         db_times(workspace_id, shapes_, args.db)
+    import dravo.wsgi  # noqa: F401  (the app as a gunicorn worker loads it, frozen out of the full GC passes)
+
     load_before = os.getloadavg()[0]
     results, cpu = measure(client, shapes_, args.rounds, args.samples)
     print(
