@@ -245,7 +245,7 @@ class ProviderClient(ABC):
 
     @abstractmethod
     def raise_for_response(self, response) -> None:
-        """Map a non-success answer to a typed error (STYLE rule 15)."""
+        """Map a non-success answer to a typed error."""
 
     def poll(self, check: Callable[[], Any], *, what: str, interval: float | None = None):
         """Call `check` until it returns something other than None, waiting `interval`

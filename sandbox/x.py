@@ -1,4 +1,4 @@
-"""The X sandbox: the API v2 subset Dravo uses, under /sandbox/x/ (x.md).
+"""The X sandbox: the API v2 subset Dravo uses, under /sandbox/x/.
 
 OAuth 2.0 with PKCE (`/i/oauth2/authorize`, `/2/oauth2/token`), `/2/users/me`,
 `/2/users/{id}/tweets`, `POST /2/tweets`, `GET /2/tweets/{id}` with metrics, and media

@@ -114,7 +114,7 @@ class FacebookClient(ProviderClient):
         return Profile(id=page_id, handle=body.get("username") or page_id, name=body.get("name", ""))
 
     def validate(self, content: Content) -> list[Problem]:
-        """Text, media and option rules of facebook.md; no I/O, safe to repeat."""
+        """Text, media and option rules of the Graph API; no I/O, safe to repeat."""
         text, link = content.text, content.options.get("link")
         checks = [
             (
@@ -463,7 +463,7 @@ class FacebookClient(ProviderClient):
 
     # --- errors -------------------------------------------------------------------------------
     def raise_for_response(self, response) -> None:
-        """Graph `{"error": {...}}` bodies (and rupload `debug_info`) to typed errors (STYLE rule 15)."""
+        """Graph `{"error": {...}}` bodies (and rupload `debug_info`) to typed errors."""
         body = http.json_or_empty(response)
         error = body.get("error") if isinstance(body.get("error"), dict) else None
         if error is None and response.status_code < 400:

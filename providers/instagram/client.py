@@ -365,7 +365,7 @@ class InstagramClient(ProviderClient):
 
     # --- errors -----------------------------------------------------------------------------
     def raise_for_response(self, response) -> None:
-        """Map a non-2xx answer or a Graph `{"error": …}` body to a typed error (STYLE rule 15)."""
+        """Map a non-2xx answer or a Graph `{"error": …}` body to a typed error."""
         body = http.json_or_empty(response)
         error = body.get("error")
         if response.status_code < 400 and not error:

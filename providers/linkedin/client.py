@@ -396,7 +396,7 @@ class LinkedInClient(ProviderClient):
         if not url or not content.options.get("link_preview", True):
             return None
         title, description = content.options.get("link_title"), content.options.get("link_description")
-        if not title:  # LinkedIn does not scrape the page for us (linkedin.md, content table)
+        if not title:  # LinkedIn does not scrape the page for us (the Posts API takes the card's title as given)
             page = self._page_card(url, warnings)
             title = page.get("og:title") or page.get("title") or url
             description = description or page.get("og:description") or page.get("description")
@@ -476,7 +476,7 @@ class LinkedInClient(ProviderClient):
             return self._rest("GET", f"/rest/{resource}/{encoded(urn)}").json().get("status", "")
         except ReconnectRequired as exc:
             if resource == "images" and exc.status == 403:
-                return "AVAILABLE"  # member tokens may not read image status (linkedin.md "Images")
+                return "AVAILABLE"  # member tokens may not read image status (Images API)
             raise
 
     def _first_comment(self, urn: str, text: str | None, state: dict, save, warnings: list) -> None:

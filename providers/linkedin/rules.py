@@ -14,27 +14,7 @@ MAX_IMAGES = 20
 MB = 1024 * 1024
 IMAGE_MIMES = ("image/jpeg", "image/png", "image/gif")
 IMAGE_MAX_PIXELS = 36_152_320
-IMAGE_MAX_BYTES = 5 * MB  # third-party figure (linkedin.md "Limits", unconfirmed)
-VIDEO_MIMES = ("video/mp4",)
-VIDEO_MAX_BYTES = 500 * MB  # the lower of the published figures
-VIDEO_SECONDS = (3, 1800)
-VIDEO_ASPECT = (1 / 2.4, 2.4)
-DOCUMENT_MIMES = (
-    "application/pdf",
-    "application/vnd.ms-powerpoint",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "application/msword",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-)
-
-TEXT_LIMIT = 3000
-COMMENT_LIMIT = 1250
-VISIBILITIES = ("PUBLIC", "CONNECTIONS", "LOGGED_IN")
-MAX_IMAGES = 20
-MB = 1024 * 1024
-IMAGE_MIMES = ("image/jpeg", "image/png", "image/gif")
-IMAGE_MAX_PIXELS = 36_152_320
-IMAGE_MAX_BYTES = 5 * MB  # third-party figure (linkedin.md "Limits", unconfirmed)
+IMAGE_MAX_BYTES = 5 * MB  # a third-party figure; LinkedIn publishes none (unconfirmed)
 VIDEO_MIMES = ("video/mp4",)
 VIDEO_MAX_BYTES = 500 * MB  # the lower of the published figures
 VIDEO_SECONDS = (3, 1800)

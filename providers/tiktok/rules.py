@@ -37,7 +37,7 @@ class TikTokOptionsSerializer(StrictSerializer):
     auto_add_music = StrictBooleanField(required=False)
 
     def validate(self, attrs):
-        # Branded content cannot be private (tiktok.md "Direct Post", unconfirmed).
+        # Branded content cannot be private (TikTok's Direct Post guidelines; unconfirmed).
         if attrs.get("brand_content_toggle") and attrs.get("privacy_level") == "SELF_ONLY":
             raise serializers.ValidationError(
                 {"brand_content_toggle": ["Branded content (brand_content_toggle) cannot use privacy_level SELF_ONLY."]}

@@ -178,7 +178,7 @@ class XClient(ProviderClient):
         return PublishResult(post_id, self.post_url(post_id), warnings)
 
     def raise_for_response(self, response) -> None:
-        """The one mapping of X answers to typed errors (x.md "Errors"). Never names a token.
+        """The one mapping of X answers to typed errors (X API v2 error responses). Never names a token.
         Docs: https://docs.x.com/x-api/fundamentals/response-codes-and-errors"""
         status = response.status_code
         if status < 400:
@@ -277,7 +277,7 @@ class XClient(ProviderClient):
         return self._upload_chunked(body, mime, CATEGORY[media.kind])
 
     def _upload_chunked(self, body: bytes, mime: str, category: str) -> tuple[str, bool]:
-        """initialize, append each chunk, finalize (x.md "Chunked")."""
+        """initialize, append each chunk, finalize (X's chunked media upload)."""
         init = {"media_type": mime, "total_bytes": len(body), "media_category": category}
         response = self.call("POST", self.api("media/upload/initialize"), headers=self._auth(), json=init)
         media_id = str(self._data(response)["id"])
