@@ -11,7 +11,7 @@ from accounts import services
 from accounts.api.serializers import SocialAccountConnectSerializer
 from accounts.models import Mode, Provider
 from accounts.throttling import client_ip
-from dravo.errors import flatten_errors  # also what publishing.forms imports from here
+from dravo.errors import flatten_errors
 from providers import registry
 from sandbox.core import BEHAVIORS
 

@@ -12,8 +12,9 @@ from datetime import datetime
 from django import forms
 from rest_framework import serializers
 
-from accounts.forms import flatten_errors
+from dravo.errors import flatten_errors
 from providers import registry
+from publishing.models import Post
 
 # What the live counter measures per network (its descriptor's text limit): characters,
 # UTF-16 code units or X's weighted count (twitter-text).
@@ -282,11 +283,5 @@ class PostFilterForm(forms.Form):
     """The API's list filters (status, provider, q) for the posts page."""
 
     q = forms.CharField(label="Search text", required=False, max_length=200)
-    status = forms.ChoiceField(label="Status", required=False)
+    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *Post.Status.choices])
     provider = forms.ChoiceField(label="Network", required=False, choices=[("", "All networks"), *registry.CHOICES])
-
-    def __init__(self, *args, **kwargs):
-        from publishing.models import Post
-
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", "Any status"), *Post.Status.choices]

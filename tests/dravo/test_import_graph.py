@@ -21,9 +21,6 @@ LOCAL_IMPORTS_ALLOWED = {
     ("providers.check", "providers.registry"),
     # The demo command imports the sandbox's Instagram module only when it runs.
     ("accounts.management.commands.demo_setup", "sandbox.instagram"),
-    # The dashboard's filter form reads Post's statuses; its module is being reshaped with
-    # the network registry and keeps this import until then.
-    ("publishing.forms", "publishing.models"),
 }
 
 
