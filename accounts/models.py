@@ -78,6 +78,12 @@ Provider = models.TextChoices(
     "Provider", [(key.upper(), (key, network.label)) for key, network in registry.NETWORKS.items()]
 )
 
+
+def provider_choices() -> list[tuple[str, str]]:
+    """The provider column's choices, read from the registry when asked: migrations record
+    this function, not the list, so adding a network needs no migration."""
+    return registry.CHOICES
+
 # What each network needs besides access_token to name the account it acts as.
 REQUIRED_CREDENTIAL_EXTRAS = {
     key: network.credential_names for key, network in registry.NETWORKS.items() if network.credentials
@@ -100,7 +106,7 @@ class SocialAccount(models.Model):
     id = models.CharField(primary_key=True, max_length=32, default=new_social_account_id, editable=False)
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="social_accounts")
     mode = models.CharField(max_length=4, choices=Mode.choices)
-    provider = models.CharField(max_length=20, choices=Provider.choices)
+    provider = models.CharField(max_length=20, choices=provider_choices)
     platform_account_id = models.CharField(max_length=200)
     handle = models.CharField(max_length=200, blank=True)
     name = models.CharField(max_length=200, blank=True)
@@ -149,7 +155,7 @@ class ConnectLink(models.Model):
     id = models.CharField(primary_key=True, max_length=32, default=new_connect_link_id, editable=False)
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="connect_links")
     mode = models.CharField(max_length=4, choices=Mode.choices)
-    provider = models.CharField(max_length=20, choices=Provider.choices)
+    provider = models.CharField(max_length=20, choices=provider_choices)
     token_hash = models.CharField(max_length=64, unique=True)
     redirect_uri = models.URLField(max_length=2000, blank=True)
     expires_at = models.DateTimeField()

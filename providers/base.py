@@ -11,17 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
-from urllib.parse import quote
 
 from django.conf import settings
 from rest_framework import serializers
 
 from providers import http
 from providers.errors import AccountMismatch, MediaUnavailable, ProcessingTimeout
-
-# Sent by verify() of a test-mode account only: the account named at connect, which the
-# sandbox binds an unknown token to (a real network never sees this header).
-SANDBOX_ACCOUNT_HEADER = "X-Dravo-Sandbox-Account"
 
 MEDIA_KINDS = ("image", "video", "gif", "document")
 # The counts every network's analytics row also carries under one name, whatever the
@@ -217,14 +212,6 @@ class ProviderClient(ABC):
     def named_account(self) -> str:
         """The account named at connect (`account_credential`), or "" when none was."""
         return str(self.credentials.get(self.account_credential) or "")
-
-    def sandbox_claim(self) -> dict:
-        """Headers of verify()'s (and refresh()'s) calls: for a test-mode account, the account
-        named at connect, so the sandbox takes a token (or refresh token) it never saw as that
-        account's, and keeps that binding."""
-        if not isinstance(self.credentials.get("sandbox"), dict) or not self.named_account:
-            return {}
-        return {SANDBOX_ACCOUNT_HEADER: quote(self.named_account, safe="")}
 
     def require_named(self, actual: str, what: str, hint: str = "") -> None:
         """AccountMismatch unless the account behind the token (`actual`) is the named one."""

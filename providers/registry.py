@@ -55,8 +55,9 @@ def get_client(provider: str, credentials: dict, *, sandbox: bool) -> ProviderCl
     """The client of one account. A test-mode account's calls go through the session the
     sandbox app builds (the SANDBOX_SESSION setting), which adds what the sandbox reads
     (the account's behaviour); the client itself sends nothing sandbox-specific."""
-    session = import_string(settings.SANDBOX_SESSION)(credentials) if sandbox else None
-    return CLIENTS[provider](
+    client = CLIENTS[provider]
+    session = import_string(settings.SANDBOX_SESSION)(credentials, client.account_credential) if sandbox else None
+    return client(
         credentials,
         endpoints=endpoints_for(provider, sandbox=sandbox),
         app=app_for(provider, sandbox=sandbox),

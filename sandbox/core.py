@@ -17,9 +17,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from providers.base import SANDBOX_ACCOUNT_HEADER
 from sandbox.models import SandboxRecord
-from sandbox.session import BEHAVIOR_HEADER
+from sandbox.session import ACCOUNT_HEADER, BEHAVIOR_HEADER
 
 BEHAVIORS = ("ok", "rate_limited", "flaky", "token_expired", "rejects", "slow")
 DEFAULT_SLOW_MS = 2000
@@ -79,7 +78,7 @@ def is_refused_token(token: str) -> bool:
 def claimed_account(request) -> str:
     """The account a connect's verify() names for its token (Page, IG user, author,
     creator, user), or "" on any other call."""
-    return unquote(request.headers.get(SANDBOX_ACCOUNT_HEADER, "")).strip()
+    return unquote(request.headers.get(ACCOUNT_HEADER, "")).strip()
 
 
 def token_binding(network: str, token: str, request, *, owner: str = "", **data) -> SandboxRecord | None:

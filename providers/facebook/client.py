@@ -107,7 +107,7 @@ class FacebookClient(ProviderClient):
         (https://developers.facebook.com/docs/pages-api/getting-started#page-access-tokens).
         AccountMismatch (page_id) when the token is another Page's or a user's, which could
         not publish on this Page; ReconnectRequired when refused. Safe to repeat."""
-        body = self.graph("GET", "me", params={"fields": "id,name,username,link"}, headers=self.sandbox_claim())
+        body = self.graph("GET", "me", params={"fields": "id,name,username,link"})
         page_id = str(body.get("id", ""))
         hint = "Use the Page's own access token (from /me/accounts with a user token that manages the Page)."
         self.require_named(page_id, "the Facebook Page or user", hint)

@@ -123,12 +123,12 @@ class InstagramClient(ProviderClient):
         Safe to repeat."""
         hint = "Connect with a token of a user who manages that Instagram account."
         if self.ig_login:
-            body = self._get("/me", headers=self.sandbox_claim(), fields="user_id,username,name")
+            body = self._get("/me", fields="user_id,username,name")
             ig_user_id = str(body.get("user_id") or body.get("id") or "")
             self.require_named(ig_user_id, "the Instagram account", hint)
             return Profile(id=ig_user_id, handle=body.get("username", ""), name=body.get("name", ""))
         try:
-            body = self._get(f"/{self.ig_user_id}", headers=self.sandbox_claim(), fields="id,username,name")
+            body = self._get(f"/{self.ig_user_id}", fields="id,username,name")
         except Rejected as exc:
             if _int((exc.raw or {}).get("error_subcode")) != NO_ACCESS_SUBCODE:
                 raise

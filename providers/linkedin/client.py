@@ -163,14 +163,13 @@ class LinkedInClient(ProviderClient):
         `author_urn`, the member. AccountMismatch (author_urn) for another member or an
         organization the member cannot post for; ReconnectRequired/TokenExpired for a
         refused token. Safe to repeat."""
-        claim = self.sandbox_claim()
-        member = self._rest("GET", "/v2/userinfo", headers=claim).json()
+        member = self._rest("GET", "/v2/userinfo").json()
         sub = str(member.get("sub", ""))
         if not self.is_organization:
             self.require_named(f"urn:li:person:{sub}", "the LinkedIn member", "Connect with that member's token.")
             extra = {"author_urn": f"urn:li:person:{sub}", "picture": member.get("picture", "")}
             return Profile(id=sub, handle=member.get("email") or sub, name=member.get("name", ""), extra=extra)
-        if self.author_urn not in self.posting_organizations(headers=claim):
+        if self.author_urn not in self.posting_organizations():
             raise AccountMismatch(
                 f"The LinkedIn member {sub} is not an approved administrator (or content administrator) of "
                 f"{self.author_urn}, so cannot post for it.",
@@ -181,12 +180,12 @@ class LinkedInClient(ProviderClient):
         extra = {"author_urn": self.author_urn, "member_id": sub}
         return Profile(id=org_id, handle=org.get("vanityName", org_id), name=org.get("localizedName", ""), extra=extra)
 
-    def posting_organizations(self, headers: dict | None = None) -> set[str]:
+    def posting_organizations(self) -> set[str]:
         """URNs of the organizations the token's member may post for: approved roles in
         POSTING_ROLES, from the member's organization ACLs (first ACL_PAGE entries).
         https://learn.microsoft.com/en-us/linkedin/marketing/community-management/organizations/organization-access-control-by-role"""
         params = {"q": "roleAssignee", "state": "APPROVED", "count": ACL_PAGE}
-        body = self._rest("GET", "/rest/organizationAcls", headers=headers, params=params).json()
+        body = self._rest("GET", "/rest/organizationAcls", params=params).json()
         return {
             str(element.get("organization") or element.get("organizationalTarget"))
             for element in body.get("elements", [])
@@ -507,7 +506,7 @@ class LinkedInClient(ProviderClient):
         }
         try:
             url = self.url("oauth_url", "/oauth/v2/accessToken")
-            response = self.call("POST", url, headers=self.sandbox_claim(), data=form)
+            response = self.call("POST", url, data=form)
         except Rejected as exc:  # any other definite 4xx refusal of the grant
             raise ReconnectRequired(f"LinkedIn refused the refresh: {exc.message}", status=exc.status) from exc
         body = http.json_or_empty(response)

@@ -113,7 +113,7 @@ class TikTokClient(ProviderClient):
         AccountMismatch (open_id) for another creator; TokenExpired for a refused token,
         ReconnectRequired for a missing scope. Safe to repeat."""
         fields = "open_id,union_id,avatar_url,display_name,username"
-        headers = {**self.sandbox_claim(), "Authorization": f"Bearer {self.access_token}"}
+        headers = {"Authorization": f"Bearer {self.access_token}"}
         response = self.call("GET", self._api("/user/info/"), headers=headers, params={"fields": fields})
         user = (http.json_or_empty(response).get("data") or {}).get("user") or {}
         open_id = str(user.get("open_id", ""))
@@ -137,7 +137,6 @@ class TikTokClient(ProviderClient):
             "refresh_token": refresh_token,
         }
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Cache-Control": "no-cache"}
-        headers.update(self.sandbox_claim())
         try:
             response = self.call("POST", self._api("/oauth/token/"), headers=headers, data=form)
         except TokenExpired as exc:

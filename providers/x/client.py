@@ -77,7 +77,7 @@ class XClient(ProviderClient):
         """The user of `user_id`, proven by the token: the user behind it (`GET /2/users/me`)
         must be that user; without `user_id`, the token's user. AccountMismatch (user_id) for
         another user; TokenExpired on 401. Safe to repeat."""
-        headers = {**self.sandbox_claim(), **self._auth()}
+        headers = self._auth()
         data = self._data(self.call("GET", self.api("users/me"), headers=headers))
         self.require_named(str(data.get("id", "")), "the X user", "Connect with that user's token.")
         return Profile(id=str(data.get("id", "")), handle=data.get("username", ""), name=data.get("name", ""))
@@ -130,7 +130,6 @@ class XClient(ProviderClient):
             response = self.call(
                 "POST",
                 self.api("oauth2/token"),
-                headers=self.sandbox_claim(),
                 data=form,
                 auth=(self.app["client_id"], self.app["client_secret"]),
             )

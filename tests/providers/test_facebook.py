@@ -21,6 +21,7 @@ from providers.errors import (
 )
 from providers.facebook.client import FacebookClient
 from providers.facebook.rules import FacebookOptions
+from sandbox.session import session_for
 
 ENDPOINTS = settings.PROVIDER_ENDPOINTS["facebook"]
 VERSION = ENDPOINTS["api_version"]
@@ -139,12 +140,15 @@ def test_verify_maps_each_failure_of_the_page_read(rsps, answer, error):
     assert len(rsps.calls) == 1
 
 
-def test_verify_names_the_page_to_the_sandbox_only_for_a_test_mode_account(rsps):
+def test_the_client_names_no_account_to_the_sandbox_its_sandbox_session_does(rsps):
     rsps.get(f"{API}/me", json={"id": PAGE, "name": "Dravo Coffee"})
     rsps.get(f"{API}/me", json={"id": PAGE, "name": "Dravo Coffee"})
-    make_client().verify()
     make_client(sandbox={"behavior": "ok"}).verify()
-    assert "X-Dravo-Sandbox-Account" not in rsps.calls[0].request.headers
+    credentials = {"access_token": TOKEN, "page_id": PAGE, "sandbox": {"behavior": "ok"}}
+    session = session_for(credentials, FacebookClient.account_credential)
+    app = {"client_id": "c", "client_secret": "s"}
+    FacebookClient(credentials, endpoints=ENDPOINTS, app=app, session=session).verify()
+    assert not any(name.startswith("X-Dravo") for name in rsps.calls[0].request.headers)
     assert rsps.calls[1].request.headers["X-Dravo-Sandbox-Account"] == PAGE
 
 
