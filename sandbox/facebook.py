@@ -37,6 +37,7 @@ from sandbox.core import (
     token_binding,
 )
 from sandbox.files import SAMPLES
+from sandbox.graph import bad_param, expired_token, graph_error, invalid_token, not_found, params_of
 
 NETWORK = "facebook"
 PAGE_TASKS = ["ADVERTISE", "ANALYZE", "CREATE_CONTENT", "MESSAGING", "MODERATE", "MANAGE"]
@@ -66,48 +67,6 @@ LONG_LIVED_S = 5_184_000
 
 
 # --- answers -------------------------------------------------------------------------------
-def _error(message, code, *, status=400, subcode=None, user_msg=None, headers=None, transient=False):
-    error = {"message": message, "type": "OAuthException", "code": code, "fbtrace_id": secrets.token_urlsafe(8)}
-    if subcode:
-        error["error_subcode"] = subcode
-    if user_msg:
-        error["error_user_msg"] = user_msg
-    if transient:
-        error["is_transient"] = True
-    return JsonResponse({"error": error}, status=status, headers=headers or {})
-
-
-def _bad_param(message="(#100) Invalid parameter", subcode=None):
-    return _error(message, 100, subcode=subcode)
-
-
-def _no_object(object_id):
-    return _bad_param(
-        f"Unsupported get request. Object with ID '{object_id}' does not exist, cannot be loaded due to missing "
-        "permissions, or does not support this operation.",
-        subcode=33,
-    )
-
-
-def _invalid_token():
-    return _error("Invalid OAuth access token - Cannot parse access token", 190)
-
-
-def _expired_token():
-    return _error("Error validating access token: Session has expired.", 190, subcode=463)
-
-
-def _params(request) -> dict:
-    params = {**request.GET.dict(), **request.POST.dict()}
-    if request.content_type == "application/json" and request.body:
-        try:
-            body = json.loads(request.body)
-        except ValueError:
-            body = {}
-        params.update(body if isinstance(body, dict) else {})
-    return params
-
-
 def _truthy(value) -> bool:
     return value is True or str(value).lower() in ("true", "1")
 
@@ -117,7 +76,7 @@ def _token(request) -> str:
     scheme, _, value = header.partition(" ")
     if scheme.lower() in ("bearer", "oauth") and value:
         return value.strip()
-    return _params(request).get("access_token", "")
+    return params_of(request).get("access_token", "")
 
 
 def _identity(token: str) -> tuple[str, str]:
@@ -139,21 +98,21 @@ def _gate(request, token, *, publish=False, first_step=None):
     """The token and behaviour checks of one call; an error answer or None."""
     behavior = request.sandbox.name
     if is_refused_token(token):
-        return _invalid_token()
+        return invalid_token()
     if behavior == "token_expired":
-        return _expired_token()
+        return expired_token()
     if not publish:
         return None
     if behavior == "rejects":
-        return _error(
+        return graph_error(
             "(#368) The action attempted has been deemed abusive or is otherwise disallowed",
             368,
             user_msg=REJECT_REASON,
         )
     if behavior in ("rate_limited", "flaky") and first_step and first_attempt(NETWORK, token, first_step):
         if behavior == "rate_limited":
-            return _error("(#32) Page request limit reached", 32, status=429, headers={"Retry-After": "1"})
-        return _error(
+            return graph_error("(#32) Page request limit reached", 32, status=429, headers={"Retry-After": "1"})
+        return graph_error(
             "An unexpected error has occurred. Please retry your request later.", 2, status=503, transient=True
         )
     return None
@@ -166,7 +125,7 @@ def _page_gate(request, token, page_id, *, first_step=None):
         return refused
     kind, owner = _identity(token)
     if kind != "page" or owner != page_id:
-        return _error("(#200) The user hasn't authorized the application to perform this action", 200)
+        return graph_error("(#200) The user hasn't authorized the application to perform this action", 200)
     return None
 
 
@@ -202,7 +161,7 @@ def _permalink(record) -> str:
 @sandbox_view
 def dialog(request, version):
     """The Facebook Login consent page: GET shows it, POST answers Allow/Deny to redirect_uri."""
-    params = _params(request)
+    params = params_of(request)
     if params.get("client_id") != settings.SANDBOX_APP["client_id"] or not params.get("redirect_uri"):
         return HttpResponse("Invalid App ID: the sandbox only knows client_id dravo-sandbox.", status=400)
     if request.method == "POST":
@@ -246,10 +205,10 @@ def _consent_answer(params):
 @sandbox_view
 def access_token(request, version):
     """Code exchange (short-lived user token) and `fb_exchange_token` (60-day user token)."""
-    params = _params(request)
+    params = params_of(request)
     app = settings.SANDBOX_APP
     if params.get("client_id") != app["client_id"] or params.get("client_secret") != app["client_secret"]:
-        return _error("Error validating application. Invalid application ID.", 101)
+        return graph_error("Error validating application. Invalid application ID.", 101)
     if params.get("grant_type") == "fb_exchange_token":
         old = params.get("fb_exchange_token", "")
         refused = _gate(request, old)
@@ -262,11 +221,11 @@ def access_token(request, version):
 def _exchange_code(params):
     record = record_get(NETWORK, "code", params.get("code", ""))
     if record is None:
-        return _bad_param("Invalid verification code format.")
+        return bad_param("Invalid verification code format.")
     if record.status == "used":
-        return _bad_param("This authorization code has been used.", subcode=36009)
+        return bad_param("This authorization code has been used.", subcode=36009)
     if record.data["redirect_uri"] != params.get("redirect_uri"):
-        return _bad_param(
+        return bad_param(
             "Error validating verification code. Please make sure your redirect_uri is identical "
             "to the one you used in the OAuth dialog request",
             subcode=36008,
@@ -288,7 +247,7 @@ def _me_accounts(request, token, node_id, params):
     record = record_get(NETWORK, "token", token)
     kind, user_id = (record.data["role"], record.owner) if record else ("user", account_id_for(token))
     if kind != "user" or node_id != "me":
-        return _bad_param("(#100) Tried accessing nonexisting field (accounts) on node type (Page)")
+        return bad_param("(#100) Tried accessing nonexisting field (accounts) on node type (Page)")
     page_id = account_id_for(f"page:{user_id}")
     page = {
         "id": page_id,
@@ -314,11 +273,11 @@ def node(request, version, node_id):
         return JsonResponse({"id": owner, "name": f"Sandbox {kind.title()} {owner[-4:]}"})
     record = _object(node_id)
     if record is None:
-        return _no_object(node_id)
-    fields = {name.split(".")[0].split("{")[0] for name in _params(request).get("fields", "id").split(",")}
+        return not_found(node_id, kind="OAuthException")
+    fields = {name.split(".")[0].split("{")[0] for name in params_of(request).get("fields", "id").split(",")}
     unknown = sorted(fields - VIDEO_FIELDS) if record.kind == "video" else []
     if unknown:
-        return _bad_param(f"(#100) Tried accessing nonexisting field ({unknown[0]}) on node type (Video)")
+        return bad_param(f"(#100) Tried accessing nonexisting field ({unknown[0]}) on node type (Video)")
     return JsonResponse(_fields(record, fields | {"id"}))
 
 
@@ -394,26 +353,26 @@ def edge(request, version, node_id, edge_name):
     token = _token(request)
     handler = EDGES.get((request.method, edge_name))
     if handler is None:
-        return _bad_param(f"(#100) Tried accessing nonexisting field ({edge_name})")
-    return handler(request, token, node_id, _params(request))
+        return bad_param(f"(#100) Tried accessing nonexisting field ({edge_name})")
+    return handler(request, token, node_id, params_of(request))
 
 
 def _post_feed(request, token, page_id, params):
     attached = _attached_ids(params.get("attached_media") or [])
     if attached is None:
-        return _bad_param("(#100) param attached_media must be an array of {media_fbid} objects")
+        return bad_param("(#100) param attached_media must be an array of {media_fbid} objects")
     message, link = params.get("message", ""), params.get("link", "")
     refused = _page_gate(request, token, page_id, first_step=None if attached else f"feed:{message}:{link}")
     if refused:
         return refused
     if not (message or link or attached):
-        return _bad_param("(#100) Missing message or attachment")
+        return bad_param("(#100) Missing message or attachment")
     for index, photo_id in enumerate(attached):
         photo = record_get(NETWORK, "photo", photo_id)
         if photo is None or photo.owner != page_id or photo.status != "unpublished":
-            return _bad_param(f"(#100) param attached_media[{index}] must be an unpublished photo of this Page")
+            return bad_param(f"(#100) param attached_media[{index}] must be an unpublished photo of this Page")
     if message and not attached and text_taken(NETWORK, page_id, message):
-        return _error(
+        return graph_error(
             "Duplicate status message",
             506,
             subcode=1455006,
@@ -466,7 +425,7 @@ def _post_photo(request, token, page_id, params):
         return refused
     problem = _media_problem(params.get("url", ""), "image")
     if problem:
-        return _error(f"(#324) Missing or invalid image file: the url {problem}", 324)
+        return graph_error(f"(#324) Missing or invalid image file: the url {problem}", 324)
     photo_id = numeric_id(16)
     if not published:
         record_create(NETWORK, "photo", photo_id, owner=page_id, status="unpublished", url=params["url"])
@@ -484,7 +443,7 @@ def _post_video(request, token, page_id, params):
         return refused
     problem = _media_problem(params.get("file_url", ""), "video")
     if problem:
-        return _error(f"(#6000) There was a problem uploading your video file: the file_url {problem}", 6000)
+        return graph_error(f"(#6000) There was a problem uploading your video file: the file_url {problem}", 6000)
     video_id = numeric_id(16)
     record_create(
         NETWORK,
@@ -507,7 +466,7 @@ def _post_reel(request, token, page_id, params):
         return _start_reel(request, token, page_id)
     if phase == "finish":
         return _page_gate(request, token, page_id) or _finish_reel(page_id, params)
-    return _bad_param("(#100) param upload_phase must be one of {start, transfer, finish, cancel}")
+    return bad_param("(#100) param upload_phase must be one of {start, transfer, finish, cancel}")
 
 
 def _start_reel(request, token, page_id):
@@ -521,7 +480,7 @@ def _start_reel(request, token, page_id):
     if reels.count() >= REEL_CAP:
         minutes = max(1, int((reels.last().created_at - day_ago).total_seconds() // 60))
         usage = {page_id: [{"type": "pages", "call_count": 100, "estimated_time_to_regain_access": minutes}]}
-        return _error(
+        return graph_error(
             f"(#613) This Page has published {REEL_CAP} Reels through the API in the last 24 hours.",
             613,
             headers={"X-Business-Use-Case-Usage": json.dumps(usage)},
@@ -537,9 +496,9 @@ def _start_reel(request, token, page_id):
 def _finish_reel(page_id, params):
     record = record_get(NETWORK, "video", str(params.get("video_id", "")))
     if record is None or record.owner != page_id or record.data.get("video_type") != "reel":
-        return _no_object(params.get("video_id", ""))
+        return not_found(params.get("video_id", ""), kind="OAuthException")
     if not record.data.get("uploaded"):
-        return _bad_param("(#100) The video has not been uploaded: upload it before upload_phase=finish")
+        return bad_param("(#100) The video has not been uploaded: upload it before upload_phase=finish")
     description = params.get("description", "")
     record.data.update(finished=True, description=description, text=description, title=params.get("title", ""))
     record.status = "processing"
@@ -586,9 +545,9 @@ def _post_comment(request, token, object_id, params):
     if refused:
         return refused
     if _object(object_id) is None:
-        return _no_object(object_id)
+        return not_found(object_id, kind="OAuthException")
     if not params.get("message"):
-        return _bad_param("(#100) Missing message or attachment")
+        return bad_param("(#100) Missing message or attachment")
     comment_id = f"{object_id.rpartition('_')[2]}_{numeric_id(16)}"
     record_create(NETWORK, "comment", comment_id, owner=object_id, message=params["message"])
     return JsonResponse({"id": comment_id})
@@ -600,12 +559,12 @@ def _get_insights(request, token, object_id, params):
         return refused
     record = _object(object_id)
     if record is None or record.kind == "photo":
-        return _no_object(object_id)
+        return not_found(object_id, kind="OAuthException")
     if record.kind == "video":
-        return _bad_param("(#100) Tried accessing nonexisting field (insights) on node type (Video)")
+        return bad_param("(#100) Tried accessing nonexisting field (insights) on node type (Video)")
     names = [name for name in params.get("metric", "").split(",") if name]
     if not names or any(name not in LIVE_METRICS for name in names):
-        return _bad_param("(#100) The value must be a valid insights metric")
+        return bad_param("(#100) The value must be a valid insights metric")
     counts = _counts(record)
     values = {name: counts.get(name, 0) for name in LIVE_METRICS}
     values["post_reactions_by_type_total"] = {key: counts[key] for key in REACTION_RATES}
@@ -630,14 +589,14 @@ def _get_video_insights(request, token, object_id, params):
         return refused
     record = _object(object_id)
     if record is None:
-        return _no_object(object_id)
+        return not_found(object_id, kind="OAuthException")
     if record.kind != "video":
         node_type = "Photo" if record.kind == "photo" else "Post"
-        return _bad_param(f"(#100) Tried accessing nonexisting field (video_insights) on node type ({node_type})")
+        return bad_param(f"(#100) Tried accessing nonexisting field (video_insights) on node type ({node_type})")
     available = VIDEO_METRICS["reel" if record.data.get("video_type") == "reel" else "video"]
     names = [name for name in params.get("metric", "").split(",") if name] or list(available)
     if any(name not in available for name in names):
-        return _bad_param("(#100) The value must be a valid insights metric")
+        return bad_param("(#100) The value must be a valid insights metric")
     values = _video_insight_values(_counts(record))
     data = [
         {

@@ -10,7 +10,6 @@ video; the 24 h publishing quota answers 9/2207042; a published container reads 
 
 import secrets
 from datetime import UTC, timedelta
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -23,7 +22,6 @@ from sandbox.core import (
     REJECT_REASON,
     PageMedia,
     account_id_for,
-    bearer_token,
     claimed_account,
     first_attempt,
     grown_metrics,
@@ -37,6 +35,7 @@ from sandbox.core import (
     token_binding,
 )
 from sandbox.files import SAMPLES
+from sandbox.graph import bad_param, expired_token, graph_error, graph_view, invalid_token, not_found, params_of
 
 NETWORK = "instagram"
 QUOTA_TOTAL = 50  # content_publishing_limit.config.quota_total; tests may lower it
@@ -52,65 +51,9 @@ NOT_FOR_STORIES = {"likes", "comments", "saved"}
 
 
 # --- answers -------------------------------------------------------------------------------
-def graph_error(message, code, *, status=400, subcode=None, transient=False, kind="OAuthException", headers=None):
-    error = {"message": message, "type": kind, "code": code, "fbtrace_id": "Sbx" + secrets.token_hex(6)}
-    if subcode:
-        error["error_subcode"] = subcode
-    if transient:
-        error["is_transient"] = True
-    response = JsonResponse({"error": error}, status=status)
-    for name, value in (headers or {}).items():
-        response[name] = value
-    return response
-
-
-def invalid_token():
-    return graph_error("Invalid OAuth access token - Cannot parse access token", 190)
-
-
-def expired_token():
-    return graph_error("Error validating access token: Session has expired.", 190, subcode=463)
-
-
-def bad_param(message, subcode=None):
-    return graph_error(f"(#100) {message}", 100, subcode=subcode)
-
-
-def not_found(object_id):
-    message = (
-        f"Unsupported request. Object with ID '{object_id}' does not exist, cannot be loaded due to missing "
-        "permissions, or does not support this operation."
-    )
-    return graph_error(message, 100, subcode=33, kind="GraphMethodException")
-
-
 def ig_oauth_error(message, status=400):
     """api.instagram.com's own error shape."""
     return JsonResponse({"error_type": "OAuthException", "code": status, "error_message": message}, status=status)
-
-
-def params_of(request) -> dict:
-    return {**request.GET.dict(), **request.POST.dict()}
-
-
-def graph_view(methods=("GET",)):
-    """A Graph endpoint: sandbox behaviour, allowed methods, and the refused-token answer."""
-
-    def decorate(view):
-        @sandbox_view
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if request.method not in methods:
-                return bad_param(f"Unsupported request - method type: {request.method.lower()}")
-            token = bearer_token(request)
-            if is_refused_token(token):
-                return invalid_token()
-            request.token = token
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
 
 
 # --- identities and tokens ------------------------------------------------------------------
