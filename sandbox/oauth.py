@@ -21,10 +21,14 @@ def with_query(url: str, **params) -> str:
     return f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
 
 
-def consent_page(request, *, network: str, params, client_id: str, scopes, keep=(), signed_in_as: str = ""):
+def consent_page(
+    request, *, network: str, params, client_id: str, scopes, keep=(), signed_in_as: str = "", inputs=()
+):
     """The consent page of `network` (its label): the scopes asked for, and Allow / Deny
-    buttons posting back the request's `keep` parameters."""
+    buttons posting back the request's `keep` parameters and the page's own `inputs`
+    ((name, label, default) fields the person fills in, e.g. which sandbox user signs in)."""
     context = {
+        "inputs": list(inputs),
         "network": network,
         "app": "Dravo",
         "client_id": client_id,
