@@ -155,26 +155,36 @@ def summary(values: list[float]) -> str:
     )
 
 
-def make_tenant(accounts: int, provider: str = "x"):
-    """A workspace, a test key, and `accounts` sandbox accounts with zero latency."""
+def make_tenant(accounts: int, provider: str | tuple[str, ...] = "x"):
+    """A workspace, a test key, and `accounts` sandbox accounts with zero latency, of one
+    network or, for a tuple, of each network in turn (with the credentials the sandbox's
+    demo account of that network has)."""
     from accounts import services
     from accounts.crypto import encrypt_credentials
     from accounts.models import SocialAccount
+    from sandbox.networks import SANDBOXES
 
+    networks = (provider,) if isinstance(provider, str) else provider
     workspace = services.workspace_get_or_create(name=f"bench-{uuid.uuid4().hex[:6]}")
     _, key = services.api_key_create(workspace=workspace, mode="test", name="bench")
-    rows = [
-        SocialAccount(
-            workspace=workspace,
-            mode="test",
-            provider=provider,
-            platform_account_id=f"bench{i}",
-            handle=f"@bench{i}",
-            credentials_encrypted=encrypt_credentials(
-                {"access_token": f"bench-token-{i}-{uuid.uuid4().hex[:6]}", "sandbox": {"behavior": "ok"}}
-            ),
+    rows = []
+    for i in range(accounts):
+        network = networks[i % len(networks)]
+        token = f"bench-token-{i}-{uuid.uuid4().hex[:6]}"
+        credentials = {"access_token": token, "sandbox": {"behavior": "ok"}}
+        if len(networks) > 1:
+            credentials.update(SANDBOXES[network].demo_credentials(token))
+            if network == "linkedin":  # the demo posts as one organization: a member each here
+                credentials["author_urn"] = "urn:li:person:" + SANDBOXES[network].member_id(token)
+        rows.append(
+            SocialAccount(
+                workspace=workspace,
+                mode="test",
+                provider=network,
+                platform_account_id=f"bench{i}",
+                handle=f"@bench{i}",
+                credentials_encrypted=encrypt_credentials(credentials),
+            )
         )
-        for i in range(accounts)
-    ]
     SocialAccount.objects.bulk_create(rows)
     return workspace, key, [a.pk for a in SocialAccount.objects.filter(workspace=workspace).order_by("pk")]

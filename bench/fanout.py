@@ -1,7 +1,14 @@
 """Fan-out: one post to 100 sandbox accounts (zero latency), delivered by one worker on
 Redis: time from 202 to all deliveries final (target <= 3 s), and database queries per
-delivery (constant: no N+1; at most 8)."""
+delivery (constant: no N+1; at most 8).
 
+Usage: bench/fanout.py [--mixed]. With --mixed the 100 accounts are of every network in
+turn and the post carries one image uploaded to Dravo (every network takes one); without
+it, 100 X accounts and text only."""
+
+import io
+import os
+import sys
 import time
 import uuid
 
@@ -10,48 +17,78 @@ from common import bench_env, database, make_tenant, purge, web, worker
 
 PORT = 8792
 FINAL = ["published", "failed"]
+MIXED = "--mixed" in sys.argv
+# What the networks that require options must be told (the others need none).
+REQUIRED_OPTIONS = {"tiktok": {"privacy_level": "SELF_ONLY"}}
 
 
-def queries_per_delivery(account_ids, workspace) -> list[int]:
+def upload_image(base: str, key: str) -> str:
+    """A 1080x1080 JPEG uploaded to Dravo: its URL."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (1080, 1080), (40, 90, 160)).save(buffer, "JPEG", quality=80)
+    files = {"file": ("bench.jpg", buffer.getvalue(), "image/jpeg")}
+    response = requests.post(f"{base}/media", files=files, headers={"Authorization": f"Bearer {key}"})
+    response.raise_for_status()
+    return response.json()["url"]
+
+
+def queries_per_delivery(account_ids, workspace, body: dict) -> list[int]:
     """Deliver a second post in this process and count each delivery's queries."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from accounts.models import SocialAccount
     from publishing import services
     from publishing.models import Delivery, Post
 
-    post = Post.objects.create(workspace=workspace, mode="test", text=f"count {uuid.uuid4().hex}", status="queued")
+    post = Post.objects.create(
+        workspace=workspace,
+        mode="test",
+        text=f"count {uuid.uuid4().hex}",
+        media_urls=body.get("media_urls", []),
+        platform_options=body.get("platform_options", {}),
+        status="queued",
+    )
     from django.utils import timezone
 
+    providers = dict(SocialAccount.objects.filter(pk__in=account_ids).values_list("pk", "provider"))
     Delivery.objects.bulk_create(
-        Delivery(post=post, account_id=a, provider="x", next_attempt_at=timezone.now()) for a in account_ids
+        Delivery(post=post, account_id=a, provider=providers[a], next_attempt_at=timezone.now()) for a in account_ids
     )
     counts = []
-    for delivery_id in post.deliveries.values_list("pk", flat=True):
+    for delivery_id, provider in post.deliveries.values_list("pk", "provider"):
         with CaptureQueriesContext(connection) as ctx:
             services.delivery_attempt(delivery_id=delivery_id)
-        counts.append(len(ctx))
+        counts.append((provider, len(ctx)))
+        if os.environ.get("BENCH_SHOW_SQL") == provider:
+            print("\n".join(q["sql"][:160] for q in ctx.captured_queries))
     return counts
 
 
 def main() -> None:
     env = bench_env(PORT)
     with database(env):
+        from providers.registry import PROVIDERS
         from publishing.models import Delivery
 
-        workspace, key, account_ids = make_tenant(100)
+        workspace, key, account_ids = make_tenant(100, PROVIDERS if MIXED else "x")
         with (
             web(env, PORT, workers=2, threads=16),
             worker(env, env["DRAVO_CELERY_QUEUE"], concurrency=8, pool="threads"),
         ):
             time.sleep(3)  # let the worker connect
+            body = {"account_ids": account_ids, "text": f"fan-out {uuid.uuid4().hex}"}
+            if MIXED:
+                body["media_urls"] = [upload_image(f"http://127.0.0.1:{PORT}/v1", key)]
+                body["platform_options"] = {k: v for k, v in REQUIRED_OPTIONS.items() if k in PROVIDERS}
             start = time.perf_counter()
             response = requests.post(
-                f"http://127.0.0.1:{PORT}/v1/posts",
-                json={"account_ids": account_ids, "text": f"fan-out {uuid.uuid4().hex}"},
-                headers={"Authorization": f"Bearer {key}"},
+                f"http://127.0.0.1:{PORT}/v1/posts", json=body, headers={"Authorization": f"Bearer {key}"}
             )
             accepted = time.perf_counter() - start
+            assert response.status_code == 202, response.text
             post_id = response.json()["id"]
             deliveries = Delivery.objects.filter(post_id=post_id)
             # The worker makes the deliveries (post_fan_out) just after the 202.
@@ -61,16 +98,26 @@ def main() -> None:
                     break
             elapsed = time.perf_counter() - start
             published = deliveries.filter(status="published").count()
-            counts = queries_per_delivery(account_ids[:20], workspace)
+            failures = list(deliveries.filter(status="failed").values_list("provider", "error")[:5])
+            counts = queries_per_delivery(account_ids[:20], workspace, body)
         purge(env, [env["DRAVO_CELERY_QUEUE"]])
+    networks = f"{len(PROVIDERS)} networks" if MIXED else "X"
     print(
-        f"202 after {accepted * 1000:.0f} ms; 100 deliveries final after {elapsed:.2f} s "
+        f"202 after {accepted * 1000:.0f} ms; 100 deliveries ({networks}) final after {elapsed:.2f} s "
         f"({published} published) with one worker (8 threads) on Redis (target <= 3 s)"
     )
+    if failures:
+        print("failed, e.g.:", failures)
+    by_network = {}
+    for provider, count in counts:
+        by_network.setdefault(provider, []).append(count)
+    numbers = [count for _, count in counts]
     print(
-        f"DB queries per delivery: first={counts[0]} last={counts[-1]} min={min(counts)} max={max(counts)} "
-        f"over {len(counts)} deliveries (constant = no N+1; target <= 8)"
+        f"DB queries per delivery: first={numbers[0]} last={numbers[-1]} min={min(numbers)} max={max(numbers)} "
+        f"over {len(numbers)} deliveries (constant = no N+1; target <= 8)"
     )
+    if MIXED:
+        print("  per network:", ", ".join(f"{p} {sorted(set(c))}" for p, c in by_network.items()))
 
 
 if __name__ == "__main__":

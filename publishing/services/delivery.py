@@ -318,7 +318,8 @@ def delivery_attempt(*, delivery_id: int) -> None:
     if not _claim(delivery_id):
         return
     delivery = Delivery.objects.select_related("post__workspace", "account").get(pk=delivery_id)
-    post_mark_processing(post_id=delivery.post_id)
+    if delivery.post.status == PStatus.QUEUED:  # the first delivery claimed marks the post
+        post_mark_processing(post_id=delivery.post_id)
     account = delivery.account
     if delivery.platform_post_id:
         _finish(delivery, status=DStatus.PUBLISHED)
