@@ -23,6 +23,7 @@ from django.http import JsonResponse
 from django.urls import path, re_path, reverse
 from django.utils import timezone
 
+from sandbox import oauth
 from sandbox.core import (
     REJECT_REASON,
     PageMedia,
@@ -52,6 +53,7 @@ REPLY_CONTROL = ("everyone", "accounts_you_follow", "mentioned_only", "parent_po
 METRIC_RATES = {"views": 50, "likes": 6, "replies": 2, "reposts": 1, "quotes": 0.5, "shares": 1}
 SCOPES = "threads_basic,threads_content_publish,threads_manage_replies,threads_manage_insights"
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+SANDBOX_USER = account_id_for("threads-sandbox-user", 17)  # who "signs in" on the consent page
 EMOJI = re.compile("[\U0001f000-\U0010ffff\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\u200d\ufe0f\u20e3]")
 
 
@@ -411,9 +413,65 @@ def insights(request, version, media_id):
 
 # --- tokens ------------------------------------------------------------------------------------
 def issue_token(owner: str, lifetime_s: int, *, long_lived: bool) -> str:
-    token = "sbx_th_" + secrets.token_urlsafe(24)
-    record_create(NETWORK, "token", token, owner=owner, expires_in=lifetime_s, long_lived=long_lived)
-    return token
+    """A token of `owner`; Threads has no refresh token (the long-lived token refreshes itself)."""
+    data = {"expires_in": lifetime_s, "long_lived": long_lived, "scope": SCOPES}
+    return oauth.issue_tokens(NETWORK, owner, lifetime_s=lifetime_s, refresh=False, prefix="sbx_th_", **data)[
+        "access_token"
+    ]
+
+
+def app_error(message: str = "No application data was given for the Threads app."):
+    """The answer of Threads' OAuth endpoints to an app it does not know (not Graph's envelope)."""
+    return JsonResponse({"error_message": message, "error_code": 1349026}, status=400)
+
+
+@sandbox_view
+def authorize(request):
+    """threads.com/oauth/authorize: the consent page (GET), Allow / Deny (POST)."""
+    params = params_of(request)
+    if params.get("client_id") != settings.SANDBOX_APP["client_id"]:
+        return app_error()
+    if not params.get("redirect_uri", "").startswith(("http://", "https://")) or params.get("response_type") != "code":
+        return bad_param("Invalid redirect_uri or response_type (code expected).")
+    if request.method == "GET":
+        keep = ("client_id", "redirect_uri", "scope", "response_type", "state")
+        scopes = (params.get("scope") or SCOPES).split(",")
+        return oauth.consent_page(
+            request,
+            network="Threads",
+            params=params,
+            client_id=params["client_id"],
+            scopes=scopes,
+            keep=keep,
+            signed_in_as="@" + username_for(SANDBOX_USER),
+        )
+    denied = {"error_reason": "user_denied", "error_description": "Permissions error"}
+    return oauth.consent_decision(
+        NETWORK,
+        params,
+        redirect_uri=params["redirect_uri"],
+        state=params.get("state", ""),
+        owner=SANDBOX_USER,
+        denied=denied,
+        scope=params.get("scope") or SCOPES,
+    )
+
+
+@sandbox_view
+def code_token(request):
+    """POST graph.threads.net/oauth/access_token: a code → a 1-hour token and the user id."""
+    values = params_of(request)
+    if request.method != "POST" or values.get("grant_type") != "authorization_code":
+        return bad_param("Param grant_type must be authorization_code (POST).")
+    if values.get("client_id") != settings.SANDBOX_APP["client_id"]:
+        return app_error()
+    if values.get("client_secret") != settings.SANDBOX_APP["client_secret"]:
+        return graph_error("Error validating client secret.", 1)
+    record, why = oauth.redeem_code(NETWORK, values.get("code", ""), redirect_uri=values.get("redirect_uri"))
+    if record is None:
+        return bad_param(f"Error validating verification code ({why}).", subcode=36007)
+    token = issue_token(record.owner, SHORT_LIVED_S, long_lived=False)
+    return JsonResponse({"access_token": token, "user_id": int(record.owner)})
 
 
 @sandbox_view
@@ -445,9 +503,10 @@ def long_lived_answer(request, token: str, *, refresh: bool):
     expired = expires_in and timezone.now() > record.created_at + timedelta(seconds=expires_in)
     if request.sandbox.name == "token_expired" or expired:
         return expired_token()
-    if refresh and record and not record.data.get("long_lived"):
+    issued = record is not None and record.status != "bound"  # a bound token is a connect's own: age unknown
+    if refresh and issued and not record.data.get("long_lived"):
         return bad_param("Only a long-lived access token can be refreshed.")
-    if refresh and record and timezone.now() - record.created_at < DAY:
+    if refresh and issued and timezone.now() - record.created_at < DAY:
         return bad_param("The access token can be refreshed once it is at least 24 hours old.")
     owner = record.owner if record else account_id_for("threads:" + token, 17)
     new = issue_token(owner, LONG_LIVED_S, long_lived=True)
@@ -487,6 +546,8 @@ def demo_credentials(token: str) -> dict:
 GRAPH = r"^(?P<version>v\d+\.\d+)/"
 urlpatterns = [
     path("@<str:username>/post/<str:shortcode>", post_page_view, name="sandbox-threads-post"),
+    path("oauth/authorize", authorize, name="sandbox-threads-authorize"),
+    path("oauth/access_token", code_token, name="sandbox-threads-token"),
     path("access_token", exchange_token, name="sandbox-threads-exchange"),
     path("refresh_access_token", refresh_token, name="sandbox-threads-refresh"),
     re_path(GRAPH + r"me$", me),
