@@ -5,10 +5,12 @@ through POST /v1/posts, and the 400 of a post Threads would refuse."""
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import responses
+from responses import matchers
 
 from accounts.crypto import decrypt_credentials
 from accounts.models import SocialAccount
-from tests.accounts.test_oauth_connect import connect_through_sandbox
+from tests.accounts.test_oauth_connect import connect_through_sandbox, live_callback
 
 pytestmark = pytest.mark.django_db(transaction=True)
 BYOK = {
@@ -78,3 +80,33 @@ def test_a_post_threads_would_refuse_is_a_400_naming_the_field(sandbox, api_clie
     response = api_client.post("/v1/posts", {"account_ids": [account["id"]], **body}, format="json")
     assert response.status_code == 400, response.json()
     assert field in str(response.json()), response.json()
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_live_callback_exchanges_the_code_then_the_long_lived_token(workspace, live_api_key, settings):
+    browser, authorize_url, callback = live_callback(live_api_key, "threads", settings)
+    query = parse_qs(urlsplit(authorize_url).query)
+    assert authorize_url.startswith("https://threads.com/oauth/authorize?")
+    assert query["scope"] == ["threads_basic,threads_content_publish,threads_manage_replies,threads_manage_insights"]
+    responses.post("https://graph.threads.net/oauth/access_token", json={"access_token": "short", "user_id": 1784})
+    exchange = matchers.query_param_matcher(
+        {"grant_type": "th_exchange_token", "client_secret": "sec", "access_token": "short"}
+    )
+    responses.get(
+        "https://graph.threads.net/access_token",
+        json={"access_token": "long", "token_type": "bearer", "expires_in": 5183944},
+        match=[exchange],
+    )
+    responses.get("https://graph.threads.net/v1.0/me", json={"id": "1784", "username": "dravo", "name": "Dravo"})
+    response = browser.get(callback)
+    assert response.status_code == 302 and "account_id=acc_" in response["Location"]
+    form = parse_qs(responses.calls[0].request.body)
+    assert form["grant_type"] == ["authorization_code"] and form["client_id"] == ["cid"]
+    account = SocialAccount.objects.get(provider="threads")
+    assert (account.platform_account_id, account.handle) == ("1784", "dravo")
+    assert decrypt_credentials(account.credentials_encrypted) == {
+        "access_token": "long",
+        "threads_user_id": "1784",
+        "username": "dravo",
+    }
