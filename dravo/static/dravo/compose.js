@@ -35,12 +35,20 @@
     return override && override.value ? override.value : text.value;
   }
 
+  var EMOJI_PART = /^(?:[\u{1F000}-\u{10FFFF}]|[\u2300-\u23FF\u2600-\u27BF\u2B00-\u2BFF\u200D\uFE0F\u20E3])$/u;
+
   function measure(network, value) {
     var rule = limits[network];
     if (rule.count === "weighted" && window.twttr && window.twttr.txt) {
       return window.twttr.txt.parseTweet(value).weightedLength;
     }
     if (rule.count === "utf16") { return value.length; }
+    if (rule.count === "utf8_emoji") {
+      // An emoji (and its joiners, variation selectors, keycaps) counts its UTF-8 bytes.
+      return Array.from(value).reduce(function (sum, ch) {
+        return sum + (EMOJI_PART.test(ch) ? new TextEncoder().encode(ch).length : 1);
+      }, 0);
+    }
     return Array.from(value).length;
   }
 
