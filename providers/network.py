@@ -15,8 +15,9 @@ from typing import Any
 @dataclass(frozen=True)
 class TextLimit:
     """The longest text a post may carry and how its length is counted: "chars" (code
-    points), "utf16" (UTF-16 code units) or "weighted" (X's weighted count, where URLs
-    and wide characters weigh more)."""
+    points), "utf16" (UTF-16 code units), "weighted" (X's weighted count, where URLs
+    and wide characters weigh more) or "url23" (grapheme clusters, where each http(s)
+    URL counts 23 and a mention `@user@domain` only as `@user`)."""
 
     max: int
     count: str = "chars"
