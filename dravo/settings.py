@@ -17,8 +17,8 @@ from pathlib import Path
 import dj_database_url
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
-from sqlalchemy.pool import NullPool
 
+from dravo import embedded_broker
 from providers.registry import NETWORKS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -317,9 +317,7 @@ if CELERY_BROKER_URL.startswith(("sqla+", "sqlalchemy+")):
             # write (a publish, a fetch) is one short transaction.
             with closing(sqlite3.connect(_broker_file, timeout=30)) as _db:
                 _db.execute("PRAGMA journal_mode=WAL")
-    # Only create_engine() arguments go here: kombu hands them all to SQLAlchemy. No pool,
-    # so a forked pool process never inherits an open SQLite connection.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"poolclass": NullPool, "connect_args": {"timeout": 30}}
+    CELERY_BROKER_TRANSPORT_OPTIONS = embedded_broker.TRANSPORT_OPTIONS
     # Without fanout the transport carries no remote control (nor mingle and gossip, which
     # Celery turns off by itself on it); the worker would only poll one more queue.
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False

@@ -12,14 +12,14 @@ posts, videos and Reels answer the sandbox's page of the post.
 import json
 import secrets
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import re_path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 
+from sandbox import oauth
 from sandbox.core import (
     REJECT_REASON,
     PageMedia,
@@ -166,40 +166,26 @@ def dialog(request, version):
         return HttpResponse("Invalid App ID: the sandbox only knows client_id dravo-sandbox.", status=400)
     if request.method == "POST":
         return _consent_answer(params)
-    scopes = [scope for scope in params.get("scope", "").split(",") if scope]
-    hidden = format_html_join(
-        "",
-        '<input type="hidden" name="{}" value="{}">',
-        ((key, params.get(key, "")) for key in ("client_id", "redirect_uri", "state", "scope")),
+    return oauth.consent_page(
+        request,
+        network="Facebook",
+        params=params,
+        client_id=params["client_id"],
+        scopes=params.get("scope", "").split(","),
+        keep=("client_id", "redirect_uri", "state", "scope"),
     )
-    page = format_html(
-        "<!doctype html><html><head><title>Log in with Facebook</title></head><body>"
-        "<h1>{} is requesting access to your Pages</h1><ul>{}</ul>"
-        '<form method="post">{}<button type="submit" name="decision" value="allow">Allow</button>'
-        '<button type="submit" name="decision" value="deny">Deny</button></form></body></html>',
-        params["client_id"],
-        format_html_join("", "<li>{}</li>", ((scope,) for scope in scopes)),
-        hidden,
-    )
-    return HttpResponse(page)
 
 
 def _consent_answer(params):
-    redirect_uri, state = params["redirect_uri"], params.get("state", "")
-    if params.get("decision") == "allow":
-        code = f"sbx_code_{secrets.token_urlsafe(24)}"
-        record_create(NETWORK, "code", code, redirect_uri=redirect_uri, scope=params.get("scope", ""))
-        query = {"code": code, "state": state}
-    else:
-        query = {
-            "error": "access_denied",
-            "error_code": "200",
-            "error_description": "Permissions error",
-            "error_reason": "user_denied",
-            "state": state,
-        }
-    separator = "&" if "?" in redirect_uri else "?"
-    return HttpResponseRedirect(f"{redirect_uri}{separator}{urlencode(query)}")
+    denied = {"error_code": "200", "error_description": "Permissions error", "error_reason": "user_denied"}
+    return oauth.consent_decision(
+        NETWORK,
+        params,
+        redirect_uri=params["redirect_uri"],
+        state=params.get("state", ""),
+        denied=denied,
+        scope=params.get("scope", ""),
+    )
 
 
 @sandbox_view

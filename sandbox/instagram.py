@@ -10,14 +10,13 @@ video; the 24 h publishing quota answers 9/2207042; a published container reads 
 
 import secrets
 from datetime import UTC, timedelta
-from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import path, re_path, reverse
 from django.utils import timezone
-from django.utils.html import escape
 
+from sandbox import oauth
 from sandbox.core import (
     REJECT_REASON,
     PageMedia,
@@ -92,27 +91,6 @@ def token_answer(ident: dict, expires_in: int = LONG_LIVED_S) -> JsonResponse:
 
 
 # --- OAuth: consent pages --------------------------------------------------------------------
-CONSENT_PAGE = """<!doctype html>
-<html><head><meta charset="utf-8"><title>Instagram (sandbox): authorize {app}</title></head>
-<body>
-<h1>{app} would like to access your Instagram professional account</h1>
-<p>App: <strong>{app}</strong> ({login} Login, Dravo sandbox)</p>
-<p>Permissions requested:</p>
-<ul>{scopes}</ul>
-<form method="post">
-{hidden}
-<button type="submit" name="decision" value="allow">Allow</button>
-<button type="submit" name="decision" value="deny">Deny</button>
-</form>
-</body></html>
-"""
-
-
-def redirect_to(redirect_uri: str, **query) -> HttpResponseRedirect:
-    separator = "&" if "?" in redirect_uri else "?"
-    return HttpResponseRedirect(f"{redirect_uri}{separator}{urlencode(query)}")
-
-
 def consent(request, login: str):
     values = params_of(request)
     if values.get("client_id") != settings.SANDBOX_APP["client_id"]:
@@ -121,32 +99,28 @@ def consent(request, login: str):
         return HttpResponse("Invalid redirect_uri.", status=400)
     if request.method == "POST":
         return consent_decision(values, login)
-    keys = ("client_id", "redirect_uri", "state", "scope", "response_type")
-    hidden = "\n".join(
-        f'<input type="hidden" name="{key}" value="{escape(values[key])}">' for key in keys if key in values
-    )
     scopes = values.get("scope") or (IG_SCOPES if login == "instagram" else FB_SCOPES)
-    items = "".join(f"<li>{escape(scope)}</li>" for scope in scopes.replace(" ", ",").split(",") if scope)
-    page = CONSENT_PAGE.format(app=escape(values["client_id"]), login=login.title(), scopes=items, hidden=hidden)
-    return HttpResponse(page)
+    return oauth.consent_page(
+        request,
+        network=f"Instagram ({login.title()} Login)",
+        params=values,
+        client_id=values["client_id"],
+        scopes=scopes.replace(" ", ",").split(","),
+        keep=("client_id", "redirect_uri", "state", "scope", "response_type"),
+    )
 
 
 def consent_decision(values: dict, login: str):
-    state = values.get("state", "")
-    if values.get("decision") != "allow":
-        query = {"error": "access_denied", "error_reason": "user_denied", "error_description": "Permissions error"}
-        return redirect_to(values["redirect_uri"], **query, state=state)
-    code = "sbx_" + secrets.token_urlsafe(24)
-    record_create(
+    denied = {"error_reason": "user_denied", "error_description": "Permissions error"}
+    return oauth.consent_decision(
         NETWORK,
-        "code",
-        code,
-        status="issued",
-        login=login,
+        values,
         redirect_uri=values["redirect_uri"],
+        state=values.get("state", ""),
+        denied=denied,
+        login=login,
         scope=values.get("scope", ""),
     )
-    return redirect_to(values["redirect_uri"], code=code, state=state)
 
 
 @sandbox_view

@@ -12,14 +12,13 @@ import re
 import secrets
 import time
 from functools import wraps
-from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import path
-from django.utils.html import format_html
 
 from dravo.ids import BASE62, random_base62
+from sandbox import oauth
 from sandbox.core import (
     REJECT_REASON,
     PageMedia,
@@ -522,15 +521,6 @@ def post_page_view(request, urn: str):
 
 
 # --- OAuth --------------------------------------------------------------------------
-CONSENT = """<!doctype html><html><head><title>LinkedIn sandbox: authorize {app}</title></head><body>
-<h1>{app} would like to access your LinkedIn account</h1><p>Scopes: {scopes}</p>
-<form method="post"><input type="hidden" name="client_id" value="{client_id}">
-<input type="hidden" name="redirect_uri" value="{redirect_uri}"><input type="hidden" name="state" value="{state}">
-<input type="hidden" name="scope" value="{scope}">
-<button type="submit" name="decision" value="allow">Allow</button>
-<button type="submit" name="decision" value="deny">Deny</button></form></body></html>"""
-
-
 @sandbox_view
 def authorization(request):
     """GET: the consent page. POST: back to redirect_uri with `code`+`state`, or `error=access_denied`."""
@@ -541,25 +531,19 @@ def authorization(request):
     if request.method == "GET":
         if params.get("response_type") != "code":
             return HttpResponse("response_type must be code.", status=400, content_type="text/plain")
-        scope = params.get("scope", "")
-        return HttpResponse(
-            format_html(
-                CONSENT,
-                app=client_id,
-                scopes=", ".join(scope.split()),
-                client_id=client_id,
-                redirect_uri=redirect_uri,
-                state=state,
-                scope=scope,
-            )
+        return oauth.consent_page(
+            request,
+            network="LinkedIn",
+            params=params,
+            client_id=client_id,
+            scopes=params.get("scope", "").split(),
+            keep=("client_id", "redirect_uri", "state", "scope"),
         )
-    separator = "&" if "?" in redirect_uri else "?"
-    if params.get("decision") != "allow":
-        denied = {"error": "access_denied", "error_description": "The member refused", "state": state}
-        return HttpResponseRedirect(f"{redirect_uri}{separator}{urlencode(denied)}")
-    code = f"sbx_{secrets.token_urlsafe(24)}"
-    record_create(NETWORK, "code", code, owner=opaque(10), redirect_uri=redirect_uri, scope=params.get("scope", ""))
-    return HttpResponseRedirect(f"{redirect_uri}{separator}{urlencode({'code': code, 'state': state})}")
+    denied = {"error_description": "The member refused"}
+    scope = params.get("scope", "")
+    return oauth.consent_decision(
+        NETWORK, params, redirect_uri=redirect_uri, state=state, owner=opaque(10), denied=denied, scope=scope
+    )
 
 
 def issue_tokens(member: str, scope: str, refresh_token: str | None = None, refresh_ttl: int = REFRESH_TTL):

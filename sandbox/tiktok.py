@@ -20,8 +20,8 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import path, re_path, reverse
 from django.utils import timezone
-from django.utils.html import escape, format_html_join
 
+from sandbox import oauth
 from sandbox.core import (
     REJECT_REASON,
     PageMedia,
@@ -326,14 +326,6 @@ def post_page_view(request, username: str, post_id: str):
 
 
 # --- OAuth (Login Kit) ------------------------------------------------------------------
-CONSENT_PAGE = """<!doctype html><html><head><title>TikTok — authorize {app}</title></head><body>
-<h1>{app} would like to access your TikTok account</h1>
-<p>Client key: <code>{client_key}</code></p><ul>{scopes}</ul>
-<form method="post">{hidden}
-<label>Sandbox username <input name="username" value="sandbox_creator"></label>
-<button type="submit" name="decision" value="allow">Allow</button>
-<button type="submit" name="decision" value="deny">Deny</button>
-</form></body></html>"""
 AUTH_PARAMS = ("client_key", "scope", "response_type", "redirect_uri", "state", "code_challenge",
                "code_challenge_method")
 
@@ -351,24 +343,23 @@ def authorize(request):
     if params.get("response_type") != "code" or not params.get("redirect_uri"):
         return HttpResponse("<p>response_type=code and redirect_uri are required.</p>", status=400)
     if request.method == "GET":
-        return _consent_page(params)
+        return oauth.consent_page(
+            request,
+            network="TikTok",
+            params=params,
+            client_id=params["client_key"],
+            scopes=params.get("scope", "").split(","),
+            keep=AUTH_PARAMS,
+            inputs=[("username", "Sandbox username", "sandbox_creator")],
+        )
     state = params.get("state", "")
     if request.POST.get("decision") != "allow":
         return _redirect(params["redirect_uri"], error="access_denied",
                          error_description="The user denied the authorization.", state=state)
     username = request.POST.get("username", "").strip() or "sandbox_creator"
-    code = f"sbx_code_{secrets.token_urlsafe(24)}"
-    record_create(NET, "code", code, owner=_open_id_for(username), username=username, scope=params.get("scope", ""),
-                  redirect_uri=params["redirect_uri"])
+    code = oauth.issue_code(NET, redirect_uri=params["redirect_uri"], owner=_open_id_for(username),
+                            username=username, scope=params.get("scope", ""))
     return _redirect(params["redirect_uri"], code=code, scopes=params.get("scope", ""), state=state)
-
-
-def _consent_page(params) -> HttpResponse:
-    hidden = format_html_join("", '<input type="hidden" name="{}" value="{}">',
-                              ((key, params[key]) for key in AUTH_PARAMS if key in params))
-    scopes = format_html_join("", "<li>{}</li>", ((s,) for s in params.get("scope", "").split(",") if s))
-    return HttpResponse(CONSENT_PAGE.format(app="Dravo", client_key=escape(params["client_key"]), scopes=scopes,
-                                            hidden=hidden))
 
 
 def _open_id_for(username: str) -> str:

@@ -11,20 +11,17 @@ text → 403, media must have `succeeded` before it is attached. The x.com path 
 import base64
 import hashlib
 import json
-import secrets
 import time
 from functools import wraps
-from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import path
-from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from twitter_text import parse_tweet
 
-from sandbox import core
+from sandbox import core, oauth
 
 NETWORK = "x"
 MB = 1024 * 1024
@@ -49,6 +46,7 @@ SANDBOX_USER = core.account_id_for("x-sandbox-user", 19)  # who "signs in" on th
 CODE_LIFETIME_S = 30
 TOKEN_LIFETIME_S = 7200
 BAD_TOKEN = "Value passed for the token was invalid."
+SCOPES = ("tweet.read", "tweet.write", "users.read", "media.write", "offline.access")
 
 
 # --- answers -------------------------------------------------------------------------------
@@ -503,45 +501,23 @@ def authorize(request):
         page = format_html("<!doctype html><title>X sandbox</title><p>Something went wrong: {}</p>", error)
         return HttpResponse(page, status=400)
     if request.method == "GET":
-        return HttpResponse(_consent_page(params))
-    redirect_uri, state = params["redirect_uri"], params["state"]
-    if params.get("decision") != "allow":
-        return HttpResponseRedirect(_with_query(redirect_uri, error="access_denied", state=state))
-    code = f"sbx_{secrets.token_urlsafe(24)}"
-    core.record_create(
+        keep = ("response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge")
+        keep += ("code_challenge_method",)
+        signed_in = "@" + _user(SANDBOX_USER)["username"]
+        return oauth.consent_page(
+            request, network="X", params=params, client_id=params["client_id"], scopes=params["scope"].split(),
+            keep=keep, signed_in_as=signed_in,
+        )
+    return oauth.consent_decision(
         NETWORK,
-        "code",
-        code,
+        params,
+        redirect_uri=params["redirect_uri"],
+        state=params["state"],
         owner=SANDBOX_USER,
-        redirect_uri=redirect_uri,
         scope=params["scope"],
         challenge=params["code_challenge"],
         method=params.get("code_challenge_method", "plain").lower(),
     )
-    return HttpResponseRedirect(_with_query(redirect_uri, state=state, code=code))
-
-
-def _consent_page(params) -> str:
-    names = ("response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method")
-    hidden = format_html_join(
-        "", '<input type="hidden" name="{}" value="{}">', ((n, params[n]) for n in names if n in params)
-    )
-    scopes = format_html_join("", "<li>{}</li>", ((scope,) for scope in params["scope"].split()))
-    return format_html(
-        "<!doctype html><html><head><title>Authorize app - X sandbox</title></head><body>"
-        "<h1>Authorize Dravo to access your X account?</h1><p>App: <strong>Dravo</strong> ({})</p>"
-        '<p>Signed in as @{}</p><p>It will be able to:</p><ul>{}</ul><form method="post">{}'
-        '<button type="submit" name="decision" value="allow">Allow</button> '
-        '<button type="submit" name="decision" value="deny">Deny</button></form></body></html>',
-        params["client_id"],
-        _user(SANDBOX_USER)["username"],
-        scopes,
-        hidden,
-    )
-
-
-def _with_query(url: str, **params) -> str:
-    return f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
 
 
 @core.sandbox_view
@@ -573,13 +549,13 @@ def _client_credentials(request) -> tuple[str, str | None]:
 
 
 def _exchange_code(request):
-    code = request.POST.get("code", "")
-    record = core.record_get(NETWORK, "code", code) if code else None
-    if record is None or (timezone.now() - record.created_at).total_seconds() > CODE_LIFETIME_S:
-        return _oauth_error(400, "invalid_request", "Value passed for the authorization code was invalid.")
-    record.delete()  # a code works once
-    if request.POST.get("redirect_uri") != record.data["redirect_uri"]:
+    record, why = oauth.redeem_code(
+        NETWORK, request.POST.get("code", ""), redirect_uri=request.POST.get("redirect_uri"), lifetime_s=CODE_LIFETIME_S
+    )
+    if why == "redirect_uri":
         return _oauth_error(400, "invalid_request", "Value passed for the redirect uri was invalid.")
+    if record is None:
+        return _oauth_error(400, "invalid_request", "Value passed for the authorization code was invalid.")
     if not _pkce_ok(request.POST.get("code_verifier", ""), record.data["challenge"], record.data["method"]):
         return _oauth_error(400, "invalid_request", "Value passed for the code verifier was invalid.")
     return _issue_tokens(record.owner, record.data["scope"])
@@ -594,28 +570,20 @@ def _pkce_ok(verifier: str, challenge: str, method: str) -> bool:
 
 def _refresh(request):
     refresh_token = request.POST.get("refresh_token", "")
-    if request.sandbox.name == "token_expired" or core.is_refused_token(refresh_token):
+    if request.sandbox.name == "token_expired":
         return _oauth_error(400, "invalid_request", BAD_TOKEN)
-    record = core.record_get(NETWORK, "refresh", refresh_token)
-    if record is None:  # a test-mode account connected without the consent page: adopt its token
-        owner = core.claimed_account(request) or core.account_id_for(refresh_token, 19)
-        scope = "tweet.read tweet.write users.read media.write offline.access"
-        record = core.record_create(NETWORK, "refresh", refresh_token, owner=owner, scope=scope)
-    if record.status == "used":  # X rotates: the previous refresh token dies with its first use
+    # X rotates: the previous refresh token dies with its first use.
+    adopt = {"owner": core.account_id_for(refresh_token, 19), "scope": " ".join(SCOPES)}
+    record = oauth.use_refresh_token(NETWORK, refresh_token, request, adopt=adopt)
+    if record is None:
         return _oauth_error(400, "invalid_request", BAD_TOKEN)
-    record.status = "used"
-    record.save(update_fields=["status", "updated_at"])
     return _issue_tokens(record.owner, record.data["scope"])
 
 
 def _issue_tokens(owner: str, scope: str) -> JsonResponse:
-    access = f"sbx_{secrets.token_urlsafe(24)}"
-    core.record_create(NETWORK, "token", access, owner=owner, scope=scope)
-    body = {"token_type": "bearer", "expires_in": TOKEN_LIFETIME_S, "access_token": access, "scope": scope}
-    if "offline.access" in scope.split():
-        body["refresh_token"] = f"sbx_{secrets.token_urlsafe(24)}"
-        core.record_create(NETWORK, "refresh", body["refresh_token"], owner=owner, scope=scope)
-    return _json(body)
+    refresh = "offline.access" in scope.split()
+    tokens = oauth.issue_tokens(NETWORK, owner, lifetime_s=TOKEN_LIFETIME_S, refresh=refresh, scope=scope)
+    return _json({"token_type": "bearer", "scope": scope, **tokens})
 
 
 # --- the public website: the page of a post -------------------------------------------------

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from kombu import Connection, Exchange, Queue
-from sqlalchemy.pool import NullPool
 
+from dravo import embedded_broker
 from dravo.celery import broker_prune
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,15 +51,14 @@ def test_production_still_refuses_missing_secrets(tmp_path):
 
 
 # The transport options settings.py gives the embedded broker.
-OPTIONS = {"poolclass": NullPool, "connect_args": {"timeout": 30}}
+OPTIONS = embedded_broker.TRANSPORT_OPTIONS
 QUEUE = Queue("q", Exchange("q", type="direct"), routing_key="q")
 PUBLISH = """
 import sys
 from kombu import Connection, Exchange, Queue
-from sqlalchemy.pool import NullPool
-from sqlalchemy.pool import NullPool
+from dravo.embedded_broker import TRANSPORT_OPTIONS
 queue = Queue("q", Exchange("q", type="direct"), routing_key="q")
-with Connection(sys.argv[1], transport_options={"poolclass": NullPool, "connect_args": {"timeout": 30}}) as c:
+with Connection(sys.argv[1], transport_options=TRANSPORT_OPTIONS) as c:
     producer = c.Producer()
     for n in range(int(sys.argv[2]), int(sys.argv[3])):
         producer.publish({"n": n}, exchange=queue.exchange, routing_key="q", declare=[queue])
@@ -68,9 +67,9 @@ CONSUME = """
 import json, sys, time
 from queue import Empty
 from kombu import Connection
-from sqlalchemy.pool import NullPool
+from dravo.embedded_broker import TRANSPORT_OPTIONS
 seen, idle_since = [], time.monotonic()
-with Connection(sys.argv[1], transport_options={"poolclass": NullPool, "connect_args": {"timeout": 30}}) as c:
+with Connection(sys.argv[1], transport_options=TRANSPORT_OPTIONS) as c:
     q = c.SimpleQueue("q")
     while time.monotonic() - idle_since < 3:
         try:
