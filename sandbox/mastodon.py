@@ -22,16 +22,15 @@ import re
 import secrets
 from datetime import timedelta
 from functools import wraps
-from urllib.parse import urlencode
 
 import regex
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sandbox import core
+from sandbox import core, oauth
 
 NETWORK = "mastodon"
 LABEL = "Mastodon"
@@ -42,9 +41,16 @@ IMAGE_LIMIT, VIDEO_LIMIT = 16 * MB, 103_809_024
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp", "image/heic", "image/heif", "image/avif")
 VIDEO_TYPES = ("video/mp4", "video/quicktime", "video/webm")
 VISIBILITIES = ("public", "unlisted", "private", "direct")
-DEFAULT_SCOPES = "read write:statuses write:media read:statuses profile"
 SANDBOX_USER = core.account_id_for("mastodon-sandbox-user", 18)  # who "signs in" on the consent page
-CODE_LIFETIME_S = 60
+AUTHORIZE_PARAMS = (
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+)
 BAD_TOKEN = "The access token is invalid"
 NOT_PROCESSED = "Cannot attach files that have not finished processing. Try again in a moment!"
 COUNTS = dict(favourites_count=3, reblogs_count=1, replies_count=0.6)
@@ -482,81 +488,58 @@ def _authorize_error(params):
 @core.sandbox_view
 @require_http_methods(["GET", "POST"])
 def authorize(request):
-    """The consent page: GET shows it, POST (Authorize/Deny) redirects to redirect_uri."""
+    """The consent page (the sandbox's shared one): GET shows it, POST (Allow/Deny)
+    redirects to redirect_uri with a code or `error=access_denied`."""
     params = request.POST if request.method == "POST" else request.GET
     error = _authorize_error(params)
     if error:
         page = format_html("<!doctype html><title>{} sandbox</title><p>{}</p>", LABEL, error)
         return HttpResponse(page, status=400)
     if request.method == "GET":
-        return HttpResponse(_consent_page(params))
-    redirect_uri, state = params["redirect_uri"], params.get("state", "")
-    if params.get("decision") != "allow":
-        return HttpResponseRedirect(_with_query(redirect_uri, error="access_denied", state=state))
-    code = secrets.token_urlsafe(32)
-    core.record_create(
+        return oauth.consent_page(
+            request,
+            network=LABEL,
+            params=params,
+            client_id=params["client_id"],
+            scopes=params.get("scope", "read").split(),
+            keep=AUTHORIZE_PARAMS,
+            signed_in_as=f"@sandbox_{SANDBOX_USER[-6:]}",
+        )
+    return oauth.consent_decision(
         NETWORK,
-        "code",
-        code,
+        params,
+        redirect_uri=params["redirect_uri"],
+        state=params.get("state", ""),
         owner=SANDBOX_USER,
         client_id=params["client_id"],
-        redirect_uri=redirect_uri,
         scope=params.get("scope", "read"),
         challenge=params.get("code_challenge", ""),
     )
-    return HttpResponseRedirect(_with_query(redirect_uri, code=code, state=state))
-
-
-def _consent_page(params) -> str:
-    names = ("response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method")
-    hidden = format_html_join(
-        "", '<input type="hidden" name="{}" value="{}">', ((n, params[n]) for n in names if n in params)
-    )
-    scopes = format_html_join("", "<li>{}</li>", ((scope,) for scope in params.get("scope", "read").split()))
-    app = core.record_get(NETWORK, "app", params["client_id"])
-    return format_html(
-        "<!doctype html><html><head><title>Authorization required - {} sandbox</title></head><body>"
-        "<h1>Authorization required</h1><p><strong>{}</strong> would like to access your account "
-        '@{}.</p><p>It will be able to:</p><ul>{}</ul><form method="post">{}'
-        '<button type="submit" name="decision" value="allow">Authorize</button> '
-        '<button type="submit" name="decision" value="deny">Deny</button></form></body></html>',
-        LABEL,
-        app.data["name"],
-        f"sandbox_{SANDBOX_USER[-6:]}",
-        scopes,
-        hidden,
-    )
-
-
-def _with_query(url: str, **params) -> str:
-    return f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
 
 
 @core.sandbox_view
 @require_POST
 def token(request):
-    """`POST /oauth/token`, grant authorization_code (client_secret_post, optional PKCE)."""
+    """`POST /oauth/token`, grant authorization_code (client_secret_post, optional PKCE).
+    Tokens never expire and come without a refresh token."""
     body = _params(request)
     app = core.record_get(NETWORK, "app", body.get("client_id", ""))
     if app is None or body.get("client_secret") != app.data["client_secret"]:
         return _error(401, "invalid_client", "Client authentication failed due to unknown client.")
     if body.get("grant_type") != "authorization_code":
         return _error(400, "unsupported_grant_type", "The authorization grant type is not supported.")
-    code = core.record_get(NETWORK, "code", body.get("code", ""))
+    code, _why = oauth.redeem_code(NETWORK, str(body.get("code") or ""), redirect_uri=body.get("redirect_uri"))
     invalid = _error(400, "invalid_grant", "The provided authorization grant is invalid, expired, revoked.")
-    if code is None or (timezone.now() - code.created_at).total_seconds() > CODE_LIFETIME_S:
-        return invalid
-    code.delete()  # a code works once
-    if code.data["client_id"] != app.object_id or body.get("redirect_uri") != code.data["redirect_uri"]:
+    if code is None or code.data["client_id"] != app.object_id:
         return invalid
     if code.data["challenge"]:
         digest = hashlib.sha256(str(body.get("code_verifier", "")).encode()).digest()
         if base64.urlsafe_b64encode(digest).rstrip(b"=").decode() != code.data["challenge"]:
             return invalid
-    access = secrets.token_urlsafe(32)
-    core.record_create(NETWORK, "token", access, owner=code.owner, scope=code.data["scope"])
+    tokens = oauth.issue_tokens(NETWORK, code.owner, lifetime_s=None, refresh=False, scope=code.data["scope"])
     created = int(timezone.now().timestamp())
-    return _json({"access_token": access, "token_type": "Bearer", "scope": code.data["scope"], "created_at": created})
+    body = {"access_token": tokens["access_token"], "token_type": "Bearer", "scope": code.data["scope"]}
+    return _json({**body, "created_at": created})
 
 
 @core.sandbox_view

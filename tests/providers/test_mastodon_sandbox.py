@@ -292,7 +292,7 @@ def test_the_app_is_registered_once_per_instance_and_the_consent_gives_a_working
     verifier = secrets.token_urlsafe(48)
     params = _authorize(sandbox, app, verifier)
     page = requests.get(f"{base}/oauth/authorize", params=params, timeout=5)
-    assert page.status_code == 200 and "Authorize" in page.text and "write:media" in page.text
+    assert page.status_code == 200 and "Allow" in page.text and "write:media" in page.text
     answer = requests.post(
         f"{base}/oauth/authorize", data={**params, "decision": "allow"}, allow_redirects=False, timeout=5
     )
