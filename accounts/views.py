@@ -37,7 +37,14 @@ def connect_open(request, token: str):
     request.session[SESSION_MODE] = link.mode
     name = BACKENDS[link.provider].name
     backend = load_backend(load_strategy(request), name, redirect_uri=reverse("social:complete", args=[name]))
-    return do_auth(backend)  # a redirect to the network's (or the sandbox's) consent page
+    try:
+        return do_auth(backend)  # a redirect to the network's (or the sandbox's) consent page
+    except SocialAuthBaseException as exc:  # e.g. the link names no usable server for the network
+        services.connect_link_fail(link=link, error=str(exc))
+        target = services.redirect_target(link, error=exc.__class__.__name__)
+        if target:
+            return HttpResponseRedirect(target)
+        return render(request, "connect/result.html", {"error": f"The connection failed: {exc}"}, status=400)
 
 
 @never_cache

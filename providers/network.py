@@ -16,8 +16,9 @@ from typing import Any
 class TextLimit:
     """The longest text a post may carry and how its length is counted: "chars" (code
     points), "utf16" (UTF-16 code units), "weighted" (X's weighted count, where URLs
-    and wide characters weigh more) or "utf8_emoji" (code points, except that an emoji
-    counts its UTF-8 bytes)."""
+    and wide characters weigh more), "utf8_emoji" (code points, except that an emoji
+    counts its UTF-8 bytes) or "url23" (grapheme clusters, where each http(s) URL counts
+    23 and a mention `@user@domain` only as `@user`)."""
 
     max: int
     count: str = "chars"

@@ -13,12 +13,25 @@ from providers.errors import ProviderError
 from providers.facebook.network import NETWORK as FACEBOOK
 from providers.instagram.network import NETWORK as INSTAGRAM
 from providers.linkedin.network import NETWORK as LINKEDIN
+from providers.mastodon.network import NETWORK as MASTODON
 from providers.network import Network
 from providers.threads.network import NETWORK as THREADS
 from providers.tiktok.network import NETWORK as TIKTOK
 from providers.x.network import NETWORK as X
 
-NETWORKS: dict[str, Network] = {network.key: network for network in (FACEBOOK, INSTAGRAM, X, LINKEDIN, TIKTOK, THREADS)}
+# One line per network; this order is the order of every list and menu.
+NETWORKS: dict[str, Network] = {
+    network.key: network
+    for network in (
+        FACEBOOK,
+        INSTAGRAM,
+        X,
+        LINKEDIN,
+        TIKTOK,
+        THREADS,
+        MASTODON,
+    )
+}
 CLIENTS: dict[str, type[ProviderClient]] = {key: network.client for key, network in NETWORKS.items()}
 PROVIDERS = tuple(NETWORKS)
 CHOICES = [(key, network.label) for key, network in NETWORKS.items()]

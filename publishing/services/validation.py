@@ -106,6 +106,19 @@ def _describe(problem_field: str, media_urls: list[str]) -> str:
     return f"{media_id_in(url) or url}: "
 
 
+def _network_problems(client, content, accounts: list[SocialAccount]) -> dict:
+    """Each problem the network has with `content`, with the accounts it applies to. A
+    network whose limits are each account's own (its `validator(metadata)`) is asked
+    once per account; the others once for all. validate() needs no credentials nor I/O."""
+    if not hasattr(client, "validator"):
+        return {problem: accounts for problem in client({}, endpoints={}).validate(content)}
+    found: dict = {}
+    for account in accounts:
+        for problem in client.validator(account.metadata or {}).validate(content):
+            found.setdefault(problem, []).append(account)
+    return found
+
+
 def check_post(
     *, workspace: Workspace, mode: str, account_ids: list[str], text: str, media_urls: list[str], platform_options: dict
 ) -> tuple[Checked | None, Problems]:
@@ -118,12 +131,11 @@ def check_post(
     for provider in providers:
         if provider in (platform_options or {}) and provider not in options:
             continue  # its options are already wrong; network checks would only repeat that
-        client = registry.CLIENTS[provider]({}, endpoints={})  # validate() needs no credentials nor I/O
         content = content_for(text=text, media=media, options=options, provider=provider)
         targeted = [a for a in accounts if a.provider == provider]
         overridden = bool((options.get(provider) or {}).get("text"))
-        for problem in client.validate(content):
-            who = ", ".join(a.id for a in targeted)
+        for problem, failing in _network_problems(registry.CLIENTS[provider], content, targeted).items():
+            who = ", ".join(a.id for a in failing)
             label = _describe(problem.field, media_urls)
             # A problem with the network's own text names the override the caller wrote.
             attr = f"platform_options.{provider}.text" if problem.field == "text" and overridden else problem.field

@@ -49,7 +49,22 @@
         return sum + (EMOJI_PART.test(ch) ? new TextEncoder().encode(ch).length : 1);
       }, 0);
     }
+    if (rule.count === "url23") { return url23Length(value); }
     return Array.from(value).length;
+  }
+
+  // "url23": grapheme clusters, each http(s) URL 23, a mention @user@domain as @user.
+  function url23Length(value) {
+    var countable = value
+      .replace(/(^|[^\w@\/])(https?:\/\/[^\s<>"]+)/gi, function (all, before, url) {
+        var kept = url.replace(/[.,:;!?)\]}'"]+$/, "");
+        return before + "xxxxxxxxxxxxxxxxxxxxxxx" + url.slice(kept.length);
+      })
+      .replace(/(^|[^\/\w])@([a-z0-9_]+(?:[a-z0-9_.-]+[a-z0-9_]+)?)@[\w.-]+\w/gi, "$1@$2");
+    if (window.Intl && Intl.Segmenter) {
+      return Array.from(new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(countable)).length;
+    }
+    return Array.from(countable).length;
   }
 
   function el(tag, className, content) {
@@ -87,7 +102,7 @@
       head.appendChild(el("strong", "", names[network] + " · " + networks[network].join(", ")));
       card.appendChild(head);
       var body = el("p", "body");
-      if (used > limit && limits[network].count !== "weighted") {
+      if (used > limit && limits[network].count !== "weighted" && limits[network].count !== "url23") {
         var chars = Array.from(value);
         body.appendChild(document.createTextNode(chars.slice(0, limit).join("")));
         body.appendChild(el("mark", "cut", chars.slice(limit).join("")));
