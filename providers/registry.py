@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from providers.base import ProviderClient
+from providers.bluesky.network import NETWORK as BLUESKY
 from providers.errors import ProviderError
 from providers.facebook.network import NETWORK as FACEBOOK
 from providers.instagram.network import NETWORK as INSTAGRAM
@@ -17,7 +18,7 @@ from providers.network import Network
 from providers.tiktok.network import NETWORK as TIKTOK
 from providers.x.network import NETWORK as X
 
-NETWORKS: dict[str, Network] = {network.key: network for network in (FACEBOOK, INSTAGRAM, X, LINKEDIN, TIKTOK)}
+NETWORKS: dict[str, Network] = {network.key: network for network in (FACEBOOK, INSTAGRAM, X, LINKEDIN, TIKTOK, BLUESKY)}
 CLIENTS: dict[str, type[ProviderClient]] = {key: network.client for key, network in NETWORKS.items()}
 PROVIDERS = tuple(NETWORKS)
 CHOICES = [(key, network.label) for key, network in NETWORKS.items()]
