@@ -8,6 +8,7 @@ Limits come from the `app.bsky.feed.post` and `app.bsky.embed.*` lexicons
 """
 
 import regex
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from providers.base import Media, Problem
@@ -31,6 +32,7 @@ CARD_DESCRIPTION_MAX = 1000
 AT_POST_URI = r"^at://[A-Za-z0-9:._%-]+/app\.bsky\.feed\.post/[A-Za-z0-9._:~-]{1,512}$"
 LANG = r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$"
 GRAPHEME = regex.compile(r"\X")
+AT_URI_VALIDATOR = RegexValidator(AT_POST_URI, "Must be the at:// URI of a post: at://<did>/app.bsky.feed.post/<rkey>.")
 
 
 def graphemes(text: str) -> int:
@@ -72,10 +74,12 @@ class BlueskyOptionsSerializer(StrictSerializer):
         required=False,
     )
     langs = serializers.ListField(
-        child=serializers.RegexField(LANG, max_length=20), max_length=MAX_LANGS, required=False
+        child=StrictCharField(max_length=20, validators=[RegexValidator(LANG, "Not a BCP-47 language code.")]),
+        max_length=MAX_LANGS,
+        required=False,
     )
-    reply_to = serializers.RegexField(AT_POST_URI, required=False)
-    quote = serializers.RegexField(AT_POST_URI, required=False)
+    reply_to = StrictCharField(required=False, validators=[AT_URI_VALIDATOR])
+    quote = StrictCharField(required=False, validators=[AT_URI_VALIDATOR])
     link_card = LinkCardSerializer(required=False)
 
     def validate_text(self, value):
