@@ -41,7 +41,19 @@
       return window.twttr.txt.parseTweet(value).weightedLength;
     }
     if (rule.count === "utf16") { return value.length; }
+    if (rule.count === "graphemes") { return graphemes(value).length; }
     return Array.from(value).length;
+  }
+
+  // User-perceived characters (extended grapheme clusters); code points where the
+  // browser has no Intl.Segmenter.
+  function graphemes(value) {
+    if (window.Intl && Intl.Segmenter) {
+      return Array.from(new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(value), function (s) {
+        return s.segment;
+      });
+    }
+    return Array.from(value);
   }
 
   function el(tag, className, content) {
@@ -80,7 +92,7 @@
       card.appendChild(head);
       var body = el("p", "body");
       if (used > limit && limits[network].count !== "weighted") {
-        var chars = Array.from(value);
+        var chars = limits[network].count === "graphemes" ? graphemes(value) : Array.from(value);
         body.appendChild(document.createTextNode(chars.slice(0, limit).join("")));
         body.appendChild(el("mark", "cut", chars.slice(limit).join("")));
       } else {
