@@ -57,7 +57,7 @@ SESSION_LIFETIME = timedelta(hours=2)  # when the access JWT carries no readable
 # A refused session or login: the session (or the app password) is gone.
 # https://docs.bsky.app/docs/api/com-atproto-server-create-session
 TOKEN_ERRORS = ("ExpiredToken", "InvalidToken")
-LOGIN_REFUSALS = ("AccountTakedown", "AccountDeactivated", "AuthFactorTokenRequired", "AuthenticationRequired")
+LOGIN_REFUSALS = ("AccountTakedown", "AccountDeactivated", "AuthFactorTokenRequired")
 VIDEO_DONE, VIDEO_FAILED = "JOB_STATE_COMPLETED", "JOB_STATE_FAILED"
 SERVICE_TOKEN_SECONDS = 30 * 60
 TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
