@@ -23,6 +23,7 @@ from accounts.forms import ApiKeyForm, ByokForm, LoginForm
 from accounts.models import ConnectLink, Membership, Mode, Provider, SocialAccount
 from accounts.oauth import BACKENDS
 from dravo.errors import DomainError, error_text
+from providers import registry
 from providers.oauth import SESSION_LINK, SESSION_MODE
 
 
@@ -150,6 +151,8 @@ def _accounts_context(request, byok_form=None):
         "accounts": [a for a in accounts if a.health != SocialAccount.Health.DISCONNECTED],
         "disconnected": [a for a in accounts if a.health == SocialAccount.Health.DISCONNECTED],
         "providers": Provider.choices,
+        # Networks with a hosted (OAuth) connect; the others connect with the form below.
+        "hosted": set(BACKENDS),
         "byok_form": byok_form or ByokForm(mode=request.mode),
         "now": timezone.now(),
     }
@@ -183,6 +186,10 @@ def account_connect(request, provider: str):
     `account_connected` with `account_id` or `error`."""
     if provider not in Provider.values:
         messages.error(request, f"Unknown network {provider}.")
+        return redirect("accounts")
+    network = registry.network(provider)
+    if not network.oauth_backend:
+        messages.error(request, f"{network.label} has no hosted connect. {network.connect_hint}".strip())
         return redirect("accounts")
     _, url = services.connect_link_create(
         workspace=request.workspace,

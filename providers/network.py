@@ -17,8 +17,10 @@ class TextLimit:
     """The longest text a post may carry and how its length is counted: "chars" (code
     points), "utf16" (UTF-16 code units), "weighted" (X's weighted count, where URLs
     and wide characters weigh more), "utf8_emoji" (code points, except that an emoji
-    counts its UTF-8 bytes) or "url23" (grapheme clusters, where each http(s) URL counts
-    23 and a mention `@user@domain` only as `@user`)."""
+    counts its UTF-8 bytes), "url23" (grapheme clusters, where each http(s) URL counts
+    23 and a mention `@user@domain` only as `@user`) or "graphemes" (user-perceived
+    characters: Unicode extended grapheme clusters, so an emoji family or a letter with
+    its accent is one)."""
 
     max: int
     count: str = "chars"
@@ -68,7 +70,9 @@ class Network:
     can be overridden by the environment variable `DRAVO_<KEY>_<HOST>` (e.g.
     `DRAVO_<KEY>_API_URL`). `refresh_ahead` is how long before its expiry a token is
     refreshed; `oauth_backend` is the dotted path of the social-auth backend that connects
-    accounts (a path, so settings can list it without importing social-auth)."""
+    accounts (a path, so settings can list it without importing social-auth), or None for
+    a network connected only with its own credentials (BYOK, `POST /v1/accounts`), in
+    which case `connect_hint` tells how."""
 
     key: str
     label: str
@@ -79,12 +83,13 @@ class Network:
     limits: Limits
     hosts: dict[str, str]
     scopes: tuple[str, ...]
-    oauth_backend: str
+    oauth_backend: str | None  # None: no hosted connect (BYOK only; see connect_hint)
     refresh_ahead: timedelta
     token_lifetime: timedelta | None = None  # None: the token does not expire on its own
     credentials: tuple[Credential, ...] = ()
     content_kinds: tuple[str, ...] = ()
     option_hints: dict[tuple[str, ...], str] = field(default_factory=dict)
+    connect_hint: str = ""  # how to connect an account when there is no oauth_backend
 
     def endpoints(self, env: Callable[[str, str], str]) -> dict[str, str]:
         """The hosts and API version, each read from `DRAVO_<KEY>_<HOST>` through `env`

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from providers.base import ProviderClient
+from providers.bluesky.network import NETWORK as BLUESKY
 from providers.errors import ProviderError
 from providers.facebook.network import NETWORK as FACEBOOK
 from providers.instagram.network import NETWORK as INSTAGRAM
@@ -30,6 +31,7 @@ NETWORKS: dict[str, Network] = {
         TIKTOK,
         THREADS,
         MASTODON,
+        BLUESKY,
     )
 }
 CLIENTS: dict[str, type[ProviderClient]] = {key: network.client for key, network in NETWORKS.items()}

@@ -5,6 +5,7 @@ from accounts import selectors
 from accounts.models import REQUIRED_CREDENTIAL_EXTRAS, Mode, Provider, SocialAccount
 from dravo.fields import TOKEN_VALIDATOR, StrictCharField
 from dravo.pagination import KeysetParams
+from providers import registry
 from providers.fields import StrictSerializer
 from sandbox.core import BEHAVIORS
 
@@ -151,6 +152,14 @@ class SocialAccountListParams(KeysetParams):
 class ConnectLinkRequestSerializer(serializers.Serializer):
     provider = serializers.ChoiceField(choices=Provider.choices)
     redirect_uri = serializers.URLField(required=False, allow_blank=True, default="", max_length=2000)
+
+    def validate_provider(self, value):
+        network = registry.network(value)
+        if not network.oauth_backend:  # connected with its own credentials only
+            raise serializers.ValidationError(
+                f"{network.label} has no hosted connect. {network.connect_hint}".strip(), code="byok_only"
+            )
+        return value
 
     def validate_redirect_uri(self, value):
         if value and not value.lower().startswith(("https://", "http://")):

@@ -50,7 +50,19 @@
       }, 0);
     }
     if (rule.count === "url23") { return url23Length(value); }
+    if (rule.count === "graphemes") { return graphemes(value).length; }
     return Array.from(value).length;
+  }
+
+  // User-perceived characters (extended grapheme clusters); code points where the
+  // browser has no Intl.Segmenter.
+  function graphemes(value) {
+    if (window.Intl && Intl.Segmenter) {
+      return Array.from(new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(value), function (s) {
+        return s.segment;
+      });
+    }
+    return Array.from(value);
   }
 
   // "url23": grapheme clusters, each http(s) URL 23, a mention @user@domain as @user.
@@ -103,7 +115,7 @@
       card.appendChild(head);
       var body = el("p", "body");
       if (used > limit && limits[network].count !== "weighted" && limits[network].count !== "url23") {
-        var chars = Array.from(value);
+        var chars = limits[network].count === "graphemes" ? graphemes(value) : Array.from(value);
         body.appendChild(document.createTextNode(chars.slice(0, limit).join("")));
         body.appendChild(el("mark", "cut", chars.slice(limit).join("")));
       } else {
