@@ -16,6 +16,7 @@ class PostMetrics(models.Model):
         PENDING = "pending"
         FAILED = "failed"
         REQUIRES_RECONNECT = "requires_reconnect"
+        UNSUPPORTED = "unsupported"  # the network gives no post metrics: never asked
 
     delivery = models.OneToOneField(Delivery, on_delete=models.CASCADE, related_name="metrics")
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")

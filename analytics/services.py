@@ -34,8 +34,15 @@ def post_metrics_ensure(*, limit: int = 5000) -> int:
     since = timezone.now() - ENSURE_WINDOW
     missing = Delivery.objects.filter(status=Delivery.Status.PUBLISHED, published_at__gte=since)
     missing = missing.exclude(platform_post_id="").filter(~Exists(PostMetrics.objects.filter(delivery=OuterRef("pk"))))
+    now = timezone.now()
     rows = [
-        PostMetrics(delivery_id=d.pk, workspace_id=d.post.workspace_id, mode=d.post.mode, provider=d.provider)
+        PostMetrics(
+            delivery_id=d.pk,
+            workspace_id=d.post.workspace_id,
+            mode=d.post.mode,
+            provider=d.provider,
+            **_unsupported(d.provider, now),
+        )
         for d in missing.select_related("post")[:limit]
     ]
     PostMetrics.objects.bulk_create(rows, ignore_conflicts=True)
@@ -46,12 +53,14 @@ def post_metrics_track(*, delivery: Delivery) -> None:
     """Start the metrics row of a delivery that was just published (its `created_at` is when
     Dravo recorded the result). Safe to repeat."""
     post = delivery.post
+    now = timezone.now()
     given = {
         "delivery": delivery.pk,
         "workspace": post.workspace_id,
         "mode": post.mode,
         "provider": delivery.provider,
-        "created_at": timezone.now(),
+        "created_at": now,
+        **_unsupported(delivery.provider, now),
     }
     # One statement on the delivery's hot path: bulk_create(ignore_conflicts=True) would
     # wrap its INSERT in a transaction (BEGIN and COMMIT, two more round trips). Every
@@ -65,6 +74,23 @@ def post_metrics_track(*, delivery: Delivery) -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+# How long a row of a network without post metrics stays "fresh": it is never asked again.
+NEVER = timedelta(days=36500)
+
+
+def _unsupported(provider: str, now) -> dict:
+    """The columns of a row whose network gives no post metrics ({} for every other)."""
+    reason = registry.CLIENTS[provider].metrics_unsupported
+    if not reason:
+        return {}
+    return {
+        "sync_status": Sync.UNSUPPORTED,
+        "error_message": reason,
+        "last_updated_at": now,
+        "stale_after": now + NEVER,
+    }
 
 
 def _claim(metrics_id: int) -> bool:
@@ -95,6 +121,10 @@ def post_metrics_refresh(*, metrics_id: int) -> bool:
     row = PostMetrics.objects.select_related("delivery", "delivery__account").get(pk=metrics_id)
     account = row.delivery.account
     now = timezone.now()
+    unsupported = _unsupported(row.provider, now)
+    if unsupported:
+        _save(row, **unsupported)
+        return True
     if account.health in (SocialAccount.Health.REQUIRES_RECONNECT, SocialAccount.Health.DISCONNECTED):
         _save(
             row,

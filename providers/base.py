@@ -127,6 +127,10 @@ class ProviderClient(ABC):
     # must prove the token can act as; a BYOK connect fills it from platform_account_id
     # when the body leaves it out.
     account_credential: ClassVar[str]
+    # A network that gives no post metrics to apps like Dravo says why here: analytics then
+    # marks its posts' rows `unsupported` with this reason and never asks (fetch_metrics is
+    # not called), rather than showing numbers it does not have.
+    metrics_unsupported: ClassVar[str] = ""
 
     def __init__(self, credentials: dict, *, endpoints: dict, app: dict | None = None, session=None):
         self.credentials = credentials
@@ -163,9 +167,10 @@ class ProviderClient(ABC):
         """New credentials and expiry. ReconnectRequired when the network definitely
         refuses the grant; ProviderUnavailable/RateLimited when it could not answer."""
 
-    @abstractmethod
     def fetch_metrics(self, platform_post_id: str) -> MetricsResult:
-        """The post's metrics with the keys of analytics-v1."""
+        """The post's metrics with the keys of analytics-v1. Every network with post
+        metrics implements it; one without sets `metrics_unsupported` instead."""
+        raise NotImplementedError(self.metrics_unsupported or f"{type(self).__name__} has no fetch_metrics().")
 
     def reconcile(self, content: Content, checkpoint: dict | None) -> PublishResult | None:
         """After a crash mid-publish: the live post if the network shows it, else None

@@ -225,3 +225,40 @@ def test_the_beat_task_starts_rows_a_crash_left_out(live, workspace, eager_tasks
     responses.get(TWEET, json=METRICS)
     refresh_stale_metrics_task()
     assert PostMetrics.objects.get().sync_status == "synced"
+
+
+@pytest.fixture
+def without_post_metrics(monkeypatch):
+    """X standing in for a network that gives apps no post metrics (a bot on Telegram)."""
+    from providers.x.client import XClient
+
+    monkeypatch.setattr(XClient, "metrics_unsupported", "This network gives no post metrics to apps.")
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_a_network_without_post_metrics_is_never_asked_and_says_so(live, workspace, without_post_metrics):
+    account, client = live
+    _, delivery = published(workspace, account)
+    services.post_metrics_ensure()
+    row = PostMetrics.objects.get(delivery=delivery)
+    assert row.sync_status == "unsupported" and row.error_message == "This network gives no post metrics to apps."
+    for query in ("", "?refresh=true"):
+        item = client.get(f"/v1/analytics/posts{query}").json()["items"][0]
+        assert item["sync_status"] == "unsupported" and item["metrics"] == {}
+        assert item["error_message"] == "This network gives no post metrics to apps."
+        assert [item[name] for name in ("views", "likes", "comments", "shares", "clicks")] == [None] * 5
+    assert services.post_metrics_refresh(metrics_id=row.pk) is True
+    assert services.post_metrics_due(now=timezone.now() + timedelta(days=365)) == []
+    assert len(responses.calls) == 0  # not one call to the network
+
+
+@pytest.mark.django_db
+def test_the_safety_net_starts_rows_of_a_network_without_post_metrics_as_unsupported(
+    live, workspace, without_post_metrics
+):
+    account, _ = live
+    _, delivery = published(workspace, account)
+    PostMetrics.objects.all().delete()  # the worker died before starting the row
+    assert services.post_metrics_ensure() == 1
+    assert PostMetrics.objects.get(delivery=delivery).sync_status == "unsupported"
