@@ -21,7 +21,7 @@ from social_django.views import complete
 from accounts import selectors, services
 from accounts.forms import ApiKeyForm, ByokForm, LoginForm
 from accounts.models import ConnectLink, Membership, Mode, Provider, SocialAccount
-from accounts.oauth import BACKENDS
+from accounts.oauth import BACKENDS, no_oauth_reason
 from dravo.errors import DomainError, error_text
 from providers.oauth import SESSION_LINK, SESSION_MODE
 
@@ -142,7 +142,7 @@ def _accounts_context(request, byok_form=None):
     return {
         "accounts": [a for a in accounts if a.health != SocialAccount.Health.DISCONNECTED],
         "disconnected": [a for a in accounts if a.health == SocialAccount.Health.DISCONNECTED],
-        "providers": Provider.choices,
+        "providers": [(value, label) for value, label in Provider.choices if value in BACKENDS],
         "byok_form": byok_form or ByokForm(mode=request.mode),
         "now": timezone.now(),
     }
@@ -176,6 +176,9 @@ def account_connect(request, provider: str):
     `account_connected` with `account_id` or `error`."""
     if provider not in Provider.values:
         messages.error(request, f"Unknown network {provider}.")
+        return redirect("accounts")
+    if reason := no_oauth_reason(provider):
+        messages.error(request, reason)
         return redirect("accounts")
     _, url = services.connect_link_create(
         workspace=request.workspace,

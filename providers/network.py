@@ -66,7 +66,8 @@ class Network:
     can be overridden by the environment variable `DRAVO_<KEY>_<HOST>` (e.g.
     `DRAVO_<KEY>_API_URL`). `refresh_ahead` is how long before its expiry a token is
     refreshed; `oauth_backend` is the dotted path of the social-auth backend that connects
-    accounts (a path, so settings can list it without importing social-auth)."""
+    accounts (a path, so settings can list it without importing social-auth), or None for a
+    network without OAuth, whose accounts connect with their own token only (BYOK)."""
 
     key: str
     label: str
@@ -77,7 +78,7 @@ class Network:
     limits: Limits
     hosts: dict[str, str]
     scopes: tuple[str, ...]
-    oauth_backend: str
+    oauth_backend: str | None
     refresh_ahead: timedelta
     token_lifetime: timedelta | None = None  # None: the token does not expire on its own
     credentials: tuple[Credential, ...] = ()
@@ -88,6 +89,11 @@ class Network:
         """The hosts and API version, each read from `DRAVO_<KEY>_<HOST>` through `env`
         (name, default) with this descriptor's value as the default."""
         return {host: env(f"DRAVO_{self.key.upper()}_{host.upper()}", value) for host, value in self.hosts.items()}
+
+    @property
+    def has_oauth(self) -> bool:
+        """Whether accounts can connect through the network's consent (hosted connect links)."""
+        return bool(self.oauth_backend)
 
     @property
     def credential_names(self) -> list[str]:

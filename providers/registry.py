@@ -14,10 +14,13 @@ from providers.facebook.network import NETWORK as FACEBOOK
 from providers.instagram.network import NETWORK as INSTAGRAM
 from providers.linkedin.network import NETWORK as LINKEDIN
 from providers.network import Network
+from providers.telegram.network import NETWORK as TELEGRAM
 from providers.tiktok.network import NETWORK as TIKTOK
 from providers.x.network import NETWORK as X
 
-NETWORKS: dict[str, Network] = {network.key: network for network in (FACEBOOK, INSTAGRAM, X, LINKEDIN, TIKTOK)}
+NETWORKS: dict[str, Network] = {
+    network.key: network for network in (FACEBOOK, INSTAGRAM, X, LINKEDIN, TIKTOK, TELEGRAM)
+}
 CLIENTS: dict[str, type[ProviderClient]] = {key: network.client for key, network in NETWORKS.items()}
 PROVIDERS = tuple(NETWORKS)
 CHOICES = [(key, network.label) for key, network in NETWORKS.items()]

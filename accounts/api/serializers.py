@@ -3,6 +3,7 @@ from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
 from accounts import selectors
 from accounts.models import REQUIRED_CREDENTIAL_EXTRAS, Mode, Provider, SocialAccount
+from accounts.oauth import no_oauth_reason
 from dravo.fields import TOKEN_VALIDATOR, StrictCharField
 from dravo.pagination import KeysetParams
 from providers.fields import StrictSerializer
@@ -151,6 +152,11 @@ class SocialAccountListParams(KeysetParams):
 class ConnectLinkRequestSerializer(serializers.Serializer):
     provider = serializers.ChoiceField(choices=Provider.choices)
     redirect_uri = serializers.URLField(required=False, allow_blank=True, default="", max_length=2000)
+
+    def validate_provider(self, value):
+        if reason := no_oauth_reason(value):
+            raise serializers.ValidationError(reason, code="oauth_unavailable")
+        return value
 
     def validate_redirect_uri(self, value):
         if value and not value.lower().startswith(("https://", "http://")):
