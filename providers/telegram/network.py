@@ -11,7 +11,7 @@ NETWORK = Network(
     label="Telegram",
     icon="TG",
     color="#229ed9",
-    badge="background: #229ed9",
+    badge="background: #1d6fa5",  # darker than the brand blue, so white text on it is readable
     client=TelegramClient,
     limits=LIMITS,
     # The Bot API (a self-hosted Bot API server takes the same calls) and the website of

@@ -31,6 +31,8 @@ PHOTO_MAX_RATIO = 20
 PHOTO_MIMES = ("image/jpeg", "image/png", "image/webp")
 VIDEO_MIMES = ("video/mp4",)
 ANIMATION_MIMES = ("image/gif", "video/mp4")
+# Telegram takes a document of any type; Dravo's media inspection knows PDF documents only.
+DOCUMENT_MIMES = ("application/pdf",)
 METHODS = {"image": "sendPhoto", "video": "sendVideo", "gif": "sendAnimation", "document": "sendDocument"}
 
 
@@ -159,7 +161,7 @@ CAPABILITIES = {
         "media": f"1 file, or an album of {ALBUM_MIN}-{ALBUM_MAX} photos/videos or documents; a GIF alone",
         "photo": "JPEG/PNG/WEBP, at most 5 MB by URL, width + height ≤ 10,000, ratio ≤ 20",
         "video": "MP4, at most 20 MB by URL",
-        "document": "any file, at most 20 MB by URL",
+        "document": "PDF, at most 20 MB by URL",
         "analytics": "none: bots cannot read post metrics",
     },
 }
@@ -171,6 +173,6 @@ LIMITS = Limits(
         MediaLimit("image", PHOTO_MIMES, max_count=ALBUM_MAX, max_bytes=PHOTO_URL_MAX_BYTES),
         MediaLimit("video", VIDEO_MIMES, max_count=ALBUM_MAX, max_bytes=FILE_URL_MAX_BYTES),
         MediaLimit("gif", ANIMATION_MIMES, max_count=1, max_bytes=FILE_URL_MAX_BYTES),
-        MediaLimit("document", (), max_count=ALBUM_MAX, max_bytes=FILE_URL_MAX_BYTES),
+        MediaLimit("document", DOCUMENT_MIMES, max_count=ALBUM_MAX, max_bytes=FILE_URL_MAX_BYTES),
     ),
 )

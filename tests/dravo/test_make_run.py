@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from providers.registry import NETWORKS
+
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT = 240  # migrate + collectstatic + demo_setup on a fresh data dir, on a busy 2-core machine
 
@@ -200,7 +202,7 @@ def test_readme_commands_work_in_a_plain_shell_after_make_run(make_run):
     key = result.stdout.strip()
     assert key.startswith("dra_test_")
     status, body = request("GET", f"{make_run.base}/v1/accounts", key=key)
-    assert status == 200 and body["total"] == 5
+    assert status == 200 and body["total"] == len(NETWORKS)  # demo_setup's one sandbox account per network
 
 
 def test_make_run_writes_nothing_into_the_checkout(make_run):
