@@ -457,7 +457,7 @@ def _store(chat: dict, bot: dict, params: dict, items: list[dict]) -> list[dict]
     group_id = str(int(time.time() * 1000)) + core.numeric_id(6) if len(items) > 1 else ""
     reply = params.get("reply_parameters")
     reply_to = reply.get("message_id") if isinstance(reply, dict) else params.get("reply_to_message_id")
-    for _ in range(5):
+    for _ in range(20):
         try:
             with transaction.atomic():
                 messages = []
@@ -649,8 +649,8 @@ def private_message_page(request, internal_id: str, message_id: str):
 
 def demo_credentials(token: str) -> dict:
     """The credentials besides the token that `manage.py demo_setup` connects a sandbox
-    account of this network with: a public channel where the bot may post."""
-    return {"chat_id": "@dravo_demo"}
+    account of this network with: a public channel of its own where the bot may post."""
+    return {"chat_id": f"@dravo_demo_{core.account_id_for(token, 6)}"}
 
 
 urlpatterns = [
