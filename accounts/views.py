@@ -21,9 +21,8 @@ from social_django.views import complete
 from accounts import selectors, services
 from accounts.forms import ApiKeyForm, ByokForm, LoginForm
 from accounts.models import ConnectLink, Membership, Mode, Provider, SocialAccount
-from accounts.oauth import BACKENDS
+from accounts.oauth import BACKENDS, no_oauth_reason
 from dravo.errors import DomainError, error_text
-from providers import registry
 from providers.oauth import SESSION_LINK, SESSION_MODE
 
 
@@ -187,9 +186,8 @@ def account_connect(request, provider: str):
     if provider not in Provider.values:
         messages.error(request, f"Unknown network {provider}.")
         return redirect("accounts")
-    network = registry.network(provider)
-    if not network.oauth_backend:
-        messages.error(request, f"{network.label} has no hosted connect. {network.connect_hint}".strip())
+    if reason := no_oauth_reason(provider):
+        messages.error(request, reason)
         return redirect("accounts")
     _, url = services.connect_link_create(
         workspace=request.workspace,

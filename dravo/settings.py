@@ -205,7 +205,7 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     # Connect flows only: their pipeline stores accounts and never logs anyone in.
-    *(network.oauth_backend for network in NETWORKS.values() if network.oauth_backend),
+    *(network.oauth_backend for network in NETWORKS.values() if network.has_oauth),
 ]
 SOCIAL_AUTH_URL_NAMESPACE = "social"
 SOCIAL_AUTH_PIPELINE = ("accounts.pipeline.store_grants",)

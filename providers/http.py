@@ -3,6 +3,7 @@ User-Agent, and connection failures turned into ProviderUnavailable. Never logs 
 
 import json
 import logging
+import re
 from email.utils import parsedate_to_datetime
 from time import time
 
@@ -14,6 +15,7 @@ from providers.errors import ProviderUnavailable
 logger = logging.getLogger("dravo.providers")
 USER_AGENT = "Dravo/1.0 (+https://dravo.dev)"
 _session: requests.Session | None = None
+BOT_TOKEN_PATH = re.compile(r"/bot[^/]+/")
 
 
 def session() -> requests.Session:
@@ -48,8 +50,9 @@ def request(method: str, url: str, *, timeout=None, headers=None, via=None, **kw
 
 
 def _redact(url: str) -> str:
-    """The URL without its query string (which may carry an access_token)."""
-    return url.split("?", 1)[0]
+    """The URL without its query string (which may carry an access_token), and without a
+    token carried in the path as `/bot<token>/` (the Bot API's way)."""
+    return BOT_TOKEN_PATH.sub("/bot<token>/", url.split("?", 1)[0])
 
 
 def retry_after_seconds(value: str | None, default: float = 60.0) -> float:

@@ -97,6 +97,11 @@ class Network:
         return {host: env(f"DRAVO_{self.key.upper()}_{host.upper()}", value) for host, value in self.hosts.items()}
 
     @property
+    def has_oauth(self) -> bool:
+        """Whether accounts can connect through the network's consent (hosted connect links)."""
+        return bool(self.oauth_backend)
+
+    @property
     def credential_names(self) -> list[str]:
         return [credential.name for credential in self.credentials]
 

@@ -3,9 +3,9 @@ from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
 from accounts import selectors
 from accounts.models import REQUIRED_CREDENTIAL_EXTRAS, Mode, Provider, SocialAccount
+from accounts.oauth import no_oauth_reason
 from dravo.fields import TOKEN_VALIDATOR, StrictCharField
 from dravo.pagination import KeysetParams
-from providers import registry
 from providers.fields import StrictSerializer
 from sandbox.core import BEHAVIORS
 
@@ -154,11 +154,8 @@ class ConnectLinkRequestSerializer(serializers.Serializer):
     redirect_uri = serializers.URLField(required=False, allow_blank=True, default="", max_length=2000)
 
     def validate_provider(self, value):
-        network = registry.network(value)
-        if not network.oauth_backend:  # connected with its own credentials only
-            raise serializers.ValidationError(
-                f"{network.label} has no hosted connect. {network.connect_hint}".strip(), code="byok_only"
-            )
+        if reason := no_oauth_reason(value):
+            raise serializers.ValidationError(reason, code="oauth_unavailable")
         return value
 
     def validate_redirect_uri(self, value):
