@@ -1,0 +1,58 @@
+"""The dashboard's compose form reaches every network: one post, composed as a person
+does, to a sandbox account of each network in the registry, with one uploaded image, is
+delivered to each of them over real HTTP and links to the sandbox page of each."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from providers import registry
+from publishing.models import Post
+from sandbox.networks import SANDBOXES
+from tests import factories, media_files
+from tests.conftest import client_for
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+FS = "django.core.files.storage.FileSystemStorage"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": FS, "OPTIONS": {"location": str(tmp_path)}}}
+    settings.MEDIA_ALLOWED_HOSTS = []
+
+
+def demo_account(workspace, provider: str):
+    """A sandbox account as `make run`'s demo has one (the sandbox's demo credentials)."""
+    token = f"compose-{provider}-{timezone.now().timestamp()}"
+    credentials = {"access_token": token, "sandbox": {"behavior": "ok"}, **SANDBOXES[provider].demo_credentials(token)}
+    return factories.make_account(workspace, provider=provider, credentials=credentials)
+
+
+def test_one_post_composed_in_the_dashboard_reaches_every_network(sandbox, eager_tasks, browser_client, workspace):
+    _, key = factories.make_api_key(workspace, mode="test")
+    upload = client_for(key).post(
+        "/v1/media", {"file": SimpleUploadedFile("cover.jpg", media_files.jpeg((1080, 1080)))}, format="multipart"
+    ).json()
+    accounts = [demo_account(workspace, provider) for provider in registry.NETWORKS]
+    text = f"Composed once, everywhere {timezone.now().timestamp()}"
+
+    response = browser_client.post(
+        "/compose/",
+        {
+            "account_ids": [account.pk for account in accounts],
+            "text": text,
+            "media_urls": upload["url"],
+            "when": "now",
+            "opt.tiktok.privacy_level": "SELF_ONLY",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    post = Post.objects.get()
+    results = {d.provider: d for d in post.deliveries.all()}
+    assert sorted(results) == sorted(registry.NETWORKS)
+    for provider, delivery in results.items():
+        assert delivery.status == "published", (provider, delivery.error)
+        assert delivery.platform_post_url.startswith(f"{sandbox}/sandbox/{provider}/"), provider
+    assert post.status == "published"
