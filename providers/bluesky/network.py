@@ -9,9 +9,9 @@ from providers.network import Network
 NETWORK = Network(
     key="bluesky",
     label="Bluesky",
-    icon="🦋",
+    icon="bs",
     color="#1185FE",
-    badge="background: #1185FE",
+    badge="background: #0b5cc4",  # darker than the brand blue, so white text on it is readable
     client=BlueskyClient,
     limits=LIMITS,
     hosts={
