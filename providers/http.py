@@ -4,6 +4,7 @@ User-Agent, and connection failures turned into ProviderUnavailable. Never logs 
 import json
 import logging
 import re
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 from time import time
 
@@ -88,3 +89,22 @@ def json_or_empty(response: requests.Response) -> dict:
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {"data": body}
+
+
+def int_or_none(value) -> int | None:
+    """An integer from a JSON value that should hold one (a number or a numeric string)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def iso_time(value: str | None):
+    """A datetime from the ISO 8601 timestamps the Graph APIs answer (`2026-12-03T10:00:00+0000`,
+    with or without fractions of a second), or None."""
+    for fmt in ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f%z"):
+        try:
+            return datetime.strptime(value or "", fmt)
+        except ValueError:
+            continue
+    return None

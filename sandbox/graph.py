@@ -9,9 +9,11 @@ The envelope, as Meta's Graph API error-handling guide documents it: `{"error":
 
 import json
 import secrets
+from datetime import timedelta
 from functools import wraps
 
 from django.http import JsonResponse
+from django.utils import timezone
 
 from sandbox.core import bearer_token, is_refused_token, sandbox_view
 
@@ -81,3 +83,19 @@ def graph_view(methods=("GET",)):
         return wrapper
 
     return decorate
+
+
+CONTAINER_LIFETIME = timedelta(hours=24)
+
+
+def container_status(container, *, advance: bool) -> str:
+    """A media container's status now (the record's status, EXPIRED once a day old and
+    not published); a read (`advance`) moves IN_PROGRESS on to FINISHED, or ERROR for a
+    container whose media could not be fetched."""
+    if container.status != "PUBLISHED" and timezone.now() - container.created_at > CONTAINER_LIFETIME:
+        return "EXPIRED"
+    status = container.status
+    if advance and status == "IN_PROGRESS":
+        container.status = "ERROR" if container.data.get("error") else "FINISHED"
+        container.save(update_fields=["status", "updated_at"])
+    return status

@@ -34,7 +34,16 @@ from sandbox.core import (
     token_binding,
 )
 from sandbox.files import SAMPLES
-from sandbox.graph import bad_param, expired_token, graph_error, graph_view, invalid_token, not_found, params_of
+from sandbox.graph import (
+    bad_param,
+    container_status,
+    expired_token,
+    graph_error,
+    graph_view,
+    invalid_token,
+    not_found,
+    params_of,
+)
 
 NETWORK = "instagram"
 QUOTA_TOTAL = 50  # content_publishing_limit.config.quota_total; tests may lower it
@@ -374,15 +383,6 @@ def publish_problem(container):
     return None
 
 
-def container_status(container, *, advance: bool) -> str:
-    """The status_code now; a read (advance) moves IN_PROGRESS on to FINISHED or ERROR."""
-    if container.status != "PUBLISHED" and timezone.now() - container.created_at > DAY:
-        return "EXPIRED"
-    status = container.status
-    if advance and status == "IN_PROGRESS":
-        container.status = "ERROR" if container.data.get("error") else "FINISHED"
-        container.save(update_fields=["status", "updated_at"])
-    return status
 
 
 # --- reading --------------------------------------------------------------------------------

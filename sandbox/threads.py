@@ -40,7 +40,16 @@ from sandbox.core import (
     token_binding,
 )
 from sandbox.files import SAMPLES
-from sandbox.graph import bad_param, expired_token, graph_error, graph_view, invalid_token, not_found, params_of
+from sandbox.graph import (
+    bad_param,
+    container_status,
+    expired_token,
+    graph_error,
+    graph_view,
+    invalid_token,
+    not_found,
+    params_of,
+)
 
 NETWORK = "threads"
 QUOTA_TOTAL, REPLY_QUOTA_TOTAL = 250, 1000  # per rolling 24 h; tests may lower them
@@ -284,15 +293,6 @@ def publish_problem(container):
     return None
 
 
-def container_status(container, *, advance: bool) -> str:
-    """The status now; a read (advance) moves IN_PROGRESS on to FINISHED or ERROR."""
-    if container.status != "PUBLISHED" and timezone.now() - container.created_at > DAY:
-        return "EXPIRED"
-    status = container.status
-    if advance and status == "IN_PROGRESS":
-        container.status = "ERROR" if container.data.get("error") else "FINISHED"
-        container.save(update_fields=["status", "updated_at"])
-    return status
 
 
 @graph_view()

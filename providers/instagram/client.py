@@ -61,23 +61,6 @@ class ContainerNotReady(ProviderUnavailable):
     code = "container_not_ready"
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    for fmt in ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f%z"):
-        try:
-            return datetime.strptime(value, fmt)
-        except ValueError:
-            continue
-    return None
-
 
 class InstagramClient(ProviderClient):
     name = "instagram"
@@ -130,7 +113,7 @@ class InstagramClient(ProviderClient):
         try:
             body = self._get(f"/{self.ig_user_id}", fields="id,username,name")
         except Rejected as exc:
-            if _int((exc.raw or {}).get("error_subcode")) != NO_ACCESS_SUBCODE:
+            if http.int_or_none((exc.raw or {}).get("error_subcode")) != NO_ACCESS_SUBCODE:
                 raise
             raise AccountMismatch(
                 f"This token cannot act as the Instagram account {self.ig_user_id}. {hint}", field="ig_user_id"
@@ -187,7 +170,7 @@ class InstagramClient(ProviderClient):
             raise ReconnectRequired(exc.message, status=exc.status, raw=exc.raw) from exc
         if not body.get("access_token"):
             raise ProviderUnavailable("Instagram answered the token refresh without an access_token")
-        expires_in = _int(body.get("expires_in"))
+        expires_in = http.int_or_none(body.get("expires_in"))
         expires_at = datetime.now(UTC) + timedelta(seconds=expires_in) if expires_in else None
         return RefreshResult(
             credentials={**self.credentials, "access_token": body["access_token"]}, expires_at=expires_at
@@ -334,9 +317,9 @@ class InstagramClient(ProviderClient):
         items = self._get(
             f"/{self.ig_user_id}/{'stories' if story else 'media'}", fields="id,caption,timestamp", limit=25
         )
-        since = _parse_time(state.get("created_at"))
+        since = http.iso_time(state.get("created_at"))
         for item in items.get("data") or []:
-            if story and since and (_parse_time(item.get("timestamp")) or since) >= since - timedelta(minutes=1):
+            if story and since and (http.iso_time(item.get("timestamp")) or since) >= since - timedelta(minutes=1):
                 return str(item["id"])
             if not story and (item.get("caption") or "") == (content.text or ""):
                 return str(item["id"])
@@ -361,7 +344,7 @@ class InstagramClient(ProviderClient):
             body = self._get(f"/{media_id}", fields="permalink,timestamp")
         except ProviderError as exc:
             return PublishResult(media_id, None, [*warnings, f"Could not read the post's link: {exc.message}"])
-        return PublishResult(media_id, body.get("permalink"), warnings, _parse_time(body.get("timestamp")))
+        return PublishResult(media_id, body.get("permalink"), warnings, http.iso_time(body.get("timestamp")))
 
     # --- errors -----------------------------------------------------------------------------
     def raise_for_response(self, response) -> None:
@@ -375,7 +358,8 @@ class InstagramClient(ProviderClient):
         raise self._error_for(response, error)
 
     def _error_for(self, response, error: dict) -> ProviderError:
-        code, sub, status = _int(error.get("code")), _int(error.get("error_subcode")), response.status_code
+        code, sub = http.int_or_none(error.get("code")), http.int_or_none(error.get("error_subcode"))
+        status = response.status_code
         message = f"Instagram: {error.get('error_user_msg') or error.get('message') or f'HTTP {status}'}"
         kwargs = {"status": status, "raw": error}
         if code in (190, 102):

@@ -53,21 +53,6 @@ class ContainerNotReady(ProviderUnavailable):
     code = "container_not_ready"
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _parse_time(value: str | None) -> datetime | None:
-    for fmt in ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f%z"):
-        try:
-            return datetime.strptime(value or "", fmt)
-        except ValueError:
-            continue
-    return None
-
 
 class ThreadsClient(ProviderClient):
     name = "threads"
@@ -159,7 +144,7 @@ class ThreadsClient(ProviderClient):
             raise ReconnectRequired(exc.message, status=exc.status, raw=exc.raw) from exc
         if not body.get("access_token"):
             raise ProviderUnavailable("Threads answered the token refresh without an access_token")
-        expires_in = _int(body.get("expires_in"))
+        expires_in = http.int_or_none(body.get("expires_in"))
         expires_at = datetime.now(UTC) + timedelta(seconds=expires_in) if expires_in else None
         return RefreshResult({**self.credentials, "access_token": body["access_token"]}, expires_at)
 
@@ -174,7 +159,7 @@ class ThreadsClient(ProviderClient):
         body = http.json_or_empty(response)
         if not body.get("access_token"):
             raise ProviderUnavailable("Threads answered the token exchange without an access_token")
-        return body["access_token"], _int(body.get("expires_in"))
+        return body["access_token"], http.int_or_none(body.get("expires_in"))
 
     def fetch_metrics(self, platform_post_id: str) -> MetricsResult:
         """views, likes, replies, reposts, quotes, shares of one post; a metric Threads leaves
@@ -201,10 +186,10 @@ class ThreadsClient(ProviderClient):
         needs = {"quota": 0 if options.get("reply_to_post_id") else 1, "reply_quota": replies}
         for name, needed in needs.items():
             config = usage.get(f"{name.replace('quota', 'config')}") or {}
-            used, total = _int(usage.get(f"{name}_usage")), _int(config.get("quota_total"))
+            used, total = http.int_or_none(usage.get(f"{name}_usage")), http.int_or_none(config.get("quota_total"))
             if needed and used is not None and total is not None and used + needed > total:
                 what = "posts" if name == "quota" else "replies"
-                window = _int(config.get("quota_duration")) or 86400
+                window = http.int_or_none(config.get("quota_duration")) or 86400
                 raise RateLimited(
                     f"Threads: this profile has published {used} of its {total} {what} allowed per "
                     f"{window // 3600} h; this post needs {needed} more.",
@@ -331,7 +316,7 @@ class ThreadsClient(ProviderClient):
             body = self._get(f"/{post_id}", fields="permalink,shortcode,timestamp")
         except ProviderError as exc:
             return PublishResult(post_id, None, [*warnings, f"Could not read the post's link: {exc.message}"])
-        return PublishResult(post_id, body.get("permalink"), warnings, _parse_time(body.get("timestamp")))
+        return PublishResult(post_id, body.get("permalink"), warnings, http.iso_time(body.get("timestamp")))
 
     # --- errors -----------------------------------------------------------------------------
     def raise_for_response(self, response) -> None:
@@ -348,7 +333,8 @@ class ThreadsClient(ProviderClient):
         raise self._error_for(response, error)
 
     def _error_for(self, response, error: dict) -> ProviderError:
-        code, sub, status = _int(error.get("code")), _int(error.get("error_subcode")), response.status_code
+        code, sub = http.int_or_none(error.get("code")), http.int_or_none(error.get("error_subcode"))
+        status = response.status_code
         message = f"Threads: {error.get('error_user_msg') or error.get('message') or f'HTTP {status}'}"
         kwargs = {"status": status, "raw": error}
         if code in (190, 102):
