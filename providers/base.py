@@ -61,6 +61,18 @@ class Profile:
     extra: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Destination:
+    """A place inside an account a post can go to (a Pinterest board, a YouTube playlist, a
+    Business Profile location, a WordPress category): its id on the network, as the
+    network's option takes it, its name and kind, and what else helps choose it."""
+
+    id: str
+    name: str
+    kind: str  # the descriptor's DestinationKind.kind
+    extra: dict = field(default_factory=dict)
+
+
 @dataclass
 class PublishResult:
     platform_post_id: str
@@ -176,6 +188,12 @@ class ProviderClient(ABC):
         """After a crash mid-publish: the live post if the network shows it, else None
         (unknown). The default cannot tell."""
         return None
+
+    def destinations(self) -> list[Destination]:
+        """Every place inside the account a post can go to (see the descriptor's
+        `destinations`), in the network's order, all pages read. Only networks with
+        destinations implement it."""
+        raise NotImplementedError(f"{type(self).__name__} has no destinations.")
 
     @classmethod
     def profile_credentials(cls, profile: Profile) -> dict:

@@ -63,6 +63,21 @@ class Credential:
 
 
 @dataclass(frozen=True)
+class DestinationKind:
+    """What a network calls the places inside an account a post can go to ("board",
+    "playlist", "location", "category"), and the option of `platform_options.<network>`
+    that takes one's id. The client lists them (`destinations()`); the API serves them at
+    `GET /v1/accounts/{id}/destinations` and the compose form offers them as a select.
+    `multiple`: the option takes a list of ids (WordPress categories)."""
+
+    kind: str
+    option: str
+    label: str
+    required: bool = False
+    multiple: bool = False
+
+
+@dataclass(frozen=True)
 class Network:
     """One network, described once.
 
@@ -90,6 +105,7 @@ class Network:
     content_kinds: tuple[str, ...] = ()
     option_hints: dict[tuple[str, ...], str] = field(default_factory=dict)
     connect_hint: str = ""  # how to connect an account when there is no oauth_backend
+    destinations: DestinationKind | None = None  # places inside an account a post goes to
 
     def endpoints(self, env: Callable[[str, str], str]) -> dict[str, str]:
         """The hosts and API version, each read from `DRAVO_<KEY>_<HOST>` through `env`
