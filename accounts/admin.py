@@ -4,7 +4,7 @@ from social_django.models import Association, Nonce, UserSocialAuth
 
 from accounts import services
 from accounts.forms import AdminLoginForm
-from accounts.models import ApiKey, ConnectLink, Membership, SocialAccount, Workspace
+from accounts.models import ApiKey, ConnectLink, Destination, Membership, SocialAccount, Workspace
 from dravo.errors import DomainError, error_text
 
 # Dravo's connect flow never stores social-auth's own rows (accounts.pipeline keeps the
@@ -69,6 +69,20 @@ class ApiKeyAdmin(admin.ModelAdmin):
         self.message_user(request, f"Revoked {queryset.count()} key(s).", messages.SUCCESS)
 
 
+class DestinationInline(admin.TabularInline):
+    """Dravo's copy of the account's boards, playlists, locations or categories (read-only:
+    the network's listing replaces it)."""
+
+    model = Destination
+    extra = 0
+    fields = readonly_fields = ["position", "kind", "external_id", "name", "extra", "fetched_at"]
+    ordering = ["position"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(SocialAccount)
 class SocialAccountAdmin(admin.ModelAdmin):
     list_display = ["__str__", "workspace", "mode", "provider", "handle", "health", "token_expires_at", "created_at"]
@@ -83,6 +97,7 @@ class SocialAccountAdmin(admin.ModelAdmin):
         "disconnected_at",
     ]  # fmt: skip
     readonly_fields = fields
+    inlines = [DestinationInline]
     actions = ["force_token_refresh"]
 
     def has_add_permission(self, request):

@@ -84,6 +84,7 @@ def provider_choices() -> list[tuple[str, str]]:
     this function, not the list, so adding a network needs no migration."""
     return registry.CHOICES
 
+
 # What each network needs besides access_token to name the account it acts as.
 REQUIRED_CREDENTIAL_EXTRAS = {
     key: network.credential_names for key, network in registry.NETWORKS.items() if network.credentials
@@ -180,3 +181,25 @@ class ThrottleCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ident}: {self.hits}"
+
+
+class Destination(models.Model):
+    """A place inside a connected account a post can go to (a board, a playlist, a
+    location, a category), as the network listed it: a cache of the network's listing,
+    replaced whole by each refresh (accounts.services.destinations). Rows of one listing
+    share its time; `position` keeps the network's order."""
+
+    account = models.ForeignKey(SocialAccount, on_delete=models.CASCADE, related_name="destinations")
+    external_id = models.CharField(max_length=300, help_text="The id the network's option takes.")
+    kind = models.CharField(max_length=20)
+    name = models.CharField(max_length=500, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+    position = models.PositiveIntegerField()
+    fetched_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "external_id"], name="unique_account_destination")]
+        indexes = [models.Index(fields=["account", "position"], name="destination_page_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name or self.external_id} of {self.account_id}"

@@ -465,3 +465,7 @@ else:
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT},
     }
+
+# How long a connected account's listing of destinations (boards, playlists, locations,
+# categories) is served from Dravo's copy before the network is asked again.
+DESTINATIONS_TTL = env_int("DRAVO_DESTINATIONS_TTL", 3600)

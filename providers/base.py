@@ -63,9 +63,9 @@ class Profile:
 
 @dataclass(frozen=True)
 class Destination:
-    """A place inside an account a post can go to (a Pinterest board, a YouTube playlist, a
-    Business Profile location, a WordPress category): its id on the network, as the
-    network's option takes it, its name and kind, and what else helps choose it."""
+    """A place inside an account a post can go to (a board, a playlist, a business
+    location, a blog category): its id on the network, as the network's option takes it,
+    its name and kind, and what else helps choose it."""
 
     id: str
     name: str

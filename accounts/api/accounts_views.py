@@ -8,6 +8,8 @@ from accounts.api.base import WorkspaceViewSet
 from accounts.api.serializers import (
     ConnectLinkRequestSerializer,
     ConnectLinkSerializer,
+    DestinationListParams,
+    DestinationPageSerializer,
     SocialAccountConnectSerializer,
     SocialAccountCreatedSerializer,
     SocialAccountListParams,
@@ -15,9 +17,11 @@ from accounts.api.serializers import (
     SocialAccountSerializer,
 )
 from accounts.models import SocialAccount
+from accounts.services.destinations import destinations_page
 from dravo.idempotency import IDEMPOTENCY_HEADER, idempotent_response
 from dravo.pagination import keyset_response, page_schema
 from dravo.schema import CONFLICT, UNAVAILABLE
+from providers import registry
 
 
 @extend_schema(tags=["accounts"])
@@ -53,9 +57,7 @@ class SocialAccountViewSet(mixins.RetrieveModelMixin, WorkspaceViewSet):
         parameters=[IDEMPOTENCY_HEADER],
     )
     def create(self, request):
-        return idempotent_response(
-            request, self.workspace, self._store, prepare=lambda: self._verify(request)
-        )
+        return idempotent_response(request, self.workspace, self._store, prepare=lambda: self._verify(request))
 
     def _verify(self, request) -> dict:
         params = SocialAccountConnectSerializer(data=request.data)
@@ -82,9 +84,7 @@ class SocialAccountViewSet(mixins.RetrieveModelMixin, WorkspaceViewSet):
     def connect(self, request):
         """A single-use hosted connect link for your own end user (valid 30 minutes)."""
         # The URL carries the link's bearer token: answered once, never stored in clear.
-        return idempotent_response(
-            request, self.workspace, lambda: self._connect_link(request), secret_fields=("url",)
-        )
+        return idempotent_response(request, self.workspace, lambda: self._connect_link(request), secret_fields=("url",))
 
     def _connect_link(self, request):
         params = ConnectLinkRequestSerializer(data=request.data)
@@ -101,3 +101,28 @@ class SocialAccountViewSet(mixins.RetrieveModelMixin, WorkspaceViewSet):
     def refresh(self, request, pk=None):
         account = services.social_account_refresh(account_id=self.get_object().id)
         return Response(SocialAccountRefreshedSerializer(account).data)
+
+    @extend_schema(
+        summary="List the places inside an account a post can go to",
+        description=(
+            "Boards, playlists, locations or categories, in the network's order, for networks "
+            "that post to a place inside the account; pass the chosen `id` as the option named "
+            "by `option` in `platform_options.<provider>`. Served from Dravo's copy of the "
+            "network's listing (read again after an hour, or now with `refresh=true`). A 400 for "
+            "a network without destinations."
+        ),
+        parameters=[DestinationListParams],
+        responses={200: DestinationPageSerializer, 409: CONFLICT, 503: UNAVAILABLE},
+    )
+    @action(detail=True, methods=["get"])
+    def destinations(self, request, pk=None):
+        account = self.get_object()
+        params = DestinationListParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        p = params.validated_data
+        items, next_cursor, total, fetched_at = destinations_page(
+            account=account, limit=p["limit"], cursor=p.get("cursor"), refresh=p["refresh"]
+        )
+        option = registry.network(account.provider).destinations.option
+        page = {"items": items, "next_cursor": next_cursor, "total": total, "fetched_at": fetched_at}
+        return Response(DestinationPageSerializer(page, context={"option": option}).data)

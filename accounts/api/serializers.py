@@ -169,3 +169,29 @@ class ConnectLinkSerializer(serializers.Serializer):
         required=False, help_text="Shown only in this response: an Idempotency-Key replay answers without it."
     )
     expires_at = serializers.DateTimeField()
+
+
+class DestinationListParams(KeysetParams):
+    refresh = serializers.BooleanField(
+        required=False, default=False, help_text="Read the listing from the network now instead of Dravo's copy."
+    )
+
+
+class DestinationSerializer(serializers.Serializer):
+    id = serializers.CharField(source="external_id", help_text="The id the network's option takes.")
+    name = serializers.CharField()
+    kind = serializers.CharField(help_text="board, playlist, location or category.")
+    option = serializers.SerializerMethodField(help_text="The `platform_options.<provider>` key that takes this id.")
+    extra = serializers.DictField(help_text="What else the network says of it (privacy, address, parent…).")
+
+    def get_option(self, obj) -> str:
+        return self.context["option"]
+
+
+class DestinationPageSerializer(serializers.Serializer):
+    items = DestinationSerializer(many=True, help_text="This page's destinations, in the network's order.")
+    next_cursor = serializers.CharField(
+        allow_null=True, help_text="Pass as `cursor` for the next page; null on the last page."
+    )
+    total = serializers.IntegerField(help_text="How many destinations the account has.")
+    fetched_at = serializers.DateTimeField(allow_null=True, help_text="When Dravo last read them from the network.")

@@ -1,0 +1,100 @@
+"""Destinations: the places inside a connected account a post can go to (a board, a
+playlist, a location, a category). Dravo keeps a copy of the network's listing per
+account, served for DESTINATIONS_TTL seconds and replaced whole by a refresh."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from rest_framework.exceptions import ValidationError
+
+from accounts.errors import ProviderUnreachable, RefreshFailed
+from accounts.models import Destination, SocialAccount
+from accounts.services.social_accounts import social_account_call, social_account_mark_reconnect
+from dravo.pagination import decode_cursor, encode_cursor
+from providers import registry
+from providers.errors import ProviderError, ProviderUnavailable, RateLimited, ReconnectRequired
+
+
+class AccountUnusable(RefreshFailed):
+    default_code = "account_unusable"
+    default_detail = "The account must be reconnected before Dravo can read its destinations."
+
+
+def destinations_listing(*, account: SocialAccount, refresh: bool = False):
+    """The account's destinations in the network's order (a queryset), read from the
+    network first when Dravo has no copy, the copy is older than DESTINATIONS_TTL or
+    `refresh` asks. Raises ValidationError (400) for a network without destinations,
+    AccountUnusable (409) for a disconnected account or one the network refuses for good,
+    ProviderUnreachable (503) when the network cannot answer now."""
+    kind = registry.network(account.provider).destinations
+    if kind is None:
+        label = registry.network(account.provider).label
+        raise ValidationError(
+            {"id": [f"{label} posts to the account itself: it has no destinations to choose from."]},
+            code="no_destinations",
+        )
+    rows = Destination.objects.filter(account=account).order_by("position")
+    newest = rows.values_list("fetched_at", flat=True).first()
+    stale = newest is None or timezone.now() - newest > timedelta(seconds=settings.DESTINATIONS_TTL)
+    if refresh or stale:
+        destinations_refresh(account=account)
+    return rows
+
+
+def destinations_page(*, account: SocialAccount, limit: int, cursor: str | None = None, refresh: bool = False):
+    """One page of the account's destinations (destinations_listing) and the time they
+    were read: (rows, next_cursor, total, fetched_at). The cursor carries the listing's
+    time and the last position; a cursor from a listing that a refresh has since replaced
+    is a 400 (the positions moved), so a client never mixes two listings."""
+    rows = destinations_listing(account=account, refresh=refresh)
+    fetched_at = rows.values_list("fetched_at", flat=True).first()
+    if cursor:
+        when, position = decode_cursor(cursor)
+        if when != fetched_at or not position.isdigit():
+            raise ValidationError(
+                {"cursor": ["The destinations were read again since this cursor: start from the first page."]},
+                code="stale_cursor",
+            )
+        rows = rows.filter(position__gt=int(position))
+    page = list(rows[: limit + 1])
+    items, more = page[:limit], len(page) > limit
+    next_cursor = encode_cursor(fetched_at, f"{items[-1].position:08d}") if more else None
+    total = Destination.objects.filter(account=account).count()
+    return items, next_cursor, total, fetched_at
+
+
+def destinations_refresh(*, account: SocialAccount) -> int:
+    """Read the account's destinations from its network and replace Dravo's copy with
+    them; returns how many there are. Safe to repeat."""
+    if not account.is_usable:
+        raise AccountUnusable(f"The account is {account.health}: reconnect it to list its destinations.")
+    try:
+        listed = social_account_call(account=account, call=lambda client: client.destinations())
+    except ReconnectRequired as exc:
+        social_account_mark_reconnect(account_id=account.pk, reason=str(exc))
+        raise AccountUnusable(f"The network refused the account's token: {exc}") from exc
+    except (ProviderUnavailable, RateLimited) as exc:
+        raise ProviderUnreachable(f"The network could not list the destinations right now: {exc}") from exc
+    except ProviderError as exc:
+        raise ProviderUnreachable(f"The network refused to list the destinations: {exc}") from exc
+    now = timezone.now()
+    seen: dict[str, Destination] = {}
+    for destination in listed:
+        seen.setdefault(
+            str(destination.id),
+            Destination(
+                account=account,
+                external_id=str(destination.id)[:300],
+                kind=destination.kind,
+                name=(destination.name or "")[:500],
+                extra=destination.extra,
+                position=len(seen),
+                fetched_at=now,
+            ),
+        )
+    with transaction.atomic():
+        Destination.objects.filter(account=account).delete()
+        Destination.objects.bulk_create(seen.values())
+    return len(seen)
