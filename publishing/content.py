@@ -69,8 +69,12 @@ def dravo_media(*, workspace: Workspace, mode: str, urls: list[str]) -> dict[str
     return {row.pk: row for row in models.Media.objects.filter(workspace=workspace, mode=mode, pk__in=ids)}
 
 
-def content_for(*, text: str, media: tuple[Media, ...], options: dict, provider: str) -> Content:
-    """The content one network gets: its own `text` override if any, and its options."""
-    network_options = dict(options.get(provider) or {})
+def content_for(
+    *, text: str, media: tuple[Media, ...], options: dict, provider: str, account_id: str | None = None
+) -> Content:
+    """The content one account of a network gets: its network's options with the account's
+    own (`platform_options.<account id>`, one level deep) over them, and the `text`
+    override of either if any."""
+    network_options = {**(options.get(provider) or {}), **((options.get(account_id) if account_id else None) or {})}
     network_text = network_options.pop("text", None) or text
     return Content(text=network_text, media=media, options=network_options)

@@ -31,28 +31,35 @@ class OptionField:
 
     provider: str
     path: tuple[str, ...]
-    kind: str  # bool, choice, int, url, text, textarea, lines
+    kind: str  # bool, choice, int, url, text, textarea, lines, destination, destinations
     label: str
     help: str = ""
     choices: list = field(default_factory=list)
-    value: str = ""
+    value: str | list[str] = ""
     errors: list[str] = field(default_factory=list)
+    account_id: str = ""  # an option of one account (its destination), not of the network
+
+    @property
+    def root(self) -> str:
+        return self.account_id or self.provider
 
     @property
     def name(self) -> str:
-        return "opt." + ".".join((self.provider, *self.path))
+        return "opt." + ".".join((self.root, *self.path))
 
     @property
     def id(self) -> str:
-        return "opt-" + "-".join((self.provider, *self.path))
+        return "opt-" + "-".join((self.root, *self.path))
 
     @property
     def attr(self) -> str:
-        return "platform_options." + ".".join((self.provider, *self.path))
+        return "platform_options." + ".".join((self.root, *self.path))
 
-    def parse(self, raw: str):
+    def parse(self, raw):
         """The option's value from the form's text, or None when left empty. A number that
         does not parse is passed on as text, for the API's own message about it."""
+        if self.kind == "destinations":
+            return [item for item in raw if item] or None
         if self.kind == "bool":
             return {"true": True, "false": False}.get(raw)
         if self.kind == "lines":
@@ -132,21 +139,61 @@ class OptionGroup:
         return bool(self.errors) or any(f.errors or f.value for f in self.fields)
 
 
-class ComposeForm:
-    """The compose page's fields, parsed from `data` (a POST) or empty, with errors by field."""
+def destination_fields(provider: str, accounts, destinations: dict) -> list[OptionField]:
+    """One select per account of `provider` whose network posts to a place inside the
+    account (a board, a playlist...), offering that account's destinations; a text input
+    for the id, with the reason, when they could not be read."""
+    kind = registry.network(provider).destinations
+    fields = []
+    for account in accounts:
+        if account.provider != provider:
+            continue
+        listed = destinations.get(account.id, [])
+        name = account.handle or account.platform_account_id
+        common = {"path": (kind.option,), "label": f"{kind.label} for {name}", "account_id": account.id}
+        if isinstance(listed, str):
+            fields.append(OptionField(provider, kind="text", help=f"Type its id: {listed}", **common))
+            continue
+        choices = [(d.external_id, d.name or d.external_id) for d in listed]
+        help_text = "" if choices else f"This account has no {kind.label.lower()} yet: create one on the network first."
+        fields.append(
+            OptionField(
+                provider,
+                kind="destinations" if kind.multiple else "destination",
+                choices=choices,
+                help=help_text,
+                **common,
+            )
+        )
+    return fields
 
-    def __init__(self, *, accounts, data=None):
+
+class ComposeForm:
+    """The compose page's fields, parsed from `data` (a POST) or empty, with errors by field.
+    `destinations` (account id → its destinations, or why they cannot be read) feeds the
+    destination selects of networks that post to a place inside the account."""
+
+    def __init__(self, *, accounts, data=None, destinations=None):
         self.accounts = list(accounts)
         self.data = data if data is not None else {}
         self.errors: dict[str, list[str]] = {}  # text, accounts, media, schedule, other
         self.groups = [
-            OptionGroup(
-                p,
-                registry.network(p).label,
-                [replace(f, value=self.data.get(f.name, ""), errors=[]) for f in OPTION_FIELDS[p]],
-            )
-            for p in registry.PROVIDERS
+            OptionGroup(p, registry.network(p).label, self._fields(p, destinations or {})) for p in registry.PROVIDERS
         ]
+
+    def _fields(self, provider: str, destinations: dict) -> list[OptionField]:
+        fields = OPTION_FIELDS[provider]
+        kind = registry.network(provider).destinations
+        if kind is not None:  # chosen per account, not once for the network
+            fields = destination_fields(provider, self.accounts, destinations) + [
+                f for f in fields if f.path != (kind.option,)
+            ]
+        return [replace(f, value=self._value(f), errors=[]) for f in fields]
+
+    def _value(self, f: OptionField):
+        if f.kind == "destinations":
+            return self.data.getlist(f.name) if hasattr(self.data, "getlist") else []
+        return self.data.get(f.name, "")
 
     # --- values shown back ------------------------------------------------------------------
     @property
@@ -176,14 +223,15 @@ class ComposeForm:
 
     def platform_options(self) -> dict:
         options = {}
+        chosen = set(self.selected)
         for group in self.groups:
             if group.provider not in self.targeted_providers():
                 continue
             for f in group.fields:
                 value = f.parse(f.value)
-                if value is None:
+                if value is None or (f.account_id and f.account_id not in chosen):
                     continue
-                target = options.setdefault(group.provider, {})
+                target = options.setdefault(f.root, {})
                 for part in f.path[:-1]:
                     target = target.setdefault(part, {})
                 target[f.path[-1]] = value
@@ -244,8 +292,8 @@ class ComposeForm:
 
     def _place_option_error(self, attr: str, message: str) -> bool:
         for group in self.groups:
-            root = f"platform_options.{group.provider}"
-            if attr != root and not attr.startswith(root + "."):
+            roots = {group.provider, *(f.account_id for f in group.fields if f.account_id)}
+            if not any(attr == f"platform_options.{r}" or attr.startswith(f"platform_options.{r}.") for r in roots):
                 continue
             for f in group.fields:
                 if attr == f.attr or attr.startswith((f.attr + ".", f.attr + "[")) or f.attr.startswith(attr + "."):

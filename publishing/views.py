@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.exceptions import APIException, ValidationError
 
 from accounts import selectors as account_selectors
+from accounts.services import destinations as destination_services
 from accounts.views import dashboard_view
 from dravo.errors import DomainError, error_text
 from dravo.pagination import decode_cursor, keyset_page
@@ -67,7 +68,11 @@ def _create_post(request, form: ComposeForm) -> Post | None:
 @dashboard_view
 def compose(request):
     accounts = _usable_accounts(request)
-    form = ComposeForm(accounts=accounts, data=request.POST if request.method == "POST" else None)
+    form = ComposeForm(
+        accounts=accounts,
+        data=request.POST if request.method == "POST" else None,
+        destinations=destination_services.destinations_for_accounts(accounts=accounts),
+    )
     if request.method == "POST":
         post = _create_post(request, form)
         if post is not None:

@@ -98,3 +98,18 @@ def destinations_refresh(*, account: SocialAccount) -> int:
         Destination.objects.filter(account=account).delete()
         Destination.objects.bulk_create(seen.values())
     return len(seen)
+
+
+def destinations_for_accounts(*, accounts) -> dict[str, list[Destination] | str]:
+    """For the compose form: the destinations of each account whose network has them,
+    from Dravo's copy (read from the network when there is none or it is stale), or the
+    reason they cannot be read now, by account id."""
+    found: dict[str, list[Destination] | str] = {}
+    for account in accounts:
+        if registry.network(account.provider).destinations is None:
+            continue
+        try:
+            found[account.id] = list(destinations_listing(account=account))
+        except (AccountUnusable, ProviderUnreachable) as exc:
+            found[account.id] = str(exc.detail)
+    return found

@@ -274,7 +274,13 @@ def _content(delivery: Delivery) -> Content:
     post = delivery.post
     rows = dravo_media(workspace=post.workspace, mode=post.mode, urls=post.media_urls)
     media = tuple(_delivery_media(post, rows, index, url) for index, url in enumerate(post.media_urls))
-    content = content_for(text=post.text, media=media, options=post.platform_options, provider=delivery.provider)
+    content = content_for(
+        text=post.text,
+        media=media,
+        options=post.platform_options,
+        provider=delivery.provider,
+        account_id=delivery.account_id,
+    )
     if all(media_id_in(url) for url in post.media_urls):
         return content
     client = registry.CLIENTS[delivery.provider]({}, endpoints={})  # validate() needs no credentials nor I/O

@@ -63,19 +63,33 @@ def _resolve_accounts(workspace: Workspace, mode: str, account_ids: list[str], p
     return accounts
 
 
-def _check_options(platform_options: dict, providers: list[str], problems: Problems) -> dict:
+def _check_options(platform_options: dict, accounts: list[SocialAccount], problems: Problems) -> dict:
+    """The options by network, then each account's own (keyed by its id) checked merged
+    over its network's, so a required option may come from either."""
+    providers = {a.provider for a in accounts}
+    by_id = {a.id: a for a in accounts}
     normalized = {}
-    for root, value in platform_options.items():
+    for root, value in sorted(platform_options.items(), key=lambda item: item[0] in by_id):
         attr = f"platform_options.{root}"
-        if root not in registry.CLIENTS:
+        if root in by_id:
+            provider = by_id[root].provider
+            if provider in platform_options and provider not in normalized:
+                continue  # its network's options are already wrong
+            data = {**normalized.get(provider, {}), **value}
+        elif root not in registry.CLIENTS:
             problems.add(
-                attr, f"Unknown platform '{root}'. Accepted: {', '.join(registry.PROVIDERS)}.", "unknown_platform"
+                attr,
+                f"Unknown platform '{root}'. Accepted: {', '.join(registry.PROVIDERS)}, "
+                "or the id of a targeted account for options of that account only.",
+                "unknown_platform",
             )
             continue
-        if root not in providers:
+        elif root not in providers:
             problems.add(attr, f"No targeted account is on {root}.", "platform_not_targeted")
             continue
-        serializer = registry.CLIENTS[root].options_serializer(data=value)
+        else:
+            provider, data = root, value
+        serializer = registry.CLIENTS[provider].options_serializer(data=data)
         if not serializer.is_valid():
             for where, message, code in error_items(serializer.errors, attr):
                 problems.add(where, message, code)
@@ -119,26 +133,51 @@ def _network_problems(client, content, accounts: list[SocialAccount]) -> dict:
     return found
 
 
+def _option_attr(problem_field: str, options: dict, provider: str, account_id: str | None) -> str:
+    """Where a network's problem belongs: a problem with the text names the override the
+    caller wrote, and one with an option the account's own options when they hold it."""
+    if problem_field == "text":
+        for root in (account_id, provider):
+            if root and (options.get(root) or {}).get("text"):
+                return f"platform_options.{root}.text"
+        return "text"
+    prefix = f"platform_options.{provider}."
+    if account_id and problem_field.startswith(prefix):
+        option = problem_field[len(prefix) :].split(".")[0]
+        if option in (options.get(account_id) or {}) or option not in (options.get(provider) or {}):
+            return f"platform_options.{account_id}.{problem_field[len(prefix) :]}"
+    return problem_field
+
+
 def check_post(
     *, workspace: Workspace, mode: str, account_ids: list[str], text: str, media_urls: list[str], platform_options: dict
 ) -> tuple[Checked | None, Problems]:
     """Run every check; returns what passed and the problems (empty when valid). No writes."""
     problems = Problems()
+    platform_options = platform_options or {}
     accounts = _resolve_accounts(workspace, mode, account_ids, problems)
     providers = sorted({a.provider for a in accounts})
-    options = _check_options(platform_options or {}, providers, problems)
+    options = _check_options(platform_options, accounts, problems)
     media = _resolve_media(workspace, mode, media_urls, problems)
     for provider in providers:
-        if provider in (platform_options or {}) and provider not in options:
+        if provider in platform_options and provider not in options:
             continue  # its options are already wrong; network checks would only repeat that
-        content = content_for(text=text, media=media, options=options, provider=provider)
-        targeted = [a for a in accounts if a.provider == provider]
-        overridden = bool((options.get(provider) or {}).get("text"))
-        for problem, failing in _network_problems(registry.CLIENTS[provider], content, targeted).items():
-            who = ", ".join(a.id for a in failing)
-            label = _describe(problem.field, media_urls)
-            # A problem with the network's own text names the override the caller wrote.
-            attr = f"platform_options.{provider}.text" if problem.field == "text" and overridden else problem.field
-            problems.add(attr, f"{provider} ({who}): {label}{problem.message}", problem.code)
+        # Accounts with options of their own are checked apart from the rest of their network.
+        groups: dict[str, list[SocialAccount]] = {}
+        for account in accounts:
+            if account.provider != provider or (account.id in platform_options and account.id not in options):
+                continue
+            groups.setdefault(account.id if account.id in options else provider, []).append(account)
+        for root, targeted in groups.items():
+            own = root if root != provider else None
+            content = content_for(text=text, media=media, options=options, provider=provider, account_id=own)
+            for problem, failing in _network_problems(registry.CLIENTS[provider], content, targeted).items():
+                who = ", ".join(a.id for a in failing)
+                label = _describe(problem.field, media_urls)
+                problems.add(
+                    _option_attr(problem.field, options, provider, own),
+                    f"{provider} ({who}): {label}{problem.message}",
+                    problem.code,
+                )
     checked = Checked(accounts=accounts, options=options, media=media, providers=providers)
     return (None if problems.errors else checked), problems

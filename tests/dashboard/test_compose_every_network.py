@@ -2,6 +2,8 @@
 does, to a sandbox account of each network in the registry, with one uploaded image, is
 delivered to each of them over real HTTP and links to the sandbox page of each."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -29,13 +31,32 @@ def demo_account(workspace, provider: str):
     return factories.make_account(workspace, provider=provider, credentials=credentials)
 
 
+def chosen_destination(page: str, account):
+    """The first destination the compose page offers an account whose network posts to a
+    place inside it, as a person picks one from its select (nothing for other networks)."""
+    kind = registry.network(account.provider).destinations
+    if kind is None:
+        return []
+    name = f"opt.{account.pk}.{kind.option}"
+    select = re.search(rf'<select name="{re.escape(name)}"[^>]*>(.*?)</select>', page, re.S)
+    assert select, f"no destination select for {account.provider}"
+    offered = [value for value in re.findall(r'<option value="([^"]*)"', select[1]) if value]
+    assert offered, f"{account.provider}: the sandbox account has no destinations"
+    return [(name, offered[0])]
+
+
 def test_one_post_composed_in_the_dashboard_reaches_every_network(sandbox, eager_tasks, browser_client, workspace):
     _, key = factories.make_api_key(workspace, mode="test")
-    upload = client_for(key).post(
-        "/v1/media", {"file": SimpleUploadedFile("cover.jpg", media_files.jpeg((1080, 1080)))}, format="multipart"
-    ).json()
+    upload = (
+        client_for(key)
+        .post(
+            "/v1/media", {"file": SimpleUploadedFile("cover.jpg", media_files.jpeg((1080, 1080)))}, format="multipart"
+        )
+        .json()
+    )
     accounts = [demo_account(workspace, provider) for provider in registry.NETWORKS]
     text = f"Composed once, everywhere {timezone.now().timestamp()}"
+    page = browser_client.get("/compose/").content.decode()
 
     response = browser_client.post(
         "/compose/",
@@ -45,6 +66,7 @@ def test_one_post_composed_in_the_dashboard_reaches_every_network(sandbox, eager
             "media_urls": upload["url"],
             "when": "now",
             "opt.tiktok.privacy_level": "SELF_ONLY",
+            **{name: value for account in accounts for name, value in chosen_destination(page, account)},
         },
     )
 

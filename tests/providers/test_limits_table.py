@@ -9,6 +9,11 @@ from providers.registry import NETWORKS
 
 # The options a network needs on every post, whatever the limit under test.
 REQUIRED_OPTIONS = {key: {"privacy_level": "PUBLIC_TO_EVERYONE"} for key in NETWORKS if key == "tiktok"}
+# A network that must be told where inside the account the post goes gets a destination.
+for _key, _network in NETWORKS.items():
+    if _network.destinations is not None and _network.destinations.required:
+        _kind = _network.destinations
+        REQUIRED_OPTIONS.setdefault(_key, {})[_kind.option] = ["1"] if _kind.multiple else "1"
 LIMITED_MEDIA = [(key, limit) for key, network in NETWORKS.items() for limit in network.limits.media]
 
 
