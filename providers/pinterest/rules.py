@@ -34,16 +34,26 @@ VIDEO_ONLY = ("cover_image_url", "cover_image_key_frame_time")
 OPT = "platform_options.pinterest"
 
 
+class StrictRegexField(serializers.RegexField):
+    """A JSON string matching the pattern: a number is a type error, never converted (a
+    board id is a numeric string, and a JSON number that long loses digits elsewhere)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class PinterestOptions(StrictSerializer):
     """`platform_options.pinterest`. `board_id` is required on every Pin; validate() says so
     (the schema alone also checks options given without it, e.g. in a per-network override)."""
 
-    board_id = serializers.RegexField(NUMERIC_ID, max_length=30, required=False)
-    board_section_id = serializers.RegexField(NUMERIC_ID, max_length=30, required=False)
+    board_id = StrictRegexField(NUMERIC_ID, max_length=30, required=False)
+    board_section_id = StrictRegexField(NUMERIC_ID, max_length=30, required=False)
     title = StrictCharField(required=False, min_length=1, max_length=TITLE_LIMIT, trim_whitespace=False)
     link = serializers.URLField(required=False, max_length=LINK_LIMIT)
     alt_text = StrictCharField(required=False, min_length=1, max_length=ALT_TEXT_LIMIT, trim_whitespace=False)
-    dominant_color = serializers.RegexField(HEX_COLOR, required=False)
+    dominant_color = StrictRegexField(HEX_COLOR, required=False)
     cover_image_url = serializers.URLField(required=False, max_length=LINK_LIMIT)
     cover_image_key_frame_time = StrictIntegerField(required=False, min_value=0)
 
