@@ -54,8 +54,9 @@ METRIC_TYPES = {
     "TOTAL_COMMENTS": "comments",
     "TOTAL_REACTIONS": "reactions",
 }
-# Days of a Pin's analytics that are not final yet (any status but these two).
-SETTLED_DAYS = {"READY", "BEFORE_PIN_CREATED"}
+# Days of a Pin's analytics whose numbers are not final yet (the other data statuses are
+# READY or a reason there is no data for the day, such as BEFORE_PIN_CREATED).
+UNSETTLED_DAYS = {"PROCESSING", "ESTIMATE"}
 RECENT_PINS = 25  # how many of the board's newest Pins an ambiguous create is looked for in
 
 
@@ -351,7 +352,7 @@ def metrics_of(section: dict) -> MetricsResult:
     if missing:
         warnings.append(f"Pinterest did not report {', '.join(missing)} for this Pin.")
     pending = [
-        day.get("date") for day in section.get("daily_metrics") or [] if day.get("data_status") not in SETTLED_DAYS
+        day.get("date") for day in section.get("daily_metrics") or [] if day.get("data_status") in UNSETTLED_DAYS
     ]
     if pending:
         warnings.append(f"Pinterest is still processing {len(pending)} day(s) of this Pin's analytics.")
