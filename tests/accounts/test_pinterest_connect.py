@@ -184,3 +184,18 @@ def test_live_callback_redeems_the_code_with_basic_auth_and_reads_the_user(works
         "refresh_token_expires_at": "2026-01-01T00:00:00+00:00",
         "username": "dravo",
     }
+
+
+def test_a_token_pinterest_refuses_and_cannot_refresh_makes_the_account_require_reconnect(
+    sandbox, eager_tasks, api_client, workspace
+):
+    credentials = {"access_token": "pina_dead", "refresh_token": "pinr_dead", "username": "my_pins"}
+    account = factories.make_account(
+        workspace, provider="pinterest", credentials={**credentials, "sandbox": {"behavior": "token_expired"}}
+    )
+    image = uploaded(api_client, "pin.jpg", media_files.jpeg())
+    options = {"pinterest": {"board_id": board_of("my_pins")}}
+    post = publish(api_client, str(account.pk), media_urls=[image], platform_options=options)
+    assert post["status"] == "failed" and post["results"][0]["error_code"] == "reconnect_required", post
+    account.refresh_from_db()
+    assert account.health == SocialAccount.Health.REQUIRES_RECONNECT
