@@ -16,6 +16,7 @@ from providers.instagram.network import NETWORK as INSTAGRAM
 from providers.linkedin.network import NETWORK as LINKEDIN
 from providers.mastodon.network import NETWORK as MASTODON
 from providers.network import Network
+from providers.pinterest.network import NETWORK as PINTEREST
 from providers.telegram.network import NETWORK as TELEGRAM
 from providers.threads.network import NETWORK as THREADS
 from providers.tiktok.network import NETWORK as TIKTOK
@@ -34,6 +35,7 @@ NETWORKS: dict[str, Network] = {
         MASTODON,
         BLUESKY,
         TELEGRAM,
+        PINTEREST,
     )
 }
 CLIENTS: dict[str, type[ProviderClient]] = {key: network.client for key, network in NETWORKS.items()}
