@@ -94,7 +94,9 @@ def _check_options(platform_options: dict, accounts: list[SocialAccount], proble
             for where, message, code in error_items(serializer.errors, attr):
                 problems.add(where, message, code)
             continue
-        normalized[root] = json.loads(json.dumps(serializer.validated_data, default=str))
+        checked = json.loads(json.dumps(serializer.validated_data, default=str))
+        # An account keeps only its own options; its network's are merged at delivery.
+        normalized[root] = {k: v for k, v in checked.items() if k in value} if root in by_id else checked
     return normalized
 
 

@@ -15,10 +15,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_compose_offers_the_pinterest_options_and_counts_the_description(browser_client, workspace):
-    factories.make_account(workspace, provider="pinterest")
+    account = factories.make_account(workspace, provider="pinterest")
     page = browser_client.get("/compose/").content.decode()
+    assert f'name="opt.{account.id}.board_id"' in page  # the board is chosen per account
     for name in (
-        "board_id",
         "board_section_id",
         "title",
         "link",
@@ -29,7 +29,7 @@ def test_compose_offers_the_pinterest_options_and_counts_the_description(browser
         assert f'name="opt.pinterest.{name}"' in page, name
     limits = json.loads(re.search(r'id="text-limits"[^>]*>(.*?)</script>', page, re.S).group(1))
     assert limits["pinterest"] == {"limit": 800, "count": "chars"}
-    assert "Required: the board the Pin goes on" in page
+    assert f"Board for {account.handle or account.platform_account_id}" in page
 
 
 def test_the_pinterest_badge_keeps_white_text_readable():
@@ -53,14 +53,15 @@ def test_compose_publishes_a_pin_with_its_options(browser_client, workspace):
             "text": "A Pin",
             "media_urls": "https://cdn.example.com/pin.jpg",
             "when": "now",
-            "opt.pinterest.board_id": "549755885175",
+            f"opt.{account.id}.board_id": "549755885175",
             "opt.pinterest.title": "Dravo",
             "opt.pinterest.link": "https://dravo.dev/",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Post.objects.get().platform_options == {
-        "pinterest": {"board_id": "549755885175", "title": "Dravo", "link": "https://dravo.dev/"}
+        "pinterest": {"title": "Dravo", "link": "https://dravo.dev/"},
+        account.id: {"board_id": "549755885175"},
     }
 
 
@@ -72,8 +73,6 @@ def test_compose_reports_a_pin_without_a_board(browser_client, workspace):
     )
     assert response.status_code == 400
     page = response.content.decode()
-    near_board = page[
-        page.index('name="opt.pinterest.board_id"') - 1500 : page.index('name="opt.pinterest.board_id"') + 1500
-    ]
-    assert "Pinterest needs the board the Pin goes on" in near_board
+    field = re.search(rf'<div class="field has-error">\s*<label for="opt-{account.id}-board_id">.*?</div>', page, re.S)
+    assert field and "Pinterest needs the board the Pin goes on" in field[0]
     assert not Post.objects.exists()
