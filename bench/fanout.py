@@ -67,6 +67,23 @@ def queries_per_delivery(account_ids, workspace, body: dict) -> list[int]:
     return counts
 
 
+def destinations(api: str, key: str, account_ids: list[str]) -> dict:
+    """Each account whose network needs a destination (a board...) gets the first one it
+    lists, as its own option: every account has its own."""
+    from accounts.models import SocialAccount
+    from providers.registry import NETWORKS
+
+    options = {}
+    for account in SocialAccount.objects.filter(pk__in=account_ids):
+        kind = NETWORKS[account.provider].destinations
+        if kind is None or not kind.required:
+            continue
+        listed = requests.get(f"{api}/accounts/{account.pk}/destinations", headers={"Authorization": f"Bearer {key}"})
+        first = listed.json()["items"][0]["id"]
+        options[account.pk] = {kind.option: [first] if kind.multiple else first}
+    return options
+
+
 def main() -> None:
     env = bench_env(PORT)
     with database(env):
@@ -83,6 +100,7 @@ def main() -> None:
             if MIXED:
                 body["media_urls"] = [upload_image(f"http://127.0.0.1:{PORT}/v1", key)]
                 body["platform_options"] = {k: v for k, v in REQUIRED_OPTIONS.items() if k in PROVIDERS}
+                body["platform_options"].update(destinations(f"http://127.0.0.1:{PORT}/v1", key, account_ids))
             start = time.perf_counter()
             response = requests.post(
                 f"http://127.0.0.1:{PORT}/v1/posts", json=body, headers={"Authorization": f"Bearer {key}"}
