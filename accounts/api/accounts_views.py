@@ -108,8 +108,8 @@ class SocialAccountViewSet(mixins.RetrieveModelMixin, WorkspaceViewSet):
             "Boards, playlists, locations or categories, in the network's order, for networks "
             "that post to a place inside the account; pass the chosen `id` as the option named "
             "by `option` in `platform_options.<provider>`. Served from Dravo's copy of the "
-            "network's listing (read again after an hour, or now with `refresh=true`). A 400 for "
-            "a network without destinations."
+            "network's listing (read again after an hour, or now with `refresh=true`). Empty for "
+            "a network that posts to the account itself."
         ),
         parameters=[DestinationListParams],
         responses={200: DestinationPageSerializer, 409: CONFLICT, 503: UNAVAILABLE},
@@ -123,6 +123,7 @@ class SocialAccountViewSet(mixins.RetrieveModelMixin, WorkspaceViewSet):
         items, next_cursor, total, fetched_at = destinations_page(
             account=account, limit=p["limit"], cursor=p.get("cursor"), refresh=p["refresh"]
         )
-        option = registry.network(account.provider).destinations.option
+        kind = registry.network(account.provider).destinations
+        option = kind.option if kind else None
         page = {"items": items, "next_cursor": next_cursor, "total": total, "fetched_at": fetched_at}
         return Response(DestinationPageSerializer(page, context={"option": option}).data)

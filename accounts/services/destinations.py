@@ -25,16 +25,11 @@ class AccountUnusable(RefreshFailed):
 def destinations_listing(*, account: SocialAccount, refresh: bool = False):
     """The account's destinations in the network's order (a queryset), read from the
     network first when Dravo has no copy, the copy is older than DESTINATIONS_TTL or
-    `refresh` asks. Raises ValidationError (400) for a network without destinations,
+    `refresh` asks; none for a network that posts to the account itself. Raises
     AccountUnusable (409) for a disconnected account or one the network refuses for good,
     ProviderUnreachable (503) when the network cannot answer now."""
-    kind = registry.network(account.provider).destinations
-    if kind is None:
-        label = registry.network(account.provider).label
-        raise ValidationError(
-            {"id": [f"{label} posts to the account itself: it has no destinations to choose from."]},
-            code="no_destinations",
-        )
+    if registry.network(account.provider).destinations is None:
+        return Destination.objects.none()  # the network posts to the account itself
     rows = Destination.objects.filter(account=account).order_by("position")
     newest = rows.values_list("fetched_at", flat=True).first()
     stale = newest is None or timezone.now() - newest > timedelta(seconds=settings.DESTINATIONS_TTL)
