@@ -1,6 +1,7 @@
 """The dashboard's compose form reaches every network: one post, composed as a person
-does, to a sandbox account of each network in the registry, with one uploaded image, is
-delivered to each of them over real HTTP and links to the sandbox page of each."""
+does, to a sandbox account of each network in the registry that takes images, with one
+uploaded image, and one with an uploaded video to each network that takes only video, are
+delivered to each of them over real HTTP and link to the sandbox page of each."""
 
 import re
 
@@ -45,36 +46,49 @@ def chosen_destination(page: str, account):
     return [(name, offered[0])]
 
 
-def test_one_post_composed_in_the_dashboard_reaches_every_network(sandbox, eager_tasks, browser_client, workspace):
-    _, key = factories.make_api_key(workspace, mode="test")
-    upload = (
-        client_for(key)
-        .post(
-            "/v1/media", {"file": SimpleUploadedFile("cover.jpg", media_files.jpeg((1080, 1080)))}, format="multipart"
-        )
-        .json()
-    )
-    accounts = [demo_account(workspace, provider) for provider in registry.NETWORKS]
+def takes_images(provider: str) -> bool:
+    return registry.network(provider).limits.media_for("image") is not None
+
+
+def upload(key, name: str, content: bytes) -> str:
+    response = client_for(key).post("/v1/media", {"file": SimpleUploadedFile(name, content)}, format="multipart")
+    assert response.status_code == 201, response.content
+    return response.json()["url"]
+
+
+def compose(browser_client, accounts, media_url: str) -> Post:
+    """Compose one post to `accounts` with one media file, as a person does; the post."""
     text = f"Composed once, everywhere {timezone.now().timestamp()}"
     page = browser_client.get("/compose/").content.decode()
-
     response = browser_client.post(
         "/compose/",
         {
             "account_ids": [account.pk for account in accounts],
             "text": text,
-            "media_urls": upload["url"],
+            "media_urls": media_url,
             "when": "now",
             "opt.tiktok.privacy_level": "SELF_ONLY",
             **{name: value for account in accounts for name, value in chosen_destination(page, account)},
         },
     )
-
     assert response.status_code == 302, response.content.decode()[:3000]
-    post = Post.objects.get()
-    results = {d.provider: d for d in post.deliveries.all()}
+    return Post.objects.get(text=text)
+
+
+def test_one_post_composed_in_the_dashboard_reaches_every_network(sandbox, eager_tasks, browser_client, workspace):
+    _, key = factories.make_api_key(workspace, mode="test")
+    accounts = [demo_account(workspace, provider) for provider in registry.NETWORKS]
+    with_images = [account for account in accounts if takes_images(account.provider)]
+    video_only = [account for account in accounts if not takes_images(account.provider)]
+
+    posts = [compose(browser_client, with_images, upload(key, "cover.jpg", media_files.jpeg((1080, 1080))))]
+    if video_only:
+        clip = upload(key, "clip.mp4", media_files.mp4((360, 640), seconds=3))
+        posts.append(compose(browser_client, video_only, clip))
+
+    results = {d.provider: d for post in posts for d in post.deliveries.all()}
     assert sorted(results) == sorted(registry.NETWORKS)
     for provider, delivery in results.items():
         assert delivery.status == "published", (provider, delivery.error)
         assert delivery.platform_post_url.startswith(f"{sandbox}/sandbox/{provider}/"), provider
-    assert post.status == "published"
+    assert all(post.status == "published" for post in posts)
