@@ -102,14 +102,30 @@ def checkpoint_state(
 ) -> tuple[dict, Callable[..., None]]:
     """A publish's progress: the state resumed from `checkpoint`, and `save(**values)`,
     which records values in it and hands a copy to `save_checkpoint` at once (so that a
-    retry after a crash resumes from there instead of posting again)."""
+    retry after a crash resumes from there instead of posting again).
+
+    `save.note(**values)` records values that only spare a retry some work (an uploaded
+    blob or media id, a post already known to be live): they are kept with the next
+    `save()`, or by the caller with the attempt's outcome, if `save_checkpoint` has a
+    `note` of its own (the delivery's does); otherwise they are saved at once. A marker
+    that stops a second post (saved before the call that creates it) is always a
+    `save()`. Losing a note to a killed worker costs a repeated upload, never a post."""
     state = dict(checkpoint or {})
+    deferred = getattr(save_checkpoint, "note", None)
 
     def save(**values) -> None:
         state.update(values)
         if save_checkpoint:
             save_checkpoint(dict(state))
 
+    def note(**values) -> None:
+        state.update(values)
+        if deferred:
+            deferred(dict(state))
+        elif save_checkpoint:
+            save_checkpoint(dict(state))
+
+    save.note = note
     return state, save
 
 

@@ -134,7 +134,7 @@ class BlueskyClient(ProviderClient):
             reply = self._reply_refs(options["reply_to"]) if options.get("reply_to") else None
             record = self._record(content.text, options, embed=embed, reply=reply)
             posts.append(self._create_once(0, record, state, save))
-            save(posts=list(posts))
+            save.note(posts=list(posts))
         warnings += self._publish_thread(options, posts, state, save)
         uri = posts[0]["uri"]
         return PublishResult(uri, self.post_url(uri), warnings, timezone.now())
@@ -293,7 +293,7 @@ class BlueskyClient(ProviderClient):
             except (Rejected, MediaUnavailable) as exc:
                 done = len(posts)
                 return [f"Bluesky refused post {number} of the thread ({exc}); posts 1-{done} are live, not the rest."]
-            save(posts=list(posts))
+            save.note(posts=list(posts))
         return []
 
     def _thread_root(self, options: dict, first: dict) -> dict:
@@ -366,7 +366,7 @@ class BlueskyClient(ProviderClient):
         blobs = list(state.get("blobs") or [])
         for item in content.media[len(blobs) :]:
             blobs.append(self._upload_blob(item))
-            save(blobs=list(blobs))
+            save.note(blobs=list(blobs))
         images = []
         for index, (item, blob) in enumerate(zip(content.media, blobs, strict=True)):
             image = {"image": blob, "alt": _alt(content.options or {}, content.media, index)}
@@ -393,7 +393,7 @@ class BlueskyClient(ProviderClient):
         if not blobs:
             job = state.get("video_job") or self._start_video(media, save)
             blobs = [self._wait_video(job)]
-            save(blobs=blobs)
+            save.note(blobs=blobs)
         embed = {"$type": "app.bsky.embed.video", "video": blobs[0]}
         if alt:
             embed["alt"] = alt

@@ -366,7 +366,7 @@ class LinkedInClient(ProviderClient):
             urn = exc.urn  # our earlier, ambiguous attempt is live (README never-double-post hooks)
         if not urn:
             raise ProviderUnavailable("LinkedIn answered 201 without an x-restli-id; a retry will find the post.")
-        save(post_urn=urn)
+        save.note(post_urn=urn)
         return urn
 
     def _post_content(self, content: Content, state: dict, save, warnings: list) -> dict | None:
@@ -423,7 +423,7 @@ class LinkedInClient(ProviderClient):
         if not urn:
             data = self.download(media)
             urn = self._upload_video(data) if resource == "videos" else self._upload_file(resource, data)
-            save(media_urns={**state.get("media_urns", {}), str(index): urn})
+            save.note(media_urns={**state.get("media_urns", {}), str(index): urn})
         self._wait_available(resource, urn)
         return urn
 

@@ -156,7 +156,7 @@ class MastodonClient(ProviderClient):
             media_ids = self._upload_all(content, state, save)
             status = self._create_status(self._status_body(content, media_ids), key)
             post_ids, urls = [status["id"]], {status["id"]: status.get("url") or ""}
-            save(post_ids=list(post_ids), urls=dict(urls))
+            save.note(post_ids=list(post_ids), urls=dict(urls))
         warnings = self._publish_thread(content.options or {}, post_ids, key, save)
         first = post_ids[0]
         return PublishResult(first, urls.get(first) or self.post_url(first), warnings, timezone.now())
@@ -306,7 +306,7 @@ class MastodonClient(ProviderClient):
                     f"Mastodon refused post {number} of the thread ({exc}); "
                     f"the first {live} are live, the rest was not."
                 ]
-            save(post_ids=list(post_ids))
+            save.note(post_ids=list(post_ids))
         return []
 
     def _upload_all(self, content: Content, state: dict, save) -> list[str]:
@@ -320,11 +320,11 @@ class MastodonClient(ProviderClient):
                 ids.append(media_id)
                 if processed:
                     ready.add(media_id)
-                save(media_ids=list(ids), media_ready=sorted(ready))
+                save.note(media_ids=list(ids), media_ready=sorted(ready))
             if ids[index] not in ready:
                 self._wait_processed(ids[index])
                 ready.add(ids[index])
-                save(media_ready=sorted(ready))
+                save.note(media_ready=sorted(ready))
         return ids
 
     def _upload(self, media: Media, description: str, focus: str) -> tuple[str, bool]:

@@ -226,6 +226,8 @@ def _claim(delivery_id: int) -> bool:
 
 
 def _finish(delivery: Delivery, **fields) -> None:
+    if getattr(delivery, "checkpoint_noted", False):  # kept with the outcome (see _publish)
+        fields["checkpoint"] = delivery.checkpoint
     Delivery.objects.filter(pk=delivery.pk).update(lease_until=None, updated_at=timezone.now(), **fields)
     post_refresh_status(post_id=delivery.post_id)
 
@@ -306,8 +308,15 @@ def _publish(delivery: Delivery, account: SocialAccount, content: Content) -> Pu
     """Publish, refreshing the token once if the network says it expired."""
 
     def save_checkpoint(checkpoint: dict) -> None:
-        delivery.checkpoint = checkpoint
+        delivery.checkpoint, delivery.checkpoint_noted = checkpoint, False
         Delivery.objects.filter(pk=delivery.pk).update(checkpoint=checkpoint)
+
+    def note(checkpoint: dict) -> None:
+        # Progress that only spares a retry some work: written with the next save or with
+        # the attempt's outcome (_finish), one statement fewer per step.
+        delivery.checkpoint, delivery.checkpoint_noted = checkpoint, True
+
+    save_checkpoint.note = note
 
     return account_services.social_account_call(
         account=account,

@@ -236,3 +236,61 @@ def test_a_test_mode_delivery_without_the_sandbox_fails_with_a_reason(eager_task
     delivery = Delivery.objects.get(post=post)
     assert delivery.status == "failed" and delivery.error_code == "sandbox_disabled"
     assert "DRAVO_SANDBOX" in delivery.error
+
+
+def test_noted_progress_is_kept_with_the_attempts_outcome_and_resumed(
+    sandbox, eager_tasks, api_client, workspace, monkeypatch
+):
+    """`save()` writes at once; `save.note()` (work a retry may skip) is written with the
+    attempt's outcome, without a statement of its own, and a retry resumes from both."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from providers.base import PublishResult, checkpoint_state
+    from providers.errors import ProviderUnavailable
+    from providers.x.client import XClient
+
+    seen, written = [], []
+
+    def fake_publish(self, content, *, checkpoint=None, save_checkpoint=None):
+        state, save = checkpoint_state(checkpoint, save_checkpoint)
+        seen.append(dict(state))
+        if "uploaded" not in state:
+            save.note(uploaded="media-1")
+            with CaptureQueriesContext(connection) as noted:
+                save.note(uploaded="media-1", size=3)
+            written.append(len(noted))
+        if not state.get("attempted"):
+            save(attempted=True)
+            raise ProviderUnavailable("down for a moment")
+        return PublishResult("x-1", "https://x.test/1")
+
+    monkeypatch.setattr(XClient, "publish", fake_publish)
+    post = publish(api_client, [sandbox_account(workspace)], text="Noted")
+    delivery = Delivery.objects.get(post=post)
+    assert delivery.status == "pending" and written == [0]
+    assert delivery.checkpoint == {"uploaded": "media-1", "size": 3, "attempted": True}
+
+    make_due_now()
+    run_scheduler()
+    delivery.refresh_from_db()
+    assert delivery.status == "published" and delivery.platform_post_id == "x-1"
+    assert seen[-1] == {"uploaded": "media-1", "size": 3, "attempted": True}
+
+
+def test_noted_progress_without_a_later_save_is_kept_with_a_failure(
+    sandbox, eager_tasks, api_client, workspace, monkeypatch
+):
+    from providers.base import checkpoint_state
+    from providers.errors import Rejected
+    from providers.x.client import XClient
+
+    def fake_publish(self, content, *, checkpoint=None, save_checkpoint=None):
+        state, save = checkpoint_state(checkpoint, save_checkpoint)
+        save.note(uploaded="media-2")
+        raise Rejected("no")
+
+    monkeypatch.setattr(XClient, "publish", fake_publish)
+    post = publish(api_client, [sandbox_account(workspace)], text="Noted, then refused")
+    delivery = Delivery.objects.get(post=post)
+    assert delivery.status == "failed" and delivery.checkpoint == {"uploaded": "media-2"}
