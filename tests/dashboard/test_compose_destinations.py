@@ -37,6 +37,22 @@ def test_each_account_gets_a_select_of_its_own_destinations(browser_client, work
     assert listing["calls"] == 2  # Dravo's copy serves the next page views
 
 
+def test_fresh_copies_of_many_accounts_are_read_in_one_query(browser_client, workspace, listing):  # noqa: F811
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def destination_queries(count: int) -> int:
+        for _ in range(count):
+            factories.make_account(workspace, provider="x")
+        browser_client.get("/compose/")  # reads each new account's listing once
+        with CaptureQueriesContext(connection) as ctx:
+            assert browser_client.get("/compose/").status_code == 200
+        return sum('"accounts_destination"' in query["sql"] for query in ctx.captured_queries)
+
+    assert destination_queries(2) == destination_queries(6) == 1
+    assert listing["calls"] == 8
+
+
 def test_the_chosen_destination_goes_to_that_account_only(browser_client, workspace, listing, monkeypatch):  # noqa: F811
     # The destination option is one X really has, so the post passes X's schema.
     kind = dataclasses.replace(registry.NETWORKS["x"].destinations, option="quote_post_id")
