@@ -296,11 +296,6 @@ class ComposeForm:
             if not any(attr == f"platform_options.{r}" or attr.startswith(f"platform_options.{r}.") for r in roots):
                 continue
             for f in group.fields:
-                # A network's problem with a destination names the accounts it concerns.
-                own = f.account_id and attr == f"platform_options.{group.provider}.{f.path[-1]}"
-                if own and f.account_id in message:
-                    f.errors.append(message)
-                    return True
                 if attr == f.attr or attr.startswith((f.attr + ".", f.attr + "[")) or f.attr.startswith(attr + "."):
                     f.errors.append(message)
                     return True

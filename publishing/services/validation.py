@@ -151,6 +151,17 @@ def _option_attr(problem_field: str, options: dict, provider: str, account_id: s
     return problem_field
 
 
+def _problem_places(problem_field: str, options: dict, provider: str, own: str | None, failing: list):
+    """(attr, accounts) of one network problem: where _option_attr puts it, except that a
+    destination left unset (a board, a playlist: each account has its own) is named on
+    each account's own option, where the caller must set it."""
+    kind = registry.network(provider).destinations
+    unset = f"platform_options.{provider}.{kind.option}" if kind and not own else None
+    if problem_field == unset and kind.option not in (options.get(provider) or {}):
+        return [(f"platform_options.{account.id}.{kind.option}", account.id) for account in failing]
+    return [(_option_attr(problem_field, options, provider, own), ", ".join(a.id for a in failing))]
+
+
 def check_post(
     *, workspace: Workspace, mode: str, account_ids: list[str], text: str, media_urls: list[str], platform_options: dict
 ) -> tuple[Checked | None, Problems]:
@@ -174,12 +185,8 @@ def check_post(
             own = root if root != provider else None
             content = content_for(text=text, media=media, options=options, provider=provider, account_id=own)
             for problem, failing in _network_problems(registry.CLIENTS[provider], content, targeted).items():
-                who = ", ".join(a.id for a in failing)
                 label = _describe(problem.field, media_urls)
-                problems.add(
-                    _option_attr(problem.field, options, provider, own),
-                    f"{provider} ({who}): {label}{problem.message}",
-                    problem.code,
-                )
+                for attr, who in _problem_places(problem.field, options, provider, own, failing):
+                    problems.add(attr, f"{provider} ({who}): {label}{problem.message}", problem.code)
     checked = Checked(accounts=accounts, options=options, media=media, providers=providers)
     return (None if problems.errors else checked), problems

@@ -109,3 +109,30 @@ def test_a_wrong_network_option_is_reported_once_not_per_account(api_client, wor
         )
     )
     assert list(found) == ["platform_options.tiktok.privacy_level"]
+
+
+@pytest.mark.django_db
+def test_an_unset_destination_is_named_on_each_accounts_own_option(api_client, workspace):
+    one, two, three = (factories.make_account(workspace, provider="pinterest") for _ in range(3))
+    media = ["https://example.com/pin.jpg"]
+    found = errors(
+        create(
+            api_client,
+            account_ids=[one.pk, two.pk, three.pk],
+            text="a pin",
+            media_urls=media,
+            platform_options={three.pk: {"board_id": "123"}},
+        )
+    )
+    assert sorted(found) == sorted(f"platform_options.{a.pk}.board_id" for a in (one, two))
+    assert found[f"platform_options.{one.pk}.board_id"]["code"] == "required"
+    assert one.pk in found[f"platform_options.{one.pk}.board_id"]["detail"]
+    # A board set for the whole network is the caller's choice for every account.
+    ok = create(
+        api_client,
+        account_ids=[one.pk],
+        text="a pin",
+        media_urls=media,
+        platform_options={"pinterest": {"board_id": "1"}},
+    )
+    assert ok.status_code == 202, ok.content
