@@ -1,4 +1,4 @@
-"""Hosts a user names (a Mastodon instance, a self-hosted WordPress site): never trusted.
+"""Hosts a user names (a federated server, a self-hosted site): never trusted.
 
 A user-given host must be a public host name (not an IP address, not a local name). When
 an account connects, its name must resolve to public addresses only (`check_public`);
