@@ -6,10 +6,10 @@ A post is a title and HTML content. The title is the `title` option, else the te
 line (the rest of the text is then the content; a first line longer than 200 characters
 is cut there, with an ellipsis, for the title and kept whole in the content). The text
 becomes paragraphs (`<p>`; a single line break is `<br />`), HTML-escaped, unless the
-`html` option says it is already HTML or block markup. Images are uploaded to the media library: the first is the post's
-featured image, the others follow the text as image blocks. WordPress sets no length limit
-(`post_content` is a LONGTEXT; the site's PHP `post_max_size` is the real bound), so Dravo
-caps the text at CONTENT_LIMIT characters.
+`html` option says it is already HTML or block markup. Images are uploaded to the media
+library: the first is the post's featured image, the others follow the text as image
+blocks. WordPress sets no length limit (`post_content` is a LONGTEXT; the site's PHP
+`post_max_size` is the real bound), so Dravo caps the text at CONTENT_LIMIT characters.
 """
 
 from rest_framework import serializers
