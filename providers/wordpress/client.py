@@ -433,7 +433,9 @@ def file_name(url: str, mime: str, index: int) -> str:
 
 
 def category_destination(item: dict) -> Destination:
-    extra = {key: item[key] for key in ("slug", "parent", "count") if item.get(key) not in (None, "")}
+    extra = {key: item[key] for key in ("slug", "count") if item.get(key) not in (None, "")}
+    if item.get("parent"):
+        extra["parent"] = str(item["parent"])  # a subcategory
     name = html.unescape(str(item.get("name") or ""))
     return Destination(id=str(item["id"]), name=name, kind="category", extra=extra)
 
