@@ -20,8 +20,9 @@ existing `term_id`. Collections page by `per_page` (1–100) and `page`, with `X
 and token errors are `{"error", "message"}`.
 
 Sandbox conventions: a token or Application Password starting with `invalid` is refused; a
-self-hosted user whose name contains `contributor` cannot publish (403 `rest_cannot_publish`)
-and one starting with `unknown` does not exist; a site has five categories, and one whose
+self-hosted user whose name contains `contributor` cannot publish (403 `rest_cannot_publish`),
+only one whose name contains `editor` may create tags (403 `rest_cannot_create` otherwise,
+as for an Author), and one starting with `unknown` does not exist; a site has five categories, and one whose
 name contains `many-categories` has 150 (two pages at 100); a post's `link` is the sandbox's
 page of it, /sandbox/wordpress/p/{id}/.
 """
@@ -100,8 +101,9 @@ def _numeric_id(kind: str) -> int:
 class Caller:
     """The user behind a request on one site: its slug, whether it can publish."""
 
-    def __init__(self, site: str, user: str, *, can_publish: bool = True):
+    def __init__(self, site: str, user: str, *, can_publish: bool = True, can_manage_terms: bool = True):
         self.site, self.user, self.can_publish = site, user, can_publish
+        self.can_manage_terms = can_manage_terms
 
 
 def _basic(request) -> tuple[str, str] | None:
@@ -127,7 +129,7 @@ def _self_hosted_caller(request, site: str) -> Caller | JsonResponse:
         return _error(401, "invalid_username", "Unknown username. Check again or try your email address.")
     if is_refused_token(password.replace(" ", "")) or request.sandbox.name == "token_expired":
         return _error(401, "incorrect_password", "The provided password is an invalid application password.")
-    return Caller(site, user, can_publish="contributor" not in user)
+    return Caller(site, user, can_publish="contributor" not in user, can_manage_terms="editor" in user)
 
 
 def _wpcom_caller(request, site: str) -> Caller | JsonResponse:
@@ -166,7 +168,7 @@ def users_me(request, caller: Caller):
             "id": int(account_id_for("user:" + caller.user, 4)),
             "name": caller.user.replace("_", " ").title(),
             "slug": caller.user,
-            "roles": ["contributor" if not caller.can_publish else "author"],
+            "roles": ["editor" if caller.can_manage_terms else "author" if caller.can_publish else "contributor"],
             "capabilities": capabilities,
             "avatar_urls": {"96": "https://secure.gravatar.com/avatar/sandbox?s=96"},
         }
@@ -215,14 +217,20 @@ def _tags_of(site: str) -> dict[int, SandboxRecord]:
 @site_view
 def tags(request, caller: Caller):
     if request.method == "GET":
+        records = _tags_of(caller.site).values()
+        needle = request.GET.get("search", "").lower()
         items = [
-            {"id": r.data["id"], "name": r.data["name"], "slug": r.data["slug"]} for r in _tags_of(caller.site).values()
+            {"id": r.data["id"], "name": r.data["name"], "slug": r.data["slug"]}
+            for r in records
+            if needle in r.data["name"].lower()
         ]
         return _paged(request, items)
     body = _json_body(request) or {}
     name = body.get("name")
     if not isinstance(name, str) or not name.strip():
         return _error(400, "rest_missing_callback_param", "Missing parameter(s): name", params=["name"])
+    if not caller.can_manage_terms:
+        return _error(403, "rest_cannot_create", "Sorry, you are not allowed to create terms in this taxonomy.")
     key = f"{caller.site}:{name.strip().lower()}"
     existing = record_get(NET, "tag", key)
     if existing is not None:

@@ -26,7 +26,7 @@ import html
 import mimetypes
 import re
 from datetime import UTC, datetime, timedelta
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from providers import http
 from providers.base import (
@@ -53,7 +53,8 @@ from providers.errors import (
     TokenExpired,
 )
 from providers.public_host import check_public, guarded_session
-from providers.wordpress.rules import CAPABILITIES, WordPressOptions, content_problems, title_and_body
+from providers.wordpress.post import file_name, post_body
+from providers.wordpress.rules import CAPABILITIES, WordPressOptions, content_problems
 from providers.wordpress.site import SiteRefused, site_base, site_key, wpcom_site
 
 PER_PAGE = 100  # the most a wp/v2 collection gives per page
@@ -74,13 +75,6 @@ MEDIA_CODES = (
 )
 # A site, route or blog that is not there: the URL is wrong or the REST API is off.
 GONE_404 = ("rest_no_route", "unknown_blog", "invalid_blog", "")
-MIME_EXTENSIONS = {
-    "image/jpeg": "jpg",
-    "image/png": "png",
-    "image/gif": "gif",
-    "image/webp": "webp",
-    "image/avif": "avif",
-}
 NO_STATS = (
     "Self-hosted WordPress sites give no post metrics (views and likes come from plugins such "
     "as Jetpack, which Dravo does not read)."
@@ -321,19 +315,30 @@ class WordPressClient(ProviderClient):
 
     def _tag_id(self, name: str) -> int:
         """The id of tag `name`: created now, or the existing one WordPress names in its
-        `term_exists` refusal (https://developer.wordpress.org/rest-api/reference/tags/)."""
-        response = http.request(
-            "POST", self.rest("/tags"), headers=self._headers(), json={"name": name}, via=self.session
-        )
+        `term_exists` refusal (https://developer.wordpress.org/rest-api/reference/tags/).
+        A user who may not create tags (an Author: `manage_terms` is an Editor's) can still
+        use an existing one, looked up by name; a new one is Rejected."""
+        url, headers = self.rest("/tags"), self._headers()
+        response = http.request("POST", url, headers=headers, json={"name": name}, via=self.session)
         body = http.json_or_empty(response)
         if response.status_code == 400 and body.get("code") == "term_exists":
             term_id = http.int_or_none((body.get("data") or {}).get("term_id"))
             if term_id:
                 return term_id
+        if response.status_code == 403 and body:
+            return self._existing_tag(name)
         self.raise_for_response(response)
         if not http.int_or_none(body.get("id")):
             raise ProviderUnavailable(f"WordPress's answer to creating tag {name!r} carried no id.")
         return int(body["id"])
+
+    def _existing_tag(self, name: str) -> int:
+        response = self._get("/tags", search=name, per_page=PER_PAGE)
+        tags = response.json() if response.content else []
+        for tag in tags if isinstance(tags, list) else []:
+            if html.unescape(str(tag.get("name") or "")).lower() == name.lower() and tag.get("id"):
+                return int(tag["id"])
+        raise Rejected(f"This WordPress user may not create the tag {name!r}: create it on the site first.", status=403)
 
     # --- media ----------------------------------------------------------------------------
     def _upload_images(self, content: Content, state: dict, save) -> list[dict]:
@@ -393,43 +398,6 @@ def total_views(stats: dict) -> int | None:
     if isinstance(days, list) and days:
         return sum(int(day[1]) for day in days if isinstance(day, list) and len(day) > 1 and isinstance(day[1], int))
     return None
-
-
-def paragraphs(text: str) -> str:
-    """Plain text as HTML: escaped, a blank line between paragraphs (`<p>`), a single line
-    break kept as `<br />`."""
-    blocks = [block.strip("\n") for block in re.split(r"\n\s*\n", text.strip()) if block.strip()]
-    return "\n\n".join(f"<p>{html.escape(block).replace(chr(10), '<br />' + chr(10))}</p>" for block in blocks)
-
-
-def post_body(content: Content, media: list[dict], tag_ids: list[int]) -> dict:
-    """The JSON of creating the post: title, content (the text as paragraphs unless `html`,
-    then the images after the first as image blocks), status publish, the options that are
-    post fields, the featured image and the tag ids."""
-    options = content.options or {}
-    title, text = title_and_body(content)
-    body_html = text if options.get("html") else paragraphs(text)
-    for item in media[1:]:
-        figure = f'<figure class="wp-block-image"><img src="{html.escape(item["url"])}" alt="" /></figure>'
-        body_html = f"{body_html}\n\n{figure}" if body_html else figure
-    body = {"title": title, "content": body_html, "status": "publish"}
-    for name in ("excerpt", "slug", "format", "comment_status", "categories"):
-        if options.get(name):
-            body[name] = options[name]
-    if tag_ids:
-        body["tags"] = tag_ids
-    if media:
-        body["featured_media"] = media[0]["id"]
-    return body
-
-
-def file_name(url: str, mime: str, index: int) -> str:
-    """A safe file name for the upload: the URL's, else `image-<n>.<ext>`."""
-    name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
-    name = re.sub(r"[^A-Za-z0-9._-]", "-", name).strip(".-")
-    if not name or "." not in name:
-        name = f"image-{index + 1}.{MIME_EXTENSIONS.get(mime, 'jpg')}"
-    return name[:100]
 
 
 def category_destination(item: dict) -> Destination:

@@ -23,7 +23,8 @@ from providers.errors import (
     Rejected,
     TokenExpired,
 )
-from providers.wordpress.client import WordPressClient, paragraphs
+from providers.wordpress.client import WordPressClient
+from providers.wordpress.post import paragraphs
 from providers.wordpress.rules import WordPressOptions
 from providers.wordpress.site import SiteRefused, site_base, wpcom_site
 
@@ -244,6 +245,19 @@ def test_tags_are_created_or_found_through_term_exists(mocked):
     saved = []
     com().publish(Content("Title\nBody", (), {"tags": ["new", "old"]}), save_checkpoint=saved.append)
     assert body_of(mocked.calls[2])["tags"] == [21, 8] and saved[0]["tag_ids"] == [21, 8]
+
+
+def test_an_author_who_may_not_create_tags_uses_an_existing_one(mocked):
+    refused = {"code": "rest_cannot_create", "message": "Sorry, you are not allowed to create terms in this taxonomy."}
+    mocked.post(f"{REST}/tags", status=403, json=refused)
+    mocked.get(
+        f"{REST}/tags",
+        json=[{"id": 30, "name": "Old &amp; New"}],
+        match=[matchers.query_param_matcher({"search": "old & new", "per_page": "100"})],
+    )
+    mocked.post(f"{REST}/posts", status=201, json=POST)
+    com().publish(Content("Title\nBody", (), {"tags": ["old & new"]}))
+    assert body_of(mocked.calls[2])["tags"] == [30] and len(mocked.calls) == 3
 
 
 def test_a_checkpoint_resumes_without_uploading_or_tagging_again(mocked):

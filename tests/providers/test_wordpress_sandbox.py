@@ -146,6 +146,15 @@ def test_publish_on_a_self_hosted_site_with_html(sandbox):
     assert post.data["slug"] == "my-post" and result.url.endswith(f"/p/{post.object_id}/")
 
 
+def test_an_author_uses_existing_tags_but_cannot_create_one(sandbox):
+    selfhosted().publish(Content("By the editor\nbody", (), {"tags": ["dravo"]}))
+    author = selfhosted(user="an_author")
+    author.publish(Content("By the author\nbody", (), {"tags": ["Dravo"]}))
+    assert posts().order_by("id").last().data["tags"] == posts().order_by("id").first().data["tags"]
+    with pytest.raises(Rejected, match="may not create the tag 'brand-new'"):
+        author.publish(Content("Again\nbody", (), {"tags": ["brand-new"]}))
+
+
 def test_a_contributor_s_post_is_refused_for_good(sandbox):
     with pytest.raises(ReconnectRequired, match="not allowed to publish"):
         selfhosted(user="a_contributor").publish(Content("Title\nbody"))
