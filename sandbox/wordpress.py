@@ -139,9 +139,14 @@ def _wpcom_caller(request, site: str) -> Caller | JsonResponse:
     if is_refused_token(token) or request.sandbox.name == "token_expired":
         return _error(401, "invalid_token", "The OAuth2 token is invalid.")
     record = token_binding(NET, token, request)
-    if record is not None and record.owner.lower() != site.lower():
+    if record is not None and _site_name(record.owner) != _site_name(site):
         return _error(403, "unauthorized", "User cannot access this site.")
     return Caller(site.lower(), f"sandbox_user_{account_id_for('wordpress:' + token, 6)}")
+
+
+def _site_name(value: str) -> str:
+    """A WordPress.com site as named in a path or at connect (a domain, possibly as a URL)."""
+    return value.strip().lower().removeprefix("https://").removeprefix("http://").rstrip("/")
 
 
 def site_view(view):

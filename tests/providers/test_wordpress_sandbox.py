@@ -69,6 +69,11 @@ def test_a_wordpress_com_token_of_another_site_is_an_account_mismatch(sandbox):
     assert caught.value.field == "site_url"
 
 
+def test_a_wordpress_com_site_named_by_its_url_is_the_same_site(sandbox):
+    com(site=f"https://{COM_SITE}/").verify()
+    assert com(site=COM_SITE).verify().id == COM_SITE
+
+
 def test_a_refused_wordpress_com_token_is_token_expired(sandbox):
     with pytest.raises(TokenExpired, match="token is invalid"):
         com(token="invalid-token").verify()
