@@ -16,7 +16,7 @@ from accounts.models import SocialAccount
 from analytics.models import MetricsSnapshot, PostMetrics, freshness_for
 from dravo.leases import lease_claim, lease_free
 from providers import registry
-from providers.errors import ProviderError, RateLimited, ReconnectRequired
+from providers.errors import MetricsUnsupported, ProviderError, RateLimited, ReconnectRequired
 from publishing.models import Delivery
 
 logger = logging.getLogger(__name__)
@@ -80,9 +80,10 @@ def post_metrics_track(*, delivery: Delivery) -> None:
 NEVER = timedelta(days=36500)
 
 
-def _unsupported(provider: str, now) -> dict:
-    """The columns of a row whose network gives no post metrics ({} for every other)."""
-    reason = registry.CLIENTS[provider].metrics_unsupported
+def _unsupported(provider: str, now, reason: str = "") -> dict:
+    """The columns of a row whose network (or, given `reason`, account) gives no post
+    metrics ({} for every other)."""
+    reason = reason or registry.CLIENTS[provider].metrics_unsupported
     if not reason:
         return {}
     return {
@@ -114,7 +115,9 @@ def post_metrics_refresh(*, metrics_id: int) -> bool:
 
     A token the network refuses marks the row `requires_reconnect` with the reason; a
     throttled or unavailable network keeps the cached metrics, records the error and sets
-    when to try again. False when another refresh of the row is running. Safe to repeat.
+    when to try again; an account that has no post metrics (MetricsUnsupported) marks the
+    row `unsupported`, never asked again. False when another refresh of the row is running.
+    Safe to repeat.
     """
     if not _claim(metrics_id):
         return False
@@ -135,6 +138,9 @@ def post_metrics_refresh(*, metrics_id: int) -> bool:
         return True
     try:
         result = _fetch(row, account)
+    except MetricsUnsupported as exc:  # this account has none: like a network without any
+        _save(row, **_unsupported(row.provider, now, str(exc) or exc.__class__.__name__))
+        return True
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
         _record_failure(row, exc, now)
         return True

@@ -9,6 +9,8 @@
 - `ReconnectRequired`: the grant is gone (revoked, invalid_grant): the account must reconnect.
 - `Rejected(reason)`: a permanent refusal of this content, with the network's message.
 - `MediaUnavailable`: the network could not fetch or process the media (permanent).
+- `MetricsUnsupported`: this account gives no post metrics (e.g. one site of a network
+  whose other sites do): analytics marks the row unsupported and never asks again.
 - `AccountMismatch(field)`: verify() found a working token that cannot act as the account
   named at connect by the credential `field` (permanent).
 """
@@ -70,6 +72,13 @@ class Rejected(ProviderError):
 
 class MediaUnavailable(ProviderError):
     code = "media_unavailable"
+
+
+class MetricsUnsupported(ProviderError):
+    """The account (not the whole network: that is the client's `metrics_unsupported`)
+    gives no post metrics; the message says why."""
+
+    code = "metrics_unsupported"
 
 
 class AccountMismatch(ProviderError):

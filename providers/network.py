@@ -68,7 +68,7 @@ class DestinationKind:
     "playlist", "location", "category"), and the option of `platform_options.<network>`
     that takes one's id. The client lists them (`destinations()`); the API serves them at
     `GET /v1/accounts/{id}/destinations` and the compose form offers them as a select.
-    `multiple`: the option takes a list of ids (WordPress categories)."""
+    `multiple`: the option takes a list of ids (a blog's categories)."""
 
     kind: str
     option: str

@@ -20,6 +20,7 @@ from providers.pinterest.network import NETWORK as PINTEREST
 from providers.telegram.network import NETWORK as TELEGRAM
 from providers.threads.network import NETWORK as THREADS
 from providers.tiktok.network import NETWORK as TIKTOK
+from providers.wordpress.network import NETWORK as WORDPRESS
 from providers.x.network import NETWORK as X
 
 # One line per network; this order is the order of every list and menu.
@@ -36,6 +37,7 @@ NETWORKS: dict[str, Network] = {
         BLUESKY,
         TELEGRAM,
         PINTEREST,
+        WORDPRESS,
     )
 }
 CLIENTS: dict[str, type[ProviderClient]] = {key: network.client for key, network in NETWORKS.items()}

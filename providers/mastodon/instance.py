@@ -6,23 +6,19 @@ credentials, path, query or fragment. At connect its name must resolve to public
 addresses only (`check_public`); afterwards every call goes through a session that
 resolves the name itself, pins the connection to the address it checked and refuses
 private, loopback and reserved ones (requests-hardened), so an instance that later
-resolves inside our network is still not reached.
+resolves inside our network is still not reached. The checks and the session are shared
+with other user-given hosts (providers.public_host); the URL rules here are Mastodon's.
 """
 
-import ipaddress
-import socket
 from urllib.parse import urlsplit
 
-from django.conf import settings
-from requests_hardened import Config, HTTPSession
+from providers import public_host
+from providers.public_host import guarded_session
 
-from providers import http
-from providers.errors import Rejected
-
-_session: HTTPSession | None = None
+__all__ = ["InstanceRefused", "check_public", "guarded_session", "instance_base"]
 
 
-class InstanceRefused(Rejected):
+class InstanceRefused(public_host.HostRefused):
     """The instance URL breaks the rules above (permanent)."""
 
     code = "instance_refused"
@@ -46,7 +42,7 @@ def instance_base(url: str) -> str:
         raise InstanceRefused("The instance URL must have no user name, password or port.")
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         raise InstanceRefused("The instance URL must be the server's address only, e.g. https://mastodon.social.")
-    if _is_ip(host) or "." not in host or host.endswith((".local", ".localhost", ".internal", ".lan")):
+    if not public_host.is_public_name(host):
         raise InstanceRefused(f"{host} is not a public host name.")
     return f"https://{host.lower()}"
 
@@ -54,41 +50,4 @@ def instance_base(url: str) -> str:
 def check_public(base: str) -> None:
     """Raises InstanceRefused unless the host of `base` resolves, and only to public
     addresses. Resolves the name (I/O)."""
-    host = urlsplit(base).hostname or ""
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, 443, proto=socket.IPPROTO_TCP)}
-    except (OSError, UnicodeError) as exc:
-        raise InstanceRefused(f"The instance host {host} does not resolve.") from exc
-    private = sorted(address for address in addresses if not _is_public(ipaddress.ip_address(address.split("%")[0])))
-    if private or not addresses:
-        raise InstanceRefused(f"The instance host {host} resolves to a non-public address ({', '.join(private)}).")
-
-
-def guarded_session() -> HTTPSession:
-    """The session of every call to a live account's instance (address pinned and checked)."""
-    global _session
-    if _session is None:
-        config = Config(
-            ip_filter_enable=True,
-            ip_filter_allow_loopback_ips=False,
-            never_redirect=True,
-            default_timeout=(settings.HTTP_CONNECT_TIMEOUT, settings.HTTP_READ_TIMEOUT),
-            user_agent_override=http.USER_AGENT,
-        )
-        _session = HTTPSession(config)
-        _session.trust_env = False
-    return _session
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
-
-
-def _is_public(ip) -> bool:
-    if ip.version == 6 and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_link_local)
+    public_host.check_public(base, refused=InstanceRefused, what="instance host")

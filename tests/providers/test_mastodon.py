@@ -9,6 +9,7 @@ import requests
 import responses
 from responses import matchers
 
+from providers import public_host
 from providers.base import Content, Media
 from providers.errors import (
     AccountMismatch,
@@ -118,7 +119,7 @@ def test_an_instance_url_is_normalized():
 
 
 def test_a_host_resolving_to_a_private_address_is_refused_at_verify(monkeypatch, mocked):
-    monkeypatch.setattr(instance_module.socket, "getaddrinfo", lambda *a, **k: [(2, 1, 6, "", ("10.0.0.5", 443))])
+    monkeypatch.setattr(public_host.socket, "getaddrinfo", lambda *a, **k: [(2, 1, 6, "", ("10.0.0.5", 443))])
     live = MastodonClient({"access_token": "tok", "instance_url": "https://evil.example"}, endpoints={"api_url": ""})
     with pytest.raises(InstanceRefused, match="non-public"):
         live.verify()
@@ -126,7 +127,7 @@ def test_a_host_resolving_to_a_private_address_is_refused_at_verify(monkeypatch,
 
 
 def test_a_live_account_s_calls_go_to_its_instance_through_the_guarded_session(monkeypatch, mocked):
-    monkeypatch.setattr(instance_module.socket, "getaddrinfo", lambda *a, **k: [(2, 1, 6, "", ("93.184.216.34", 443))])
+    monkeypatch.setattr(public_host.socket, "getaddrinfo", lambda *a, **k: [(2, 1, 6, "", ("93.184.216.34", 443))])
     live = MastodonClient({"access_token": "tok", "instance_url": "fosstodon.org"}, endpoints={"api_url": ""})
     assert live.session is instance_module.guarded_session()
     mocked.get("https://fosstodon.org/api/v1/accounts/verify_credentials", json={"id": "7", "username": "me"})
