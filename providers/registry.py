@@ -21,6 +21,7 @@ from providers.telegram.network import NETWORK as TELEGRAM
 from providers.threads.network import NETWORK as THREADS
 from providers.tiktok.network import NETWORK as TIKTOK
 from providers.x.network import NETWORK as X
+from providers.youtube.network import NETWORK as YOUTUBE
 
 # One line per network; this order is the order of every list and menu.
 NETWORKS: dict[str, Network] = {
@@ -36,6 +37,7 @@ NETWORKS: dict[str, Network] = {
         BLUESKY,
         TELEGRAM,
         PINTEREST,
+        YOUTUBE,
     )
 }
 CLIENTS: dict[str, type[ProviderClient]] = {key: network.client for key, network in NETWORKS.items()}
