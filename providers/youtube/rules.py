@@ -147,7 +147,8 @@ def media_problems(media: tuple[Media, ...]) -> list[Problem]:
     for index, item in enumerate(media):
         field = f"media_urls.{index}"
         if item.kind != "video":
-            problems.append(Problem(field, f"YouTube takes videos only, not a {item.kind}.", "unsupported_media"))
+            kind = {"image": "an image", "gif": "a GIF", "document": "a document"}.get(item.kind, item.kind)
+            problems.append(Problem(field, f"YouTube takes videos only, not {kind}.", "unsupported_media"))
             continue
         breaches = media_breaches(LIMITS.media_for("video"), item)
         if FORMAT in breaches:
