@@ -179,7 +179,9 @@ class YouTubeClient(ProviderClient):
         Rejected/MediaUnavailable when YouTube refused or could not process the upload. A
         playlist or thumbnail YouTube refuses is a warning: the video is live."""
         state, save = checkpoint_state(checkpoint, save_checkpoint)
-        video = next(item for item in content.media if item.kind == "video")
+        video = next((item for item in content.media if item.kind == "video"), None)
+        if video is None:
+            raise Rejected("A YouTube post is one video.")
         if not state.get("video_id"):
             uploaded = self._upload(content, video, state, save)
             save(video_id=str(uploaded["id"]), upload_url=None)
@@ -220,19 +222,21 @@ class YouTubeClient(ProviderClient):
     # --- the resumable upload -------------------------------------------------------------
     def _upload(self, content: Content, video: Media, state: dict, save) -> dict:
         """The uploaded video resource: the checkpointed session resumed where YouTube says
-        it stopped, else a new session (after the quota check) from byte 0."""
-        payload = self.download(video)
-        size = len(payload)
-        mime = video.mime_type or "video/mp4"
+        it stopped (asked before the file is fetched again), else a new session (after the
+        quota check) from byte 0."""
         session, offset = state.get("upload_url"), 0
-        if session:
-            answer = self._probe(session, size)
+        if session and state.get("upload_size") is not None:
+            answer = self._probe(session, int(state["upload_size"]))
             if isinstance(answer, dict):
                 return answer
             if answer is None:
                 session = None  # forgotten: that upload never made a video
             else:
                 offset = answer
+        payload = self.download(video)
+        size, mime = len(payload), video.mime_type or "video/mp4"
+        if session and size != state.get("upload_size"):
+            session, offset = None, 0  # the file changed: its old session can never finish
         if not session:
             self.quota.ensure("videos.insert")
             save(upload_started=datetime.now(UTC).isoformat(), upload_size=size)

@@ -153,13 +153,13 @@ def test_chunks_follow_the_range_youtube_answers(rsps):
 
 
 def test_a_retry_with_a_live_session_asks_it_and_resumes_without_a_second_upload(rsps):
-    download(rsps)
     rsps.put(SESSION, status=308, headers={"Range": "bytes=0-499"})  # the probe
+    download(rsps)
     rsps.put(SESSION, json=video(), status=201)
     saved = []
     checkpoint = {"upload_url": SESSION, "upload_size": len(PAYLOAD), "upload_started": "2026-12-04T10:00:00+00:00"}
     result = make_client().publish(content(), checkpoint=checkpoint, save_checkpoint=saved.append)
-    probe, rest = rsps.calls[1].request, rsps.calls[2].request
+    probe, rest = rsps.calls[0].request, rsps.calls[2].request
     assert probe.headers["Content-Range"] == f"bytes */{len(PAYLOAD)}" and not probe.body
     assert rest.headers["Content-Range"] == f"bytes 500-{len(PAYLOAD) - 1}/{len(PAYLOAD)}"
     assert rest.body == PAYLOAD[500:]
@@ -167,22 +167,31 @@ def test_a_retry_with_a_live_session_asks_it_and_resumes_without_a_second_upload
     assert not any(call.request.method == "POST" for call in rsps.calls)
 
 
-def test_a_retry_whose_session_had_finished_takes_its_video(rsps):
-    download(rsps)
+def test_a_retry_whose_session_had_finished_takes_its_video_without_fetching_the_file(rsps):
     rsps.put(SESSION, json=video(), status=200)
     result = make_client().publish(content(), checkpoint={"upload_url": SESSION, "upload_size": len(PAYLOAD)})
-    assert result.platform_post_id == VIDEO_ID and len(rsps.calls) == 2
+    assert result.platform_post_id == VIDEO_ID and len(rsps.calls) == 1
+
+
+def test_a_file_that_changed_since_its_session_starts_a_new_one(rsps):
+    rsps.put(SESSION, status=308, headers={"Range": "bytes=0-9"})
+    download(rsps)
+    start_session(rsps)
+    rsps.put(SESSION, json=video(), status=201)
+    make_client().publish(content(), checkpoint={"upload_url": SESSION, "upload_size": 20})
+    assert [call.request.method for call in rsps.calls] == ["PUT", "GET", "POST", "PUT"]
+    assert rsps.calls[3].request.headers["Content-Range"].startswith("bytes 0-")
 
 
 @pytest.mark.parametrize("status", [404, 410])
 def test_a_forgotten_session_starts_the_upload_again(rsps, status):
-    download(rsps)
     rsps.put(SESSION, status=status)
+    download(rsps)
     start_session(rsps)
     rsps.put(SESSION, json=video(), status=201)
     result = make_client().publish(content(), checkpoint={"upload_url": SESSION, "upload_size": len(PAYLOAD)})
     assert result.platform_post_id == VIDEO_ID
-    assert [call.request.method for call in rsps.calls] == ["GET", "PUT", "POST", "PUT"]
+    assert [call.request.method for call in rsps.calls] == ["PUT", "GET", "POST", "PUT"]
 
 
 def test_a_5xx_while_sending_keeps_the_session_for_the_retry(rsps):
