@@ -20,8 +20,9 @@ Errors are Google's JSON errors.
 Sandbox conventions, read from the channel id or handle: a channel whose id or handle
 contains `unverified` may not set custom thumbnails (403 `forbidden`), `noquota` has
 used its project's daily quota (videos.insert answers 403 `quotaExceeded`), `uploadcap`
-has reached its 24-hour upload cap (400 `uploadLimitExceeded`) and `manylists` has 120
-playlists (three pages of 50); every other channel has three playlists. A token
+has reached its 24-hour upload cap (400 `uploadLimitExceeded`), `unaudited` uploads as an
+API project that has not passed Google's audit (every video private) and `manylists` has
+120 playlists (three pages of 50); every other channel has three playlists. A token
 starting with `invalid` is refused.
 """
 
@@ -403,7 +404,8 @@ def _create_video(session):
         text=snippet.get("description", ""),
         tags=snippet.get("tags") or [],
         category_id=snippet.get("categoryId", "22"),
-        privacy=status.get("privacyStatus", "public"),
+        # An API project that has not passed Google's audit: every upload is private.
+        privacy="private" if _has(session.owner, "unaudited") else status.get("privacyStatus", "public"),
         made_for_kids=bool(status.get("selfDeclaredMadeForKids", False)),
         is_video=session.data.get("is_video", False),
         size=session.data["size"],

@@ -186,6 +186,9 @@ class YouTubeClient(ProviderClient):
             uploaded = self._upload(content, video, state, save)
             save(video_id=str(uploaded["id"]), upload_url=None)
             check_upload_status(uploaded)
+            locked = privacy_lock(content, uploaded)
+            if locked:
+                self._warn(state, save, locked)
         video_id = state["video_id"]
         options = content.options or {}
         if options.get("playlist_id") and not state.get("playlist_item_id"):
@@ -420,6 +423,20 @@ def check_upload_status(video: dict) -> None:
     if upload in FAILED_UPLOADS:
         reason = status.get("failureReason") or upload
         raise MediaUnavailable(f"YouTube could not process the video {video.get('id')}: {reason}.")
+
+
+def privacy_lock(content: Content, video: dict) -> str:
+    """A warning when YouTube made the video private though the post asked for more: the
+    uploads of an API project that has not passed Google's audit are locked to private
+    (videos.insert reference); "" otherwise."""
+    wanted = (content.options or {}).get("privacy_status", "public")
+    got = (video.get("status") or {}).get("privacyStatus")
+    if got == "private" and wanted != "private":
+        return (
+            f"YouTube made the video private, not {wanted}: uploads of an API project that has not "
+            "passed Google's audit are locked to private."
+        )
+    return ""
 
 
 def next_byte(header: str | None) -> int:

@@ -229,6 +229,18 @@ def test_a_video_that_cannot_be_downloaded_is_media_unavailable(rsps):
     assert len(rsps.calls) == 1
 
 
+def test_a_video_youtube_locked_to_private_is_published_with_a_warning(rsps):
+    download(rsps)
+    start_session(rsps)
+    locked = video()
+    locked["status"]["privacyStatus"] = "private"
+    rsps.put(SESSION, json=locked, status=201)
+    saved = []
+    result = make_client().publish(content(privacy_status="unlisted"), save_checkpoint=saved.append)
+    assert result.platform_post_id == VIDEO_ID and "private, not unlisted" in result.warnings[0]
+    assert saved[-1]["warnings"] == result.warnings  # a retry reports it too
+
+
 def test_a_vertical_short_video_gets_the_shorts_url(rsps):
     download(rsps)
     start_session(rsps)

@@ -156,6 +156,21 @@ def test_an_unverified_channel_gets_a_thumbnail_warning_and_a_live_video(sandbox
     assert result.warnings and "custom thumbnail" in result.warnings[0]
 
 
+def test_an_unaudited_project_s_video_is_private_with_a_warning(sandbox):
+    result = client(token="ya29.una", channel="UCunaudited_channel_0001").publish(
+        Content("Locked", (video(sandbox),), {})
+    )
+    assert videos().get().data["privacy"] == "private"
+    assert result.warnings == [
+        "YouTube made the video private, not public: uploads of an API project that has not passed Google's "
+        "audit are locked to private."
+    ]
+    asked_private = client(token="ya29.una", channel="UCunaudited_channel_0001").publish(
+        Content("Private anyway", (video(sandbox),), {"privacy_status": "private"})
+    )
+    assert asked_private.warnings == []
+
+
 def test_a_playlist_of_another_channel_is_a_warning(sandbox):
     options = {"playlist_id": playlist(0, channel="UCsomeoneElse00000000000")}
     result = client().publish(Content("Wrong list", (video(sandbox),), options))
