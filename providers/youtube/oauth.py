@@ -1,7 +1,7 @@
-"""The social-auth backend that connects YouTube channels (shared parts: providers.google
+"""The social-auth backend that connects YouTube channels (shared parts: providers.google_oauth
 and providers.oauth)."""
 
-from providers.google import GoogleConnect
+from providers.google_oauth import GoogleConnect
 
 
 class YouTubeConnect(GoogleConnect):
