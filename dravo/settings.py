@@ -376,7 +376,10 @@ PROVIDER_APPS = {
     }
     for name in PROVIDER_ENDPOINTS
 }
-SANDBOX_APP = {"client_id": "dravo-sandbox", "client_secret": "dravo-sandbox-secret"}
+# The sandbox's OAuth app. It spends no network's quota, so a client that counts its
+# app's daily quota itself does not count the sandbox's calls (`counts_quota`); a quota
+# the sandbox says is used up (its out-of-quota accounts) is still honoured.
+SANDBOX_APP = {"client_id": "dravo-sandbox", "client_secret": "dravo-sandbox-secret", "counts_quota": False}
 # Builds a test-mode account's HTTP session (the sandbox's headers on every call).
 SANDBOX_SESSION = "sandbox.session.session_for"
 

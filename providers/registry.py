@@ -22,6 +22,7 @@ from providers.threads.network import NETWORK as THREADS
 from providers.tiktok.network import NETWORK as TIKTOK
 from providers.wordpress.network import NETWORK as WORDPRESS
 from providers.x.network import NETWORK as X
+from providers.youtube.network import NETWORK as YOUTUBE
 
 # One line per network; this order is the order of every list and menu.
 NETWORKS: dict[str, Network] = {
@@ -37,6 +38,7 @@ NETWORKS: dict[str, Network] = {
         BLUESKY,
         TELEGRAM,
         PINTEREST,
+        YOUTUBE,
         WORDPRESS,
     )
 }
