@@ -136,13 +136,14 @@ class GoogleBusinessClient(ProviderClient):
         account, location = f"accounts/{match[1]}", f"locations/{match[2]}"
         try:
             body = self._get(self.info_api(location), readMask=READ_MASK)
+            held = {item.get("name") for item in self.locations(account, read_mask="name")}
         except (ReconnectRequired, Rejected) as exc:
             if exc.status not in (403, 404):
                 raise
             raise AccountMismatch(
-                f"This token cannot manage {location}: {exc.message}", field=self.account_credential, status=exc.status
+                f"This token cannot manage {named}: {exc.message}", field=self.account_credential, status=exc.status
             ) from exc
-        if location not in {item.get("name") for item in self.locations(account, read_mask="name")}:
+        if location not in held:
             raise AccountMismatch(
                 f"{location} is not a location of {account} for this token. "
                 "Connect it under the account that holds it.",
