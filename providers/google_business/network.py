@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from providers.google_business.client import GoogleBusinessClient
 from providers.google_business.rules import CAPABILITIES, LIMITS
-from providers.network import Credential, Network
+from providers.network import Network
 
 NETWORK = Network(
     key="google_business",
@@ -29,13 +29,8 @@ NETWORK = Network(
     # (or six months unused), so refreshing a quarter of an hour ahead is enough.
     token_lifetime=timedelta(hours=1),
     refresh_ahead=timedelta(minutes=15),
-    credentials=(
-        Credential(
-            "location_name",
-            "Business location",
-            "Required: the location as accounts/{accountId}/locations/{locationId}.",
-        ),
-    ),
+    # The account is the location: a BYOK connect names it as platform_account_id
+    # (accounts/{accountId}/locations/{locationId}), kept as the `location_name` credential.
     content_kinds=tuple(CAPABILITIES["content_kinds"]),
     option_hints={
         ("topic_type",): "STANDARD (an update, the default), EVENT, OFFER or ALERT.",
