@@ -32,6 +32,7 @@ import base64
 import hashlib
 import json
 import re
+from functools import wraps
 from urllib.parse import urlencode, urlsplit
 
 from django.http import JsonResponse
@@ -188,6 +189,7 @@ def api_view(*methods: str):
 
     def decorate(view):
         @sandbox_view
+        @wraps(view)
         def wrapper(request, *args, **kwargs):
             if request.method not in methods:
                 return google.error(405, "METHOD_NOT_ALLOWED", f"Use {' or '.join(methods)}.")
@@ -196,7 +198,6 @@ def api_view(*methods: str):
                 return google.unauthorized()
             return view(request, user, *args, **kwargs)
 
-        wrapper.__name__ = view.__name__
         return wrapper
 
     return decorate
