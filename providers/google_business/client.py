@@ -51,9 +51,10 @@ LOCATIONS_PAGE_SIZE = 100  # the most locations.list gives per page
 MAX_PAGES = 200  # a bound on a listing whose page token never ends
 RECENT_POSTS = 20  # how many of the location's newest posts an ambiguous create is looked for in
 LIVE_CHECKS = 5  # reads of a PROCESSING post before answering with a warning instead
-# 403s that are the project's (the API not enabled, or not yet approved: every Business
-# Profile API starts at quota 0), not the account's: no reconnect would help.
-PROJECT_REASONS = frozenset({"SERVICE_DISABLED", "accessNotConfigured", "ACCESS_NOT_CONFIGURED", "API_KEY_INVALID"})
+# The 403 reasons saying the user may not act on the location (removed as a manager, the
+# location moved away). A 403 for the project (SERVICE_DISABLED: the API not enabled) has
+# its own reason and is a plain refusal: no reconnect would help.
+LOST_ACCESS_REASONS = frozenset({"PERMISSION_DENIED", "forbidden"})
 # Insights: the metrics asked for and Dravo's keys for them (unconfirmed beyond the names,
 # and whether the v4 insights still answer since Google's insights moved to the
 # Performance API is unconfirmed too: an empty or 404 answer is a partial row).
@@ -109,7 +110,7 @@ class GoogleBusinessClient(ProviderClient):
         error = parse_error(response)
         fields = validation_fields(http.json_or_empty(response))
         kwargs = {"status": status, "raw": http.json_or_empty(response) or None}
-        if status == 403 and error.reason not in PROJECT_REASONS and error.reason in ("PERMISSION_DENIED", "forbidden"):
+        if status == 403 and error.reason in LOST_ACCESS_REASONS:
             # The user lost access to the location (removed as a manager, the location
             # moved): only someone who manages it can reconnect it (posts-data guide).
             raise ReconnectRequired(f"{LABEL}: {error.message or 'permission denied'}", **kwargs)
