@@ -509,3 +509,36 @@ def test_the_options_schema_takes_a_whole_post():
     serializer = GoogleBusinessOptions(data=options)
     assert serializer.is_valid(), serializer.errors
     assert serializer.validated_data == options
+
+
+def test_a_scope_the_consent_did_not_grant_means_reconnect_and_retry_after_is_honoured(rsps):
+    scope = {
+        "error": {
+            "code": 403,
+            "message": "Insufficient scopes.",
+            "status": "PERMISSION_DENIED",
+            "details": [
+                {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT"}
+            ],
+        }
+    }
+    rsps.post(POSTS, json=scope, status=403)
+    rsps.post(
+        POSTS, json=google_error(429, "RESOURCE_EXHAUSTED", "Slow down."), status=429, headers={"Retry-After": "7"}
+    )
+    with pytest.raises(ReconnectRequired, match="Insufficient scopes"):
+        make_client().publish(content())
+    with pytest.raises(RateLimited) as caught:
+        make_client().publish(content())
+    assert caught.value.retry_after == 7.0
+
+
+def test_a_refresh_google_could_not_answer_is_retried_not_a_reconnect(rsps):
+    rsps.post(TOKEN, json={"error": {"code": 503, "message": "Later.", "status": "UNAVAILABLE"}}, status=503)
+    rsps.post(TOKEN, json={"token_type": "Bearer"})
+    with pytest.raises(ProviderUnavailable):
+        make_client().refresh()
+    with pytest.raises(ProviderUnavailable, match="no access_token"):
+        make_client().refresh()
+    with pytest.raises(ReconnectRequired, match="no refresh token"):
+        make_client(refresh_token="").refresh()
