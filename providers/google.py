@@ -1,6 +1,6 @@
 """What Dravo's networks built on Google's APIs share: reading Google's error answers,
-mapping them to Dravo's typed errors, refreshing a Google access token, and the
-social-auth backend of Google's OAuth 2.0 web-server flow.
+mapping them to Dravo's typed errors, and refreshing a Google access token (the
+social-auth backend of Google's OAuth 2.0 web-server flow is in providers.google_oauth).
 
 A Google network's folder uses them like this:
 
@@ -9,9 +9,11 @@ A Google network's folder uses them like this:
   time), then calls `raise_google_error(response, label)` for the rest;
 - its client's `refresh()` is `return refresh_access_token(self)`, with a `token_url`
   host (default `https://oauth2.googleapis.com`) among the network's hosts;
-- its connect backend is a `GoogleConnect` subclass setting `name` and `provider`; the
-  network's descriptor sets `oauth_url` (default `https://accounts.google.com`) and its
-  scopes, e.g. `https://www.googleapis.com/auth/business.manage` for Business Profile.
+- its connect backend is a `providers.google_oauth.GoogleConnect` subclass setting `name`
+  and `provider` (a module of its own: the connect backends read the registry, which
+  imports the clients that import this one); the network's descriptor sets `oauth_url`
+  (default `https://accounts.google.com`) and its scopes, e.g.
+  `https://www.googleapis.com/auth/business.manage` for Business Profile.
 
 Docs: https://developers.google.com/identity/protocols/oauth2/web-server (consent,
 offline access, refresh), https://cloud.google.com/apis/design/errors (the error shape).
@@ -19,8 +21,6 @@ offline access, refresh), https://cloud.google.com/apis/design/errors (the error
 
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
-
-from social_core.backends.oauth import BaseOAuth2
 
 from providers import http
 from providers.base import RefreshResult
@@ -31,11 +31,9 @@ from providers.errors import (
     Rejected,
     TokenExpired,
 )
-from providers.oauth import DravoOAuthMixin
 
 RATE_LIMIT_RETRY_S = 60.0  # when a rate-limit answer carries no Retry-After
 TOKEN_PATH = "/token"
-AUTHORIZATION_PATH = "/o/oauth2/v2/auth"
 # 403 reasons saying the consent did not grant what the call needs: only a new consent does.
 SCOPE_REASONS = frozenset({"insufficientPermissions", "ACCESS_TOKEN_SCOPE_INSUFFICIENT", "insufficient_scope"})
 RATE_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded", "RATE_LIMIT_EXCEEDED", "RESOURCE_EXHAUSTED"})
@@ -130,25 +128,3 @@ def refresh_access_token(client) -> RefreshResult:
     expires_in = http.int_or_none(body.get("expires_in"))
     now = datetime.now(UTC)
     return RefreshResult(credentials, now + timedelta(seconds=expires_in) if expires_in else None)
-
-
-class GoogleConnect(DravoOAuthMixin, BaseOAuth2):
-    """Google's OAuth 2.0 web-server flow: consent at accounts.google.com, the code
-    exchanged at the token endpoint with the app's id and secret in the form. Offline
-    access with `prompt=consent`, so every connect (a reconnect too) answers a refresh
-    token; `include_granted_scopes` keeps scopes granted before. Subclasses set `name` and
-    `provider`, and may override `grants()` (e.g. one grant per managed location).
-    https://developers.google.com/identity/protocols/oauth2/web-server"""
-
-    AUTHORIZATION_HOST, AUTHORIZATION_PATH = "oauth_url", AUTHORIZATION_PATH
-    TOKEN_HOST, TOKEN_PATH = "token_url", TOKEN_PATH
-    ACCESS_TOKEN_METHOD = "POST"
-    SCOPE_SEPARATOR = " "
-
-    def auth_extra_arguments(self):
-        return {
-            **super().auth_extra_arguments(),
-            "access_type": "offline",
-            "prompt": "consent",
-            "include_granted_scopes": "true",
-        }

@@ -1,4 +1,4 @@
-"""The pieces Dravo's Google networks share (providers.google): Google's error answers
+"""The pieces Dravo's Google networks share (providers.google, providers.google_oauth): Google's error answers
 read and mapped to typed errors, the token refresh, and the connect backend's consent
 parameters; against `responses` fakes shaped like Google's answers."""
 
@@ -17,7 +17,8 @@ from providers.errors import (
     Rejected,
     TokenExpired,
 )
-from providers.google import GoogleConnect, parse_error, raise_google_error, refresh_access_token
+from providers.google import parse_error, raise_google_error, refresh_access_token
+from providers.google_oauth import GoogleConnect
 from sandbox.google import oauth_urlpatterns
 
 API = "https://www.googleapis.com/some/v1/thing"
