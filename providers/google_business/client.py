@@ -39,7 +39,7 @@ from providers.errors import (
     ReconnectRequired,
     Rejected,
 )
-from providers.google_business.google_api import parse_error, raise_google_error, refresh_access_token
+from providers.google import parse_error, raise_google_error, refresh_access_token
 from providers.google_business.rules import CAPABILITIES, GoogleBusinessOptions, content_problems, post_body
 
 LABEL = "Google Business Profile"

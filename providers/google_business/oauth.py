@@ -1,8 +1,8 @@
 """The social-auth backend that connects Google Business Profile locations (shared parts:
-providers.google and providers.oauth)."""
+providers.google_oauth and providers.oauth)."""
 
-from providers.google import GoogleConnect
 from providers.google_business.client import location_profile
+from providers.google_oauth import GoogleConnect
 from providers.oauth import expiry
 
 
