@@ -12,6 +12,7 @@ from providers.base import ProviderClient
 from providers.bluesky.network import NETWORK as BLUESKY
 from providers.errors import ProviderError
 from providers.facebook.network import NETWORK as FACEBOOK
+from providers.google_business.network import NETWORK as GOOGLE_BUSINESS
 from providers.instagram.network import NETWORK as INSTAGRAM
 from providers.linkedin.network import NETWORK as LINKEDIN
 from providers.mastodon.network import NETWORK as MASTODON
@@ -39,6 +40,7 @@ NETWORKS: dict[str, Network] = {
         TELEGRAM,
         PINTEREST,
         YOUTUBE,
+        GOOGLE_BUSINESS,
         WORDPRESS,
     )
 }
