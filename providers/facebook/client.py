@@ -236,12 +236,12 @@ class FacebookClient(ProviderClient):
             body["attached_media"] = [{"media_fbid": photo_id} for photo_id in attached]
         # Read-after-write: `fields` returns the permalink with the new id.
         answer = self.graph("POST", f"{self.page_id}/feed", params={"fields": "id,permalink_url"}, json=body)
-        save(post_id=answer["id"], kind="post", url=answer.get("permalink_url"))
+        save.note(post_id=answer["id"], kind="post", url=answer.get("permalink_url"))
 
     def _publish_photo(self, content: Content, media: Media, save) -> None:
         body = {"url": media.url, "caption": content.text, "published": True}
         answer = self.graph("POST", f"{self.page_id}/photos", json=body)
-        save(post_id=answer.get("post_id") or answer["id"], kind="post")
+        save.note(post_id=answer.get("post_id") or answer["id"], kind="post")
 
     def _publish_album(self, content: Content, state: dict, save) -> None:
         photo_ids = list(state.get("photo_ids", []))

@@ -202,18 +202,18 @@ class GoogleBusinessClient(ProviderClient):
         if state.get("post_requested"):
             found = self._find_post(content, state["post_requested"])
             if found:
-                save(post_name=found["name"], post_requested=None)
+                save.note(post_name=found["name"], post_requested=None)
                 return self._settled(found)
         save(post_requested=datetime.now(UTC).isoformat())
         try:
             post = self._post(self.posts_api(f"{self.location_name}/localPosts"), post_body(content))
         except ProviderError as exc:
             if exc.status is not None and exc.status < 500 and exc.status != 408:
-                save(post_requested=None)  # a definite refusal: no post was made
+                save.note(post_requested=None)  # a definite refusal: no post was made
             raise
         if not post.get("name"):
             raise ProviderUnavailable(f"{LABEL}'s create answer carried no post name.")
-        save(post_name=post["name"], post_requested=None)
+        save.note(post_name=post["name"], post_requested=None)
         return self._settled(post)
 
     def reconcile(self, content: Content, checkpoint: dict | None) -> PublishResult | None:

@@ -134,7 +134,7 @@ class InstagramClient(ProviderClient):
 
         if not state.get("media_id"):
             container_id, status = self._ready_container(content, state, save)
-            save(
+            save.note(
                 media_id=self._published_media(content, state) if status == "PUBLISHED" else self._publish(container_id)
             )
         return self._finish(content, state, save)

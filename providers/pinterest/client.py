@@ -213,18 +213,18 @@ class PinterestClient(ProviderClient):
         if state.get("pin_requested"):
             found = self._find_pin(content, state["pin_requested"])
             if found:
-                save(pin_id=str(found["id"]))
+                save.note(pin_id=str(found["id"]))
                 return self._result(str(found["id"]), found.get("created_at"))
         save(pin_requested=datetime.now(UTC).isoformat())
         try:
             pin = self._post("/pins", pin_body(content, source))
         except ProviderError as exc:
             if exc.status is not None and exc.status < 500:
-                save(pin_requested=None)  # a definite refusal: no Pin was made
+                save.note(pin_requested=None)  # a definite refusal: no Pin was made
             raise
         if not pin.get("id"):
             raise ProviderUnavailable("Pinterest's Create Pin answer carried no id.")
-        save(pin_id=str(pin["id"]), pin_requested=None)
+        save.note(pin_id=str(pin["id"]), pin_requested=None)
         return self._result(str(pin["id"]), pin.get("created_at"))
 
     def reconcile(self, content: Content, checkpoint: dict | None) -> PublishResult | None:

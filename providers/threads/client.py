@@ -113,7 +113,7 @@ class ThreadsClient(ProviderClient):
             if not state.get("container_id"):
                 self._check_quota(content)
             post_id = self._publish_part(content, state, save, reply_to=options.get("reply_to_post_id"))
-            save(post_ids=[post_id], container_id=None, children=None)
+            save.note(post_ids=[post_id], container_id=None, children=None)
         warnings = self._publish_thread(options, state, save)
         return self._result(state["post_ids"][0], warnings)
 

@@ -249,23 +249,23 @@ class WordPressClient(ProviderClient):
         media = self._upload_images(content, state, save)
         tags = (content.options or {}).get("tags") or []
         if tags and state.get("tag_ids") is None:
-            save(tag_ids=[self._tag_id(name) for name in tags])
+            save.note(tag_ids=[self._tag_id(name) for name in tags])
         body = post_body(content, media, state.get("tag_ids") or [])
         if state.get("post_requested"):
             found = self._find_post(body, state["post_requested"])
             if found:
-                save(post_id=str(found["id"]), link=found.get("link") or "", post_requested=None)
+                save.note(post_id=str(found["id"]), link=found.get("link") or "", post_requested=None)
                 return self._result(state, found)
         save(post_requested=datetime.now(UTC).isoformat())
         try:
             post = self._post("/posts", body)
         except ProviderError as exc:
             if exc.status is not None and exc.status < 500 and exc.status != 429:
-                save(post_requested=None)  # a definite refusal: no post was made
+                save.note(post_requested=None)  # a definite refusal: no post was made
             raise
         if not post.get("id"):
             raise ProviderUnavailable("WordPress's answer to creating the post carried no id.")
-        save(post_id=str(post["id"]), link=post.get("link") or "", post_requested=None)
+        save.note(post_id=str(post["id"]), link=post.get("link") or "", post_requested=None)
         return self._result(state, post)
 
     def reconcile(self, content: Content, checkpoint: dict | None) -> PublishResult | None:
@@ -348,7 +348,7 @@ class WordPressClient(ProviderClient):
             if index < len(media):
                 continue
             media.append(self._upload(item, index))
-            save(media=list(media))
+            save.note(media=list(media))
         return media
 
     def _upload(self, item: Media, index: int) -> dict:

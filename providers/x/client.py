@@ -259,7 +259,7 @@ class XClient(ProviderClient):
             else:
                 media_id, processing = self._upload(item)
                 ids.append(media_id)
-                save(media_ids=list(ids))
+                save.note(media_ids=list(ids))
             if processing:
                 self._wait_processed(ids[index])
         return ids
