@@ -4,7 +4,7 @@ User-Agent, and connection failures turned into ProviderUnavailable. Never logs 
 import json
 import logging
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from time import time
 
@@ -99,12 +99,14 @@ def int_or_none(value) -> int | None:
         return None
 
 
-def iso_time(value: str | None):
-    """A datetime from the ISO 8601 timestamps the Graph APIs answer (`2026-12-03T10:00:00+0000`,
-    with or without fractions of a second), or None."""
-    for fmt in ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f%z"):
-        try:
-            return datetime.strptime(value or "", fmt)
-        except ValueError:
-            continue
-    return None
+def iso_time(value) -> datetime | None:
+    """A datetime from the ISO 8601 / RFC 3339 times networks answer (`…+0000` from the Graph
+    APIs, `…Z` with up to nanoseconds from Google, no offset at all from Pinterest and
+    WordPress's `date_gmt`, which then means UTC), or None for anything else."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

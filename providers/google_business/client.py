@@ -245,17 +245,17 @@ class GoogleBusinessClient(ProviderClient):
         warnings = []
         if post.get("state") == "PROCESSING":
             warnings.append("Google is still reviewing this post; it shows once it is LIVE (or may yet be rejected).")
-        published = parse_time(post.get("createTime")) or datetime.now(UTC)
+        published = http.iso_time(post.get("createTime")) or datetime.now(UTC)
         return PublishResult(post["name"], post.get("searchUrl") or None, warnings, published)
 
     def _find_post(self, content: Content, since: str) -> dict | None:
         """This content's post among the location's newest, created after `since` (less a
         minute for clock skew), or None."""
         page = self._get(self.posts_api(f"{self.location_name}/localPosts"), pageSize=RECENT_POSTS)
-        after = (parse_time(since) or datetime.now(UTC)) - timedelta(minutes=1)
+        after = (http.iso_time(since) or datetime.now(UTC)) - timedelta(minutes=1)
         wanted = post_body(content)
         for post in page.get("localPosts") or []:
-            created = parse_time(post.get("createTime"))
+            created = http.iso_time(post.get("createTime"))
             same = all((post.get(key) or "") == (wanted.get(key) or "") for key in ("topicType", "summary"))
             if same and post.get("name") and (created is None or created >= after):
                 return post
@@ -338,14 +338,3 @@ def validation_fields(body: dict) -> list[tuple[str, str]]:
 def described(message: str, fields: list[tuple[str, str]]) -> str:
     details = "; ".join(f"{name}: {text}" if text else name for name, text in fields)
     return f"{message} ({details})" if message else details
-
-
-def parse_time(value) -> datetime | None:
-    """A datetime from Google's RFC 3339 timestamps (`2026-12-04T10:00:00.123456Z`)."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -240,7 +240,7 @@ class PinterestClient(ProviderClient):
         return self._result(str(found["id"]), found.get("created_at")) if found else None
 
     def _result(self, pin_id: str, created_at: str | None = None) -> PublishResult:
-        published = _parse_time(created_at) or datetime.now(UTC)
+        published = http.iso_time(created_at) or datetime.now(UTC)
         return PublishResult(pin_id, self.web_url(f"/pin/{pin_id}/"), [], published)
 
     def _find_pin(self, content: Content, since: str) -> dict | None:
@@ -248,10 +248,10 @@ class PinterestClient(ProviderClient):
         for clock skew), or None."""
         board = (content.options or {}).get("board_id")
         page = self._get(f"/boards/{board}/pins", page_size=RECENT_PINS)
-        after = (_parse_time(since) or datetime.now(UTC)) - timedelta(minutes=1)
+        after = (http.iso_time(since) or datetime.now(UTC)) - timedelta(minutes=1)
         wanted = pin_body(content, {})
         for pin in page.get("items") or []:
-            created = _parse_time(pin.get("created_at"))
+            created = http.iso_time(pin.get("created_at"))
             same = all((pin.get(key) or "") == (wanted.get(key) or "") for key in ("title", "description", "link"))
             if same and pin.get("id") and (created is None or created >= after):
                 return pin
@@ -394,14 +394,3 @@ def token_credentials(body: dict, now: datetime) -> dict:
     elif seconds:
         credentials["refresh_token_expires_at"] = (now + timedelta(seconds=seconds)).isoformat()
     return credentials
-
-
-def _parse_time(value) -> datetime | None:
-    """A datetime from Pinterest's ISO 8601 times (`2026-12-04T10:00:00` is UTC)."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

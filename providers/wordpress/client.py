@@ -292,7 +292,7 @@ class WordPressClient(ProviderClient):
                 f"WordPress did not keep image {media[0]['id']} as the featured image "
                 "(it drops an id it does not accept); the post has none."
             )
-        published = _parse_gmt(post.get("date_gmt")) if post else None
+        published = http.iso_time(post.get("date_gmt")) if post else None
         return PublishResult(str(state["post_id"]), state.get("link") or None, warnings, published or datetime.now(UTC))
 
     def _find_post(self, body: dict, since: str) -> dict | None:
@@ -305,10 +305,10 @@ class WordPressClient(ProviderClient):
             params["search"] = body["title"]
         response = self._get("/posts", **params)
         posts = response.json() if response.content else []
-        after = (_parse_time(since) or datetime.now(UTC)) - timedelta(minutes=1)
+        after = (http.iso_time(since) or datetime.now(UTC)) - timedelta(minutes=1)
         for post in posts if isinstance(posts, list) else []:
             title = (post.get("title") or {}).get("raw", "")
-            created = _parse_gmt(post.get("date_gmt"))
+            created = http.iso_time(post.get("date_gmt"))
             if title == body["title"] and post.get("id") and (created is None or created >= after):
                 return post
         return None
@@ -406,18 +406,3 @@ def category_destination(item: dict) -> Destination:
         extra["parent"] = str(item["parent"])  # a subcategory
     name = html.unescape(str(item.get("name") or ""))
     return Destination(id=str(item["id"]), name=name, kind="category", extra=extra)
-
-
-def _parse_time(value) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _parse_gmt(value) -> datetime | None:
-    """A `date_gmt` (`2026-12-04T10:00:00`, no offset: UTC)."""
-    return _parse_time(value)

@@ -40,7 +40,6 @@ from providers.youtube.resources import (
     check_upload_status,
     metrics_of,
     next_byte,
-    parse_time,
     playlist_destination,
     privacy_lock,
     video_body,
@@ -327,12 +326,12 @@ class YouTubeClient(ProviderClient):
         page = self._get(
             "playlistItems.list", "/playlistItems", part="snippet", playlistId=uploads, maxResults=RECENT_UPLOADS
         )
-        after = (parse_time(since) or datetime.now(UTC)) - timedelta(minutes=1)
+        after = (http.iso_time(since) or datetime.now(UTC)) - timedelta(minutes=1)
         title = title_of(content)
         for item in page.get("items") or []:
             snippet = item.get("snippet") or {}
             video_id = (snippet.get("resourceId") or {}).get("videoId")
-            published = parse_time(snippet.get("publishedAt"))
+            published = http.iso_time(snippet.get("publishedAt"))
             if video_id and snippet.get("title") == title and (published is None or published >= after):
                 return str(video_id)
         return None

@@ -2,8 +2,6 @@
 videos.insert creates, what an uploaded video's status says, the resumable protocol's
 Range header, statistics as metrics, playlists as destinations."""
 
-from datetime import UTC, datetime
-
 from providers import http
 from providers.base import Content, Destination, MetricsResult
 from providers.errors import MediaUnavailable, Rejected
@@ -96,13 +94,3 @@ def playlist_destination(item: dict) -> Destination:
     if isinstance(count, int):
         extra["item_count"] = count
     return Destination(id=str(item["id"]), name=str(snippet.get("title") or ""), kind="playlist", extra=extra)
-
-
-def parse_time(value) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -1,6 +1,7 @@
 """The pieces every network's client shares: the publish checkpoint and rate-limit parsing."""
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -68,3 +69,21 @@ def test_a_duration_without_a_published_maximum_is_checked_only_against_its_mini
     open_ended = MediaLimit("video", (), seconds=(3, None))
     assert media_breaches(open_ended, video(duration_s=10_000, mime_type="video/anything")) == set()
     assert media_breaches(open_ended, video(duration_s=1)) == {DURATION}
+
+
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("2026-12-03T10:00:00+0000", datetime(2026, 12, 3, 10, tzinfo=UTC)),  # the Graph APIs
+        ("2026-12-03T10:00:00.250+0000", datetime(2026, 12, 3, 10, 0, 0, 250000, tzinfo=UTC)),
+        ("2026-12-04T10:00:00.123456789Z", datetime(2026, 12, 4, 10, 0, 0, 123456, tzinfo=UTC)),  # Google
+        ("2026-12-04T12:00:00+02:00", datetime(2026, 12, 4, 10, tzinfo=UTC)),
+        ("2026-12-04T10:00:00", datetime(2026, 12, 4, 10, tzinfo=UTC)),  # no offset: UTC (Pinterest, date_gmt)
+        ("", None),
+        ("yesterday", None),
+        (None, None),
+        (1733306400, None),
+    ],
+)
+def test_iso_time_reads_every_networks_timestamps(value, expected):
+    assert http.iso_time(value) == expected
