@@ -35,6 +35,29 @@ def is_public_name(host: str) -> bool:
     return bool(host) and not is_ip(host) and "." in host and not host.endswith(LOCAL_SUFFIXES)
 
 
+def https_url(url: str, *, refused: type[HostRefused], what: str, shape: str, example: str):
+    """The parts (urlsplit) of a user-given https URL of a public host on the default port,
+    without user name or password ("example.org" is read as https://example.org; the host
+    lower-cased, without a trailing dot). Its path, query and fragment are the caller's to
+    check. Raises `refused` naming the `what` URL, its `shape` and an `example`. No I/O."""
+    url = (url or "").strip()
+    if url and "://" not in url:
+        url = f"https://{url}"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise refused(f"{url!r} is not a valid {what} URL.") from exc
+    host = (parts.hostname or "").rstrip(".").lower()
+    if parts.scheme != "https" or not host:
+        raise refused(f"The {what} URL must be {shape}, e.g. {example}.")
+    if parts.username or parts.password or port not in (None, 443):
+        raise refused(f"The {what} URL must have no user name, password or port.")
+    if not is_public_name(host):
+        raise refused(f"{host} is not a public host name.")
+    return parts._replace(netloc=host)
+
+
 def check_public(base: str, *, refused: type[HostRefused] = HostRefused, what: str = "host") -> None:
     """Raises `refused` unless the host of `base` resolves, and only to public addresses.
     Resolves the name (I/O)."""

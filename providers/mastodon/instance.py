@@ -10,8 +10,6 @@ resolves inside our network is still not reached. The checks and the session are
 with other user-given hosts (providers.public_host); the URL rules here are Mastodon's.
 """
 
-from urllib.parse import urlsplit
-
 from providers import public_host
 from providers.public_host import guarded_session
 
@@ -27,24 +25,12 @@ class InstanceRefused(public_host.HostRefused):
 def instance_base(url: str) -> str:
     """`https://host` from a user-given instance URL ("mastodon.social" is read as
     https://mastodon.social). Raises InstanceRefused for anything else. No I/O."""
-    url = (url or "").strip()
-    if url and "://" not in url:
-        url = f"https://{url}"
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as exc:
-        raise InstanceRefused(f"{url!r} is not a valid instance URL.") from exc
-    host = (parts.hostname or "").rstrip(".")
-    if parts.scheme != "https" or not host:
-        raise InstanceRefused("The instance URL must be https://<host>, e.g. https://mastodon.social.")
-    if parts.username or parts.password or port not in (None, 443):
-        raise InstanceRefused("The instance URL must have no user name, password or port.")
+    parts = public_host.https_url(
+        url, refused=InstanceRefused, what="instance", shape="https://<host>", example="https://mastodon.social"
+    )
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         raise InstanceRefused("The instance URL must be the server's address only, e.g. https://mastodon.social.")
-    if not public_host.is_public_name(host):
-        raise InstanceRefused(f"{host} is not a public host name.")
-    return f"https://{host.lower()}"
+    return f"https://{parts.netloc}"
 
 
 def check_public(base: str) -> None:

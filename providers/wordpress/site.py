@@ -30,27 +30,15 @@ def site_base(url: str) -> str:
     """`https://host[/path]` from a user-given self-hosted site URL ("blog.example.com" is
     read as https://blog.example.com; a trailing `/` or `/wp-json` is dropped). Raises
     SiteRefused for anything else. No I/O."""
-    url = (url or "").strip()
-    if url and "://" not in url:
-        url = f"https://{url}"
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as exc:
-        raise SiteRefused(f"{url!r} is not a valid site URL.") from exc
-    host = (parts.hostname or "").rstrip(".").lower()
-    if parts.scheme != "https" or not host:
-        raise SiteRefused("The site URL must be https://<host>[/<path>], e.g. https://blog.example.com.")
-    if parts.username or parts.password or port not in (None, 443):
-        raise SiteRefused("The site URL must have no user name, password or port.")
-    if parts.query or parts.fragment or "#" in url:
+    parts = public_host.https_url(
+        url, refused=SiteRefused, what="site", shape="https://<host>[/<path>]", example="https://blog.example.com"
+    )
+    if parts.query or parts.fragment or "#" in (url or ""):
         raise SiteRefused("The site URL must have no query or fragment.")
     path = parts.path.rstrip("/").removesuffix("/wp-json").rstrip("/")
     if not PATH_RE.match(path) or any(segment in (".", "..") for segment in path.split("/")):
         raise SiteRefused(f"The site URL's path {parts.path!r} is not a plain path.")
-    if not public_host.is_public_name(host):
-        raise SiteRefused(f"{host} is not a public host name.")
-    return f"https://{host}{path}"
+    return f"https://{parts.netloc}{path}"
 
 
 def wpcom_site(value: str) -> str:
