@@ -17,8 +17,8 @@ class TextLimit:
     """The longest text a post may carry and how its length is counted: "chars" (code
     points), "utf16" (UTF-16 code units), "weighted" (X's weighted count, where URLs
     and wide characters weigh more), "utf8_emoji" (code points, except that an emoji
-    counts its UTF-8 bytes), "url23" (grapheme clusters, where each http(s) URL counts
-    23 and a mention `@user@domain` only as `@user`) or "graphemes" (user-perceived
+    counts its UTF-8 bytes), "utf8" (UTF-8 bytes), "url23" (grapheme clusters, where each
+    http(s) URL counts 23 and a mention `@user@domain` only as `@user`) or "graphemes" (user-perceived
     characters: Unicode extended grapheme clusters, so an emoji family or a letter with
     its accent is one)."""
 

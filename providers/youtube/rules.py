@@ -224,7 +224,7 @@ CAPABILITIES = {
 
 # The limits as data (text length; media kinds, counts, formats, sizes, durations).
 LIMITS = Limits(
-    text=TextLimit(DESCRIPTION_BYTES, "chars"),
+    text=TextLimit(DESCRIPTION_BYTES, "utf8"),
     media=(MediaLimit("video", VIDEO_MIMES, max_count=1, max_bytes=VIDEO_MAX_BYTES, seconds=VIDEO_SECONDS),),
     media_required=True,
 )

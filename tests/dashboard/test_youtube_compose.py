@@ -30,7 +30,7 @@ def test_compose_offers_the_youtube_options_and_counts_the_description(browser_c
     ):
         assert f'name="opt.youtube.{name}"' in page, name
     limits = json.loads(re.search(r'id="text-limits"[^>]*>(.*?)</script>', page, re.S).group(1))
-    assert limits["youtube"] == {"limit": 5000, "count": "chars"}
+    assert limits["youtube"] == {"limit": 5000, "count": "utf8"}
     assert f"Playlist for {account.handle or account.platform_account_id}" in page
 
 

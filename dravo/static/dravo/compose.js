@@ -49,6 +49,7 @@
         return sum + (EMOJI_PART.test(ch) ? new TextEncoder().encode(ch).length : 1);
       }, 0);
     }
+    if (rule.count === "utf8") { return new TextEncoder().encode(value).length; }
     if (rule.count === "url23") { return url23Length(value); }
     if (rule.count === "graphemes") { return graphemes(value).length; }
     return Array.from(value).length;
