@@ -18,16 +18,33 @@ MIME_EXTENSIONS = {
 }
 
 
+URL_RE = re.compile(r"https?://[^\s<>\"']+")
+TRAILING = ".,:;!?)]}"  # punctuation after a URL ends the sentence, not the URL
+
+
+def linked(text: str) -> str:
+    """Plain text as escaped HTML, each http(s) URL in it a link to itself."""
+    parts, last = [], 0
+    for match in URL_RE.finditer(text):
+        url = match.group(0).rstrip(TRAILING)
+        parts.append(html.escape(text[last : match.start()]))
+        parts.append(f'<a href="{html.escape(url)}">{html.escape(url)}</a>')
+        last = match.start() + len(url)
+    parts.append(html.escape(text[last:]))
+    return "".join(parts)
+
+
 def paragraphs(text: str) -> str:
-    """Plain text as HTML: escaped, a blank line between paragraphs (`<p>`), a single line
-    break kept as `<br />`."""
+    """Plain text as HTML: escaped, URLs as links, a blank line between paragraphs (`<p>`),
+    a single line break kept as `<br />`."""
     blocks = [block.strip("\n") for block in re.split(r"\n\s*\n", text.strip()) if block.strip()]
-    return "\n\n".join(f"<p>{html.escape(block).replace(chr(10), '<br />' + chr(10))}</p>" for block in blocks)
+    return "\n\n".join(f"<p>{linked(block).replace(chr(10), '<br />' + chr(10))}</p>" for block in blocks)
 
 
 def post_body(content: Content, media: list[dict], tag_ids: list[int]) -> dict:
     """The JSON of creating the post: title, content (the text as paragraphs unless `html`,
-    then the images after the first as image blocks), status publish, the options that are
+    then the images after the first as image blocks), the status (publish unless the option
+    says otherwise), the options that are
     post fields, the featured image and the tag ids."""
     options = content.options or {}
     title, text = title_and_body(content)
@@ -35,7 +52,7 @@ def post_body(content: Content, media: list[dict], tag_ids: list[int]) -> dict:
     for item in media[1:]:
         figure = f'<figure class="wp-block-image"><img src="{html.escape(item["url"])}" alt="" /></figure>'
         body_html = f"{body_html}\n\n{figure}" if body_html else figure
-    body = {"title": title, "content": body_html, "status": "publish"}
+    body = {"title": title, "content": body_html, "status": options.get("status") or "publish"}
     for name in ("excerpt", "slug", "format", "comment_status", "categories"):
         if options.get(name):
             body[name] = options[name]

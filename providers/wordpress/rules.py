@@ -34,6 +34,9 @@ MB = 1024 * 1024
 IMAGE_MIMES = ("image/jpeg", "image/png", "image/gif", "image/webp", "image/avif")
 FORMATS = ("standard", "aside", "chat", "gallery", "link", "image", "quote", "status", "video", "audio")
 COMMENT_STATUSES = ("open", "closed")
+# What the post is on the site once Dravo sends it (at the post's time: Dravo schedules,
+# so WordPress's own `future` is not offered): published, or kept for the site's editors.
+STATUSES = ("publish", "draft", "pending", "private")
 SLUG_RE = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 OPT = "platform_options.wordpress"
 
@@ -77,6 +80,7 @@ class WordPressOptions(StrictSerializer):
     )
     format = StrictChoiceField(FORMATS, required=False)
     comment_status = StrictChoiceField(COMMENT_STATUSES, required=False)
+    status = StrictChoiceField(STATUSES, required=False)
 
     def validate_tags(self, value):
         names = [name.strip() for name in value]
@@ -145,7 +149,7 @@ def content_problems(content: Content) -> list[Problem]:
 # The README table's row (`python -m providers.check`).
 CAPABILITIES = {
     "content_kinds": ["text", "image"],
-    "options": ["title", "html", "excerpt", "slug", "categories", "tags", "format", "comment_status"],
+    "options": ["title", "html", "excerpt", "slug", "categories", "tags", "format", "comment_status", "status"],
     "limits": {
         "text": f"{CONTENT_LIMIT:,} characters (Dravo's cap; WordPress has none)",
         "title": "the title option (≤ 1,000 characters), else the text's first line (cut at 200)",

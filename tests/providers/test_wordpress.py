@@ -187,6 +187,28 @@ def test_publish_sends_the_title_paragraphs_and_options(mocked):
     assert saved[0]["post_requested"] and saved[-1] == {"post_requested": None, "post_id": "99", "link": POST["link"]}
 
 
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "See https://example.com/a?b=1&c=2.",
+            '<p>See <a href="https://example.com/a?b=1&amp;c=2">https://example.com/a?b=1&amp;c=2</a>.</p>',
+        ),
+        ("(http://x.test/p)", '<p>(<a href="http://x.test/p">http://x.test/p</a>)</p>'),
+        ('Not a link: https://"><script>', "<p>Not a link: https://&quot;&gt;&lt;script&gt;</p>"),
+        ("ftp://x.test <i>", "<p>ftp://x.test &lt;i&gt;</p>"),
+    ],
+)
+def test_links_in_the_text_become_escaped_links(text, expected):
+    assert paragraphs(text) == expected
+
+
+def test_the_status_option_keeps_the_post_for_the_site_s_editors(mocked):
+    mocked.post(f"{REST}/posts", json=POST, status=201)
+    com().publish(Content("Title\nBody", (), {"status": "pending"}))
+    assert body_of(mocked.calls[0])["status"] == "pending"
+
+
 def test_publish_html_as_is_with_the_title_option(mocked):
     mocked.post(f"{REST}/posts", json=POST, status=201)
     com().publish(Content("<!-- wp:paragraph --><p>Hi</p><!-- /wp:paragraph -->", (), {"title": "T", "html": True}))
@@ -448,7 +470,8 @@ def test_the_options_schema_is_strict():
         {"slug": 5},
         {"html": "true"},
         {"tags": ["a", "A"]},
-        {"status": "draft"},
+        {"status": "future"},  # Dravo schedules on its side
+        {"status": "publish "},
     ):
         assert not WordPressOptions(data=bad).is_valid(), bad
 

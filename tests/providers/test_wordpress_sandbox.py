@@ -136,6 +136,13 @@ def test_publish_a_post_with_title_categories_tags_and_images(sandbox):
     assert page.status_code == 200 and "Hello WordPress" in page.text
 
 
+def test_a_pending_post_with_a_link_waits_for_the_site_s_editors(sandbox):
+    com().publish(Content("Review me\nRead https://example.com/guide first.", (), {"status": "pending"}))
+    post = posts().get()
+    assert post.data["post_status"] == "pending"
+    assert '<a href="https://example.com/guide">https://example.com/guide</a> first.' in post.data["content"]
+
+
 def test_an_existing_tag_is_reused_through_term_exists(sandbox):
     com().publish(Content("One\nbody", (), {"tags": ["dravo"]}))
     com().publish(Content("Two\nbody", (), {"tags": ["Dravo", "new"]}))
