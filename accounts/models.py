@@ -87,7 +87,9 @@ def provider_choices() -> list[tuple[str, str]]:
 
 # What each network needs besides access_token to name the account it acts as.
 REQUIRED_CREDENTIAL_EXTRAS = {
-    key: network.credential_names for key, network in registry.NETWORKS.items() if network.credentials
+    key: network.required_credential_names
+    for key, network in registry.NETWORKS.items()
+    if network.required_credential_names
 }
 
 

@@ -55,11 +55,13 @@ class Limits:
 @dataclass(frozen=True)
 class Credential:
     """A credential an account of this network needs besides its token (e.g. the Page id),
-    required when it is connected with its own token (BYOK)."""
+    required when it is connected with its own token (BYOK) unless `required` is False
+    (one that only some of the network's accounts have, such as a self-hosted site's user)."""
 
     name: str
     label: str
     help_text: str = ""
+    required: bool = True
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,10 @@ class Network:
     @property
     def credential_names(self) -> list[str]:
         return [credential.name for credential in self.credentials]
+
+    @property
+    def required_credential_names(self) -> list[str]:
+        return [credential.name for credential in self.credentials if credential.required]
 
     def as_json(self) -> dict[str, Any]:
         """What the dashboard's scripts need: label, badge, colour and text limit."""

@@ -38,6 +38,13 @@ NETWORK = Network(
             "Site",
             "A WordPress.com site's domain or blog id, or a self-hosted site's https URL (a subfolder is fine).",
         ),
+        Credential(
+            "username",
+            "WordPress user",
+            "Self-hosted sites: the user whose Application Password is the access token (without its spaces). "
+            "Empty for WordPress.com.",
+            required=False,
+        ),
     ),
     content_kinds=tuple(CAPABILITIES["content_kinds"]),
     option_hints={

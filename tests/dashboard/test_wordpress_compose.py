@@ -74,3 +74,30 @@ def test_the_wordpress_badge_keeps_white_text_readable():
 
     luminance = 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
     assert (1.05 / (luminance + 0.05)) >= 4.5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_byok_form_connects_a_self_hosted_site_with_its_user(sandbox, browser_client):
+    from accounts.crypto import decrypt_credentials
+    from accounts.models import SocialAccount
+
+    form = browser_client.get("/accounts/").content.decode()
+    assert 'name="username"' in form and "WordPress user" in form
+    response = browser_client.post(
+        "/accounts/",
+        {
+            "provider": "wordpress",
+            "platform_account_id": "blog.example.com/news",
+            "access_token": "abcdEFGHijklMNOP",
+            "site_url": "https://blog.example.com/news/",
+            "username": "editor",
+            "sandbox_behavior": "ok",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    account = SocialAccount.objects.get(provider="wordpress")
+    assert decrypt_credentials(account.credentials_encrypted)["username"] == "editor"
+
+
+def test_a_wordpress_com_site_needs_no_user():
+    assert registry.network("wordpress").required_credential_names == ["site_url"]
