@@ -157,6 +157,11 @@ def main() -> None:
             elapsed = time.perf_counter() - start
             published = deliveries.filter(status="published").count()
             failures = list(deliveries.filter(status="failed").values_list("provider", "error")[:5])
+            unfinished = list(
+                deliveries.exclude(status__in=FINAL).values_list(
+                    "provider", "status", "attempts", "error_code", "error"
+                )[:5]
+            )
             counts = queries_per_delivery(bodies[0]["account_ids"][:20], workspace, bodies[0])
         purge(env, [env["DRAVO_CELERY_QUEUE"]])
     networks = f"{len(PROVIDERS)} networks" if MIXED else "X"
@@ -166,6 +171,8 @@ def main() -> None:
     )
     if failures:
         print("failed, e.g.:", failures)
+    if unfinished:
+        print("not final, e.g.:", unfinished)
     by_network = {}
     for provider, count in counts:
         by_network.setdefault(provider, []).append(count)

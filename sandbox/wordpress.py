@@ -36,6 +36,7 @@ from datetime import UTC
 from functools import wraps
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
 from django.urls import path, re_path, reverse
 from django.utils import timezone
@@ -95,6 +96,19 @@ def _json_body(request) -> dict | None:
 def _numeric_id(kind: str) -> int:
     """The next id of a site-wide object (posts and attachments share WordPress's posts table)."""
     return 1000 + SandboxRecord.objects.filter(network=NET, kind__in=("post", "media", "tag")).count() + 1
+
+
+def _create_numbered(kind: str, fields_for, *, owner: str, status: str = "") -> SandboxRecord:
+    """A post or attachment under the next free id, its fields built for that id by
+    `fields_for(id)`. Requests served at the same moment may pick the same id: the one that
+    loses takes the next."""
+    number = _numeric_id(kind)
+    while True:
+        try:
+            with transaction.atomic():
+                return record_create(NET, kind, str(number), owner=owner, status=status, **fields_for(number))
+        except IntegrityError:
+            number += 1
 
 
 # --- who is calling ------------------------------------------------------------------------
@@ -242,7 +256,12 @@ def tags(request, caller: Caller):
         message = "A term with the name provided already exists with this parent."
         return _error(400, "term_exists", message, term_id=existing.data["id"])
     tag_id = _numeric_id("tag")
-    record_create(NET, "tag", key, owner=caller.site, id=tag_id, name=name.strip(), slug=slugify(name))
+    try:
+        with transaction.atomic():
+            record_create(NET, "tag", key, owner=caller.site, id=tag_id, name=name.strip(), slug=slugify(name))
+    except IntegrityError:  # the same name created by a request served at the same moment
+        message = "A term with the name provided already exists with this parent."
+        return _error(400, "term_exists", message, term_id=record_get(NET, "tag", key).data["id"])
     return JsonResponse({"id": tag_id, "name": name.strip(), "slug": slugify(name), "taxonomy": "post_tag"}, status=201)
 
 
@@ -261,9 +280,11 @@ def media(request, caller: Caller):
         return _error(400, "rest_upload_no_content_disposition", "No Content-Disposition supplied.")
     if mime not in IMAGE_TYPES:
         return _error(500, "rest_upload_sideload_error", "Sorry, you are not allowed to upload this file type.")
-    media_id = _numeric_id("media")
     name = match.group(1)
-    record_create(NET, "media", str(media_id), owner=caller.site, name=name, mime=mime, size=len(request.body))
+    media = _create_numbered(
+        "media", lambda _: {"name": name, "mime": mime, "size": len(request.body)}, owner=caller.site
+    )
+    media_id = int(media.object_id)
     source = request.build_absolute_uri(reverse("sandbox-wordpress-upload", args=[media_id, name]))
     return JsonResponse(
         {"id": media_id, "source_url": source, "mime_type": mime, "media_type": "image", "link": source},
@@ -381,28 +402,28 @@ def _create_post(request, caller: Caller):
     content = _field_text(body.get("content")) or ""
     featured = body.get("featured_media", 0)
     attachment = record_get(NET, "media", str(featured)) if isinstance(featured, int) and featured else None
-    post_id = str(_numeric_id("post"))
-    record = record_create(
-        NET,
+    record = _create_numbered(
         "post",
-        post_id,
+        lambda number: dict(
+            title=title,
+            content=content,
+            excerpt=_field_text(body.get("excerpt")) or "",
+            slug=_unique_slug(caller.site, slugify(_field_text(body.get("slug")) or title) or str(number)),
+            author=int(account_id_for("user:" + caller.user, 4)),
+            # core does not check that the featured image was set: a bad id is silently dropped
+            featured_media=featured if attachment is not None and attachment.owner == caller.site else 0,
+            categories=body.get("categories") or [1],
+            tags=body.get("tags") or [],
+            format=body.get("format", "standard"),
+            comment_status=body.get("comment_status", "open"),
+            post_status="publish" if body.get("status") == "future" else body.get("status", "draft"),
+            text=f"{title}\n\n{TAG_TEXT.sub('', content).strip()}".strip(),
+            images=re.findall(r'<img src="([^"]+)"', content),
+        ),
         owner=caller.site,
         status="live",
-        title=title,
-        content=content,
-        excerpt=_field_text(body.get("excerpt")) or "",
-        slug=_unique_slug(caller.site, slugify(_field_text(body.get("slug")) or title) or post_id),
-        author=int(account_id_for("user:" + caller.user, 4)),
-        # core does not check that the featured image was set: a bad id is silently dropped
-        featured_media=featured if attachment is not None and attachment.owner == caller.site else 0,
-        categories=body.get("categories") or [1],
-        tags=body.get("tags") or [],
-        format=body.get("format", "standard"),
-        comment_status=body.get("comment_status", "open"),
-        post_status="publish" if body.get("status") == "future" else body.get("status", "draft"),
-        text=f"{title}\n\n{TAG_TEXT.sub('', content).strip()}".strip(),
-        images=re.findall(r'<img src="([^"]+)"', content),
     )
+    post_id = record.object_id
     answer = _post_json(request, record)
     location = request.build_absolute_uri(request.path.rstrip("/") + f"/{post_id}")
     return JsonResponse(answer, status=201, headers={"Location": location})

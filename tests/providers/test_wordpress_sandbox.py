@@ -19,6 +19,7 @@ from providers.errors import (
     Rejected,
     TokenExpired,
 )
+from sandbox import wordpress as sandbox_wordpress
 from sandbox.models import SandboxRecord
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -263,3 +264,12 @@ def test_the_media_endpoint_refuses_svg_and_a_missing_file_name(sandbox):
     assert svg.status_code == 500 and svg.json()["code"] == "rest_upload_sideload_error"
     unnamed = requests.post(url, data=b"x", headers={**auth, "Content-Type": "image/png"}, timeout=5)
     assert unnamed.status_code == 400 and unnamed.json()["code"] == "rest_upload_no_content_disposition"
+
+
+def test_posts_created_at_the_same_moment_get_their_own_ids(sandbox, monkeypatch):
+    """Two requests that pick the same next id: the one that loses takes the next, no 500."""
+    com().publish(Content("First\nbody", (), {}))
+    taken = int(posts().get().object_id)
+    monkeypatch.setattr(sandbox_wordpress, "_numeric_id", lambda kind: taken)  # as a racing request sees it
+    result = com().publish(Content("Second\nbody", (), {}))
+    assert result.platform_post_id == str(taken + 1) and posts().count() == 2
