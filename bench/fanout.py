@@ -120,7 +120,7 @@ def main() -> None:
     env = bench_env(PORT)
     with database(env):
         from providers.registry import PROVIDERS
-        from publishing.models import Delivery
+        from publishing.models import Delivery, Post
 
         workspace, key, account_ids = make_tenant(100, PROVIDERS if MIXED else "x")
         with (
@@ -157,6 +157,10 @@ def main() -> None:
             elapsed = time.perf_counter() - start
             published = deliveries.filter(status="published").count()
             failures = list(deliveries.filter(status="failed").values_list("provider", "error")[:5])
+            started_at = Post.objects.filter(pk__in=post_ids).order_by("created_at").first().created_at
+            slowest = {}
+            for provider, finished in deliveries.values_list("provider", "updated_at"):
+                slowest[provider] = max(slowest.get(provider, 0), (finished - started_at).total_seconds())
             unfinished = list(
                 deliveries.exclude(status__in=FINAL).values_list(
                     "provider", "status", "attempts", "error_code", "error"
@@ -182,6 +186,8 @@ def main() -> None:
         f"over {len(numbers)} deliveries (constant = no N+1; target <= 8)"
     )
     if MIXED:
+        by_time = sorted(slowest.items(), key=lambda item: -item[1])
+        print("  last final per network (s after the first post):", ", ".join(f"{p} {t:.2f}" for p, t in by_time))
         print("  per network:", ", ".join(f"{p} {sorted(set(c))}" for p, c in by_network.items()))
 
 
