@@ -121,6 +121,7 @@ def error_response(status: int | str) -> OpenApiResponse:
 
 CONFLICT = error_response(409)
 UNAVAILABLE = error_response(503)
+PRECONDITION_FAILED = error_response(412)
 
 
 class AutoSchema(StandardizedErrorsAutoSchema):

@@ -1,6 +1,7 @@
+from rest_framework import status
 from rest_framework.exceptions import NotFound
 
-from dravo.errors import Conflict
+from dravo.errors import Conflict, DomainError
 
 
 class PostNotCancelable(Conflict):
@@ -23,6 +24,29 @@ class PostNotCancelable(Conflict):
 class PostNotRetryable(Conflict):
     default_code = "not_retryable"
     default_detail = "Only a failed or partial post can be retried."
+
+
+class PostNotEditable(Conflict):
+    default_code = "not_editable"
+    default_detail = "Only a draft or a scheduled post can be changed; this one is already queued for delivery."
+
+
+class PostNotDeletable(Conflict):
+    default_code = "not_deletable"
+    default_detail = "Only a draft or a canceled post can be deleted; cancel a scheduled post first."
+
+
+class PostNotDraft(Conflict):
+    default_code = "not_a_draft"
+    default_detail = "Only a draft can be published this way; this post was published already."
+
+
+class RevisionMismatch(DomainError):
+    """If-Match named another revision: someone changed the post first."""
+
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "revision_mismatch"
+    default_detail = "The post was changed since that revision; read it again and redo the change."
 
 
 class PostNotFound(NotFound):

@@ -15,6 +15,7 @@ class Post(models.Model):
     """One piece of content sent to up to 100 accounts; its status derives from its deliveries."""
 
     class Status(models.TextChoices):
+        DRAFT = "draft"  # saved, not validated for publishing, sent nowhere
         SCHEDULED = "scheduled"
         QUEUED = "queued"
         PROCESSING = "processing"
@@ -40,6 +41,7 @@ class Post(models.Model):
     scheduled_at = models.DateTimeField(null=True, blank=True)
     released_at = models.DateTimeField(null=True, blank=True, help_text="When it was queued for delivery.")
     finished_at = models.DateTimeField(null=True, blank=True)
+    revision = models.PositiveIntegerField(default=1, help_text="Grows by one with each change (If-Match).")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -66,6 +68,8 @@ class Post(models.Model):
         """Its deliveries (made by the fan-out just after a 202), then a placeholder, not
         stored, for each target whose delivery is not made yet: pending, or canceled with
         the post."""
+        if self.status == self.Status.DRAFT:
+            return []  # a draft goes nowhere until it is published
         made = list(self.deliveries.all())
         have = {d.account_id for d in made}
         status = Delivery.Status.CANCELED if self.status == self.Status.CANCELED else Delivery.Status.PENDING
@@ -74,6 +78,10 @@ class Post(models.Model):
             for account_id, provider in self.targets
             if account_id not in have
         ]
+
+    @property
+    def account_ids(self) -> list[str]:
+        return [account_id for account_id, _ in self.targets]
 
     @property
     def job_id(self) -> str:

@@ -59,7 +59,8 @@ def _create_post(request, form: ComposeForm) -> Post | None:
         form.add_api_errors(params.errors)
         return None
     try:
-        return services.post_create(workspace=request.workspace, mode=request.mode, **params.validated_data)
+        data = {k: v for k, v in params.validated_data.items() if k != "draft"}
+        return services.post_create(workspace=request.workspace, mode=request.mode, **data)
     except ValidationError as exc:
         form.add_api_errors(exc.detail)
         return None

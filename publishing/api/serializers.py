@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
@@ -9,8 +7,7 @@ from dravo.pagination import KeysetParams
 from dravo.query import TimeRangeParams
 from providers.registry import PROVIDERS
 from publishing.models import Delivery, Post
-
-MIN_SCHEDULE_AHEAD = timedelta(seconds=60)
+from publishing.services.posts import MIN_SCHEDULE_AHEAD
 
 
 class AwareDateTimeField(serializers.DateTimeField):
@@ -43,6 +40,14 @@ class PostCreateSerializer(serializers.Serializer):
     )
     platform_options = serializers.DictField(child=serializers.DictField(), required=False, default=dict)
     scheduled_at = AwareDateTimeField(required=False, allow_null=True, default=None)
+    draft = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=(
+            "Save a draft (201) instead of publishing: accounts, options and time may be missing "
+            "and are checked when it is published (POST /v1/posts/{id}/publish)."
+        ),
+    )
 
     def validate_account_ids(self, value):
         seen = set()
@@ -71,9 +76,53 @@ class PostCreateSerializer(serializers.Serializer):
         return value
 
 
+class PostDraftSerializer(PostCreateSerializer):
+    """A draft: the types of a create, but accounts may be none and text may be empty when
+    there is media (it needs one or the other)."""
+
+    account_ids = serializers.ListField(
+        child=StrictCharField(max_length=64), required=False, default=list, max_length=100
+    )
+    text = StrictCharField(required=False, default="", allow_blank=True, max_length=5000, trim_whitespace=False)
+
+    def validate_text(self, value):
+        return value
+
+    def validate(self, attrs):
+        if not attrs.get("text", "").strip() and not attrs.get("media_urls"):
+            raise serializers.ValidationError({"text": ["A draft needs text or media."]}, code="required")
+        return attrs
+
+
+class PostEditSerializer(PostDraftSerializer):
+    """PATCH: any of the fields a draft or a scheduled post may change; the others stay."""
+
+    draft = None
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError(
+                "Give at least one of text, media_urls, platform_options, account_ids, scheduled_at.", code="empty"
+            )
+        return attrs
+
+
+class PublishDraftSerializer(serializers.Serializer):
+    scheduled_at = AwareDateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="When to publish; without it, the draft's own time, or now.",
+    )
+
+    def validate_scheduled_at(self, value):
+        return PostCreateSerializer().validate_scheduled_at(value)
+
+
 class LegacyPublishSerializer(PostCreateSerializer):
     """The /v1/publish body: `provider_options` is the old name of `platform_options`."""
 
+    draft = None  # drafts are /v1/posts'
     provider_options = serializers.DictField(child=serializers.DictField(), required=False)
 
     def validate(self, attrs):
@@ -153,6 +202,8 @@ _POST_FIELDS = {
     "platform_options": lambda post: post.platform_options,
     "results": lambda post: [result_data(result) for result in post.results],
     "scheduled_at": lambda post: _datetime(post.scheduled_at),
+    "account_ids": lambda post: post.account_ids,
+    "revision": lambda post: post.revision,
     "created_at": lambda post: _datetime(post.created_at),
     "updated_at": lambda post: _datetime(post.updated_at),
 }
@@ -160,6 +211,9 @@ _POST_FIELDS = {
 
 class PostSerializer(serializers.ModelSerializer):
     results = ResultSerializer(many=True, read_only=True)
+    account_ids = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="The accounts it targets, in request order."
+    )
 
     def to_representation(self, post):
         return {name: _POST_FIELDS[name](post) for name in self.Meta.fields}
@@ -175,6 +229,8 @@ class PostSerializer(serializers.ModelSerializer):
             "platform_options",
             "results",
             "scheduled_at",
+            "account_ids",
+            "revision",
             "created_at",
             "updated_at",
         ]

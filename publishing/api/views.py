@@ -1,12 +1,14 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.api.base import WorkspaceViewSet
 from dravo.idempotency import IDEMPOTENCY_HEADER, idempotent_response
 from dravo.pagination import keyset_response, page_schema
-from dravo.schema import CONFLICT
+from dravo.schema import CONFLICT, PRECONDITION_FAILED
 from publishing import selectors, services
 from publishing.api.serializers import (
     JobAcceptedSerializer,
@@ -14,12 +16,33 @@ from publishing.api.serializers import (
     LegacyPublishSerializer,
     PostAcceptedSerializer,
     PostCreateSerializer,
+    PostDraftSerializer,
+    PostEditSerializer,
     PostListParams,
     PostSerializer,
+    PublishDraftSerializer,
     ValidationReportSerializer,
 )
 from publishing.errors import PostNotFound
 from publishing.models import Post
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="The post's `revision` as you last read it (quotes allowed): the change fails with 412 if it moved.",
+)
+
+
+def _if_match(request) -> int | None:
+    """The revision named by If-Match (`3` or `"3"`), None without the header."""
+    value = request.headers.get("If-Match")
+    if value is None:
+        return None
+    revision = value.strip().removeprefix("W/").strip('"')
+    if not revision.isdigit():
+        raise ValidationError({"If-Match": ["Must be the post's revision, a number, e.g. If-Match: 3."]})
+    return int(revision)
 
 
 class BasePostViewSet(WorkspaceViewSet):
@@ -43,7 +66,8 @@ class BasePostViewSet(WorkspaceViewSet):
     def _create(self, request):
         params = self.input_serializer(data=request.data)
         params.is_valid(raise_exception=True)
-        post = services.post_create(workspace=self.workspace, mode=self.mode, **params.validated_data)
+        data = {k: v for k, v in params.validated_data.items() if k != "draft"}
+        post = services.post_create(workspace=self.workspace, mode=self.mode, **data)
         return status.HTTP_202_ACCEPTED, self.accepted_serializer(post).data
 
     def create(self, request):
@@ -76,12 +100,13 @@ class BasePostViewSet(WorkspaceViewSet):
 
 @extend_schema(tags=["posts"])
 class PostViewSet(BasePostViewSet):
-    """Posts: create (202), history, one post with its per-account results, cancel, retry, validate."""
+    """Posts: create (202), drafts (201, edit, publish, delete), history, one post with its
+    per-account results, edit a scheduled post, cancel, retry, validate."""
 
     @extend_schema(
         summary="Create a post",
         request=PostCreateSerializer,
-        responses={202: PostAcceptedSerializer},
+        responses={202: PostAcceptedSerializer, 201: PostSerializer},
         parameters=[IDEMPOTENCY_HEADER],
     )
     def create(self, request):
@@ -112,6 +137,52 @@ class PostViewSet(BasePostViewSet):
         post = services.post_retry(post=self.get_object())
         return Response(PostSerializer(post).data, status=status.HTTP_202_ACCEPTED)
 
+    def _create(self, request):
+        if not (isinstance(request.data, dict) and request.data.get("draft") is True):
+            return super()._create(request)
+        params = PostDraftSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        data = {k: v for k, v in params.validated_data.items() if k != "draft"}
+        post = services.post_create_draft(workspace=self.workspace, mode=self.mode, **data)
+        return status.HTTP_201_CREATED, PostSerializer(post).data
+
+    @extend_schema(
+        summary="Change a draft or a scheduled post",
+        request=PostEditSerializer,
+        parameters=[IF_MATCH],
+        responses={200: PostSerializer, 409: CONFLICT, 412: PRECONDITION_FAILED},
+    )
+    def partial_update(self, request, pk=None):
+        """Change text, media, options, accounts or time of a draft or a scheduled post (a
+        scheduled one is checked in full, as a create). 409 `not_editable` once it is queued;
+        with `If-Match: <revision>`, 412 when someone changed it first."""
+        params = PostEditSerializer(data=request.data, partial=True)
+        params.is_valid(raise_exception=True)
+        post = services.post_edit(post=self.get_object(), changes=params.validated_data, revision=_if_match(request))
+        return Response(PostSerializer(post).data, headers={"ETag": f'"{post.revision}"'})
+
+    @extend_schema(summary="Delete a draft or a canceled post", request=None, responses={204: None, 409: CONFLICT})
+    def destroy(self, request, pk=None):
+        services.post_delete(post=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Publish a draft",
+        request=PublishDraftSerializer,
+        parameters=[IF_MATCH],
+        responses={202: PostAcceptedSerializer, 409: CONFLICT, 412: PRECONDITION_FAILED},
+    )
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """Check a draft in full, as a create, then schedule it (`scheduled_at`, else the
+        draft's own time) or queue it now: 202 as a create. 409 `not_a_draft` otherwise."""
+        params = PublishDraftSerializer(data=request.data or {})
+        params.is_valid(raise_exception=True)
+        post = services.post_publish(
+            post=self.get_object(), scheduled_at=params.validated_data["scheduled_at"], revision=_if_match(request)
+        )
+        return Response(PostAcceptedSerializer(post).data, status=status.HTTP_202_ACCEPTED)
+
     @extend_schema(
         summary="Check a post without creating it", request=PostCreateSerializer, responses=ValidationReportSerializer
     )
@@ -121,7 +192,7 @@ class PostViewSet(BasePostViewSet):
         params = PostCreateSerializer(data=request.data)
         if not params.is_valid():
             return Response({"valid": False, "errors": _errors(params.errors)})
-        data = {k: v for k, v in params.validated_data.items() if k != "scheduled_at"}
+        data = {k: v for k, v in params.validated_data.items() if k not in ("scheduled_at", "draft")}
         _, problems = services.check_post(workspace=self.workspace, mode=self.mode, **data)
         errors = [
             {"code": d.code, "detail": str(d), "attr": attr}

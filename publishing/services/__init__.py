@@ -12,6 +12,10 @@ from publishing.services.delivery import (  # noqa: F401
 from publishing.services.posts import (  # noqa: F401
     post_cancel,
     post_create,
+    post_create_draft,
+    post_delete,
+    post_edit,
+    post_publish,
     post_retry,
 )
 from publishing.services.validation import check_post  # noqa: F401

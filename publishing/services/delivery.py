@@ -115,6 +115,15 @@ def deliveries_insert(*, post: Post, due: datetime | None) -> list[int]:
         return sorted(row[0] for row in cursor.fetchall())
 
 
+def deliveries_retarget(*, post: Post) -> None:
+    """The deliveries of a scheduled post whose accounts changed (before its release, so
+    none was sent): the rows of accounts it no longer targets go, the new ones are made.
+    Run it in the edit's transaction."""
+    keep = [account_id for account_id, _ in post.targets]
+    Delivery.objects.filter(post=post, status=DStatus.PENDING).exclude(account_id__in=keep).delete()
+    deliveries_insert(post=post, due=None)
+
+
 def deliveries_cancel(*, post_id: str) -> int:
     """The deliveries of a post that was just canceled: every one not final becomes
     `canceled` (so a canceled post never shows a pending result) and is never sent.

@@ -1,18 +1,34 @@
 """Creating, canceling and retrying posts; their deliveries are written by
 publishing.services.delivery."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+from rest_framework.exceptions import ValidationError
 
 from accounts.models import Workspace
-from publishing.errors import PostNotCancelable, PostNotRetryable
+from publishing.errors import (
+    PostNotCancelable,
+    PostNotDeletable,
+    PostNotDraft,
+    PostNotEditable,
+    PostNotRetryable,
+    RevisionMismatch,
+)
 from publishing.models import Post
-from publishing.services.delivery import deliveries_cancel, deliveries_insert, deliveries_rearm, post_fan_out_task
+from publishing.services.delivery import (
+    deliveries_cancel,
+    deliveries_insert,
+    deliveries_rearm,
+    deliveries_retarget,
+    post_fan_out_task,
+)
 from publishing.services.validation import check_post
 
 Status = Post.Status
+MIN_SCHEDULE_AHEAD = timedelta(seconds=60)  # the earliest a post may be scheduled
 
 
 def post_create(
@@ -43,18 +59,8 @@ def post_create(
         platform_options=platform_options or {},
     )
     problems.raise_if_any()
-    post = Post(
-        workspace=workspace,
-        mode=mode,
-        text=text,
-        media_urls=media_urls,
-        platform_options=checked.options,
-        providers=checked.providers,
-        targets=[[account.pk, account.provider] for account in checked.accounts],
-        scheduled_at=scheduled_at,
-        status=Status.SCHEDULED if scheduled_at else Status.QUEUED,
-        released_at=None if scheduled_at else timezone.now(),
-    )
+    post = Post(workspace=workspace, mode=mode, text=text, media_urls=media_urls)
+    _arm(post, checked, scheduled_at)
     if scheduled_at:
         with transaction.atomic():
             post.save(force_insert=True)
@@ -65,6 +71,145 @@ def post_create(
         # dispatcher then does the fan-out (posts_fan_out_missed), which costs a delay only.
         transaction.on_commit(lambda: post_fan_out_task.delay(post.pk), robust=True)
     return post
+
+
+def _arm(post: Post, checked, scheduled_at: datetime | None) -> None:
+    """Set what a checked post carries to go out: its normalized options, networks and
+    targets, and scheduled (for `scheduled_at`) or queued now. No writes."""
+    post.platform_options = checked.options
+    post.providers = checked.providers
+    post.targets = [[account.pk, account.provider] for account in checked.accounts]
+    post.scheduled_at = scheduled_at
+    post.status = Status.SCHEDULED if scheduled_at else Status.QUEUED
+    post.released_at = None if scheduled_at else timezone.now()
+
+
+def post_create_draft(
+    *,
+    workspace: Workspace,
+    mode: str,
+    account_ids: list[str],
+    text: str,
+    media_urls: list[str] | None = None,
+    platform_options: dict | None = None,
+    scheduled_at: datetime | None = None,
+) -> Post:
+    """Store a draft: what was given, its types checked by the caller, nothing else (the
+    accounts may be unknown yet, the options incomplete). It is checked in full when
+    published (post_publish)."""
+    return Post.objects.create(
+        workspace=workspace,
+        mode=mode,
+        text=text,
+        media_urls=media_urls or [],
+        platform_options=platform_options or {},
+        targets=[[account_id, ""] for account_id in account_ids],
+        scheduled_at=scheduled_at,
+        status=Status.DRAFT,
+    )
+
+
+def _check_revision(post: Post, revision: int | None) -> None:
+    if revision is not None and revision != post.revision:
+        raise RevisionMismatch(
+            f"The post is at revision {post.revision}, not {revision}: read it again and redo the change."
+        )
+
+
+def _check_time(scheduled_at: datetime | None, attr: str = "scheduled_at") -> None:
+    if scheduled_at is not None and scheduled_at < timezone.now() + MIN_SCHEDULE_AHEAD:
+        raise ValidationError({attr: ["Must be at least 60 seconds in the future."]}, code="too_soon")
+
+
+def post_publish(*, post: Post, scheduled_at: datetime | None = None, revision: int | None = None) -> Post:
+    """Send a draft out: the full checks of a create on what it holds, then scheduled (at
+    `scheduled_at`, else the draft's own time) or queued now, as post_create does. Raises
+    PostNotDraft (409) for a post that is not a draft, RevisionMismatch (412) when
+    `revision` is not its own, ValidationError (400) naming every problem."""
+    with transaction.atomic():
+        locked = Post.objects.select_for_update().get(pk=post.pk)
+        if locked.status != Status.DRAFT:
+            raise PostNotDraft()
+        _check_revision(locked, revision)
+        when = scheduled_at or locked.scheduled_at
+        _check_time(when)
+        checked, problems = check_post(
+            workspace=locked.workspace,
+            mode=locked.mode,
+            account_ids=locked.account_ids,
+            text=locked.text,
+            media_urls=locked.media_urls,
+            platform_options=locked.platform_options,
+        )
+        if not locked.account_ids:
+            problems.add("account_ids", "A post needs at least one account to publish.", "required")
+        if not locked.text.strip():
+            problems.add("text", "A post needs text to publish.", "blank")
+        problems.raise_if_any()
+        _arm(locked, checked, when)
+        locked.revision += 1
+        locked.save()
+        if when:
+            deliveries_insert(post=locked, due=None)
+        else:
+            transaction.on_commit(lambda: post_fan_out_task.delay(locked.pk), robust=True)
+    return locked
+
+
+EDITABLE = ("text", "media_urls", "platform_options", "account_ids", "scheduled_at")
+
+
+def post_edit(*, post: Post, changes: dict, revision: int | None = None) -> Post:
+    """Change a draft or a scheduled post (`changes`: any of EDITABLE). A scheduled post
+    is checked in full, as a create, and its deliveries follow its accounts; a draft only
+    by type. The post's row is locked for the change, so an edit racing the scheduler's
+    release has one winner: the release skips a locked post, and an edit that finds the
+    post released is a PostNotEditable (409). RevisionMismatch (412) when `revision` is
+    not the post's; the revision grows by one with each change."""
+    with transaction.atomic():
+        locked = Post.objects.select_for_update().get(pk=post.pk)
+        if locked.status not in (Status.DRAFT, Status.SCHEDULED):
+            raise PostNotEditable()
+        _check_revision(locked, revision)
+        for name in ("text", "media_urls", "platform_options"):
+            if name in changes:
+                setattr(locked, name, changes[name])
+        account_ids = changes.get("account_ids", locked.account_ids)
+        when = changes.get("scheduled_at", locked.scheduled_at)
+        if locked.status == Status.DRAFT:
+            locked.targets = [[account_id, ""] for account_id in account_ids]
+            locked.scheduled_at = when
+        else:
+            if when is None:
+                raise ValidationError(
+                    {"scheduled_at": ["A scheduled post keeps a time: give another, or cancel it."]}, code="null"
+                )
+            if "scheduled_at" in changes:
+                _check_time(when)
+            checked, problems = check_post(
+                workspace=locked.workspace,
+                mode=locked.mode,
+                account_ids=account_ids,
+                text=locked.text,
+                media_urls=locked.media_urls,
+                platform_options=locked.platform_options,
+            )
+            problems.raise_if_any()
+            _arm(locked, checked, when)
+            deliveries_retarget(post=locked)  # none was sent: it is not released
+        locked.revision = F("revision") + 1
+        locked.save()
+    locked.refresh_from_db()
+    return locked
+
+
+def post_delete(*, post: Post) -> None:
+    """Delete a draft or a canceled post (its canceled deliveries with it); PostNotDeletable
+    (409) for any other. Conditional on the status, so it cannot delete a post a moment
+    after it was published."""
+    deleted, _ = Post.objects.filter(pk=post.pk, status__in=(Status.DRAFT, Status.CANCELED)).delete()
+    if not deleted:
+        raise PostNotDeletable()
 
 
 def post_cancel(*, post: Post) -> Post:
