@@ -100,9 +100,9 @@ def int_or_none(value) -> int | None:
 
 
 def iso_time(value) -> datetime | None:
-    """A datetime from the ISO 8601 / RFC 3339 times networks answer (`…+0000` from the Graph
-    APIs, `…Z` with up to nanoseconds from Google, no offset at all from Pinterest and
-    WordPress's `date_gmt`, which then means UTC), or None for anything else."""
+    """A datetime from the ISO 8601 / RFC 3339 times networks answer (an offset such as
+    `+0000` or `+02:00`, `Z` with up to nanoseconds, or no offset at all, which then means
+    UTC), or None for anything else."""
     if not isinstance(value, str) or not value:
         return None
     try:
