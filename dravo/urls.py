@@ -10,6 +10,7 @@ from analytics.api.views import PostAnalyticsView
 from dravo.docs import RedocView, SwaggerView
 from dravo.errors import not_found
 from dravo.health import health
+from publishing.api.calendar_views import CalendarFeedTokenView, CalendarFeedView
 from publishing.api.media_views import MediaViewSet
 from publishing.api.views import PostViewSet, PublishViewSet
 from publishing.media_serve import media_file
@@ -37,6 +38,8 @@ v1 = [
     path("docs", SwaggerView.as_view(url_name="schema", **public), name="docs"),
     path("redoc", RedocView.as_view(url_name="schema", **public), name="redoc"),
     path("analytics/posts", PostAnalyticsView.as_view(), name="analytics-posts"),
+    path("calendar/token", CalendarFeedTokenView.as_view(), name="calendar-token"),
+    path("calendar.ics", CalendarFeedView.as_view(), name="calendar-feed"),
     *router.urls,
     re_path(r"", not_found),  # last: any other /v1 path is a JSON 404, in DEBUG too
 ]

@@ -207,3 +207,19 @@ class Media(models.Model):
     def filename(self) -> str:
         """The last part of the stored name: the one in the public URL."""
         return self.file.name.rsplit("/", 1)[-1]
+
+
+class CalendarFeed(models.Model):
+    """The secret of a workspace's (and mode's) calendar feed, `GET /v1/calendar.ics?token=`:
+    only its SHA-256 is kept; resetting it makes a new one and the old stops working."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="calendar_feeds")
+    mode = models.CharField(max_length=4, choices=Mode.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workspace", "mode"], name="one_calendar_feed")]
+
+    def __str__(self) -> str:
+        return f"calendar feed of {self.workspace_id} ({self.mode})"
