@@ -29,6 +29,8 @@ urlpatterns = [
     path("posts/<str:post_id>", publishing_views.post_detail, name="post-detail"),
     path("posts/<str:post_id>/cancel", publishing_views.post_cancel, name="post-cancel"),
     path("posts/<str:post_id>/retry", publishing_views.post_retry, name="post-retry"),
+    path("posts/<str:post_id>/publish", publishing_views.post_publish, name="post-publish"),
+    path("posts/<str:post_id>/delete", publishing_views.post_delete, name="post-delete"),
     path("calendar/", publishing_views.calendar_page, name="calendar"),
     # analytics
     path("analytics/", analytics_views.analytics_page, name="analytics"),

@@ -18,7 +18,7 @@ from dravo.errors import DomainError, error_text
 from dravo.pagination import decode_cursor, keyset_page
 from publishing import selectors, services
 from publishing.api.media_serializers import MediaSerializer
-from publishing.api.serializers import PostCreateSerializer
+from publishing.api.serializers import PostCreateSerializer, PostDraftSerializer
 from publishing.forms import TEXT_LIMITS, ComposeForm, PostFilterForm
 from publishing.models import Post
 from publishing.services import media as media_services
@@ -50,17 +50,19 @@ def _usable_accounts(request):
     return [a for a in accounts.order_by("provider", "handle") if a.is_usable]
 
 
-def _create_post(request, form: ComposeForm) -> Post | None:
-    """Validate as POST /v1/posts does and call the same service; errors go on the form."""
-    params = PostCreateSerializer(data=form.payload())
+def _create_post(request, form: ComposeForm, *, draft: bool = False) -> Post | None:
+    """Validate as POST /v1/posts does (with `draft`, as a draft) and call the same service;
+    errors go on the form."""
+    params = (PostDraftSerializer if draft else PostCreateSerializer)(data=form.payload())
     if form.has_errors:
         return None
     if not params.is_valid():
         form.add_api_errors(params.errors)
         return None
+    data = {k: v for k, v in params.validated_data.items() if k != "draft"}
     try:
-        data = {k: v for k, v in params.validated_data.items() if k != "draft"}
-        return services.post_create(workspace=request.workspace, mode=request.mode, **data)
+        create = services.post_create_draft if draft else services.post_create
+        return create(workspace=request.workspace, mode=request.mode, **data)
     except ValidationError as exc:
         form.add_api_errors(exc.detail)
         return None
@@ -75,9 +77,11 @@ def compose(request):
         destinations=destination_services.destinations_for_accounts(accounts=accounts),
     )
     if request.method == "POST":
-        post = _create_post(request, form)
+        post = _create_post(request, form, draft="save_draft" in request.POST)
         if post is not None:
-            if post.status == Post.Status.SCHEDULED:
+            if post.status == Post.Status.DRAFT:
+                messages.success(request, "Draft saved. Publish it from here when it is ready.")
+            elif post.status == Post.Status.SCHEDULED:
                 when = timezone.localtime(post.scheduled_at).strftime("%a %d %b %Y, %H:%M")
                 messages.success(request, f"Scheduled for {when} ({request.tz.key}).")
             else:
@@ -147,6 +151,26 @@ def post_cancel(request, post_id: str):
 @dashboard_view
 def post_retry(request, post_id: str):
     return _post_action(request, post_id, services.post_retry, f"Retrying the failed deliveries of {post_id}.")
+
+
+@require_POST
+@dashboard_view
+def post_publish(request, post_id: str):
+    """Publish a draft now (its own time, if it has one): the checks of a create; a
+    refusal becomes a message naming each problem."""
+    return _post_action(request, post_id, services.post_publish, f"Publishing draft {post_id}.")
+
+
+@require_POST
+@dashboard_view
+def post_delete(request, post_id: str):
+    try:
+        services.post_delete(post=_post_or_404(request, post_id))
+    except DomainError as exc:
+        messages.error(request, error_text(exc))
+        return redirect("post-detail", post_id=post_id)
+    messages.success(request, f"Deleted post {post_id}.")
+    return redirect("posts")
 
 
 # --- calendar --------------------------------------------------------------------------------
