@@ -149,8 +149,14 @@ def handler500(request):
 
 
 # The code of a Django-level error, by status (as drf-standardized-errors names them).
-CODES = {400: "bad_request", 403: "permission_denied", 404: "not_found", 405: "method_not_allowed",
-         413: "request_too_large", 500: "error"}
+CODES = {
+    400: "bad_request",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "request_too_large",
+    500: "error",
+}
 KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
 
 
@@ -185,4 +191,3 @@ class ApiErrorMiddleware:
             if header in response:
                 replacement[header] = response[header]
         return replacement
-

@@ -120,8 +120,6 @@ def page_schema(name: str, item, count_limit: int | None = None) -> type[seriali
     return PageSerializer
 
 
-
-
 def keyset_response(qs: QuerySet, params: dict, serializer_class, count_limit: int | None = None) -> Response:
     """The API answer for one page of `qs`: `{items, next_cursor, total}`, from validated KeysetParams."""
     page = keyset_page(qs, limit=params["limit"], cursor=params.get("cursor"), count_limit=count_limit)

@@ -387,6 +387,8 @@ SANDBOX_SESSION = "sandbox.session.session_for"
 # included), the base of the exponential backoff, and when a due delivery whose task
 # message never arrived is sent again.
 DELIVERY_LEASE_SECONDS = env_int("DRAVO_DELIVERY_LEASE_SECONDS", 900)
+# Recurring posts: how far ahead each occurrence is made as a scheduled post of its own.
+SERIES_HORIZON_DAYS = env_int("DRAVO_SERIES_HORIZON_DAYS", 14)
 RETRY_BASE_SECONDS = env_float("DRAVO_RETRY_BASE_SECONDS", 10.0)
 REDISPATCH_SECONDS = env_int("DRAVO_REDISPATCH_SECONDS", 120)
 
@@ -395,6 +397,7 @@ REDISPATCH_SECONDS = env_int("DRAVO_REDISPATCH_SECONDS", 120)
 CELERY_TASK_ROUTES = {
     "publishing.tasks.dispatch_due_task": {"queue": "scheduler"},
     "publishing.tasks.recover_stuck_task": {"queue": "scheduler"},
+    "publishing.tasks.extend_series_task": {"queue": "scheduler"},
     "publishing.tasks.prune_idempotency_keys_task": {"queue": "scheduler"},
     "accounts.tasks.prune_throttle_counters_task": {"queue": "scheduler"},
     "accounts.tasks.refresh_due_tokens_task": {"queue": "scheduler"},
@@ -408,6 +411,7 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 5},
     },
     "publishing-recover-stuck": {"task": "publishing.tasks.recover_stuck_task", "schedule": 30.0},
+    "publishing-extend-series": {"task": "publishing.tasks.extend_series_task", "schedule": 3600.0},
     "publishing-prune-idempotency-keys": {"task": "publishing.tasks.prune_idempotency_keys_task", "schedule": 3600.0},
     "accounts-refresh-tokens": {"task": "accounts.tasks.refresh_due_tokens_task", "schedule": 300.0},
     "accounts-prune-throttle-counters": {"task": "accounts.tasks.prune_throttle_counters_task", "schedule": 3600.0},

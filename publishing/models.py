@@ -11,6 +11,40 @@ def new_post_id() -> str:
     return new_id("post")
 
 
+def new_series_id() -> str:
+    return new_id("ser")
+
+
+class PostSeries(models.Model):
+    """A recurring post: the content and accounts of every occurrence, and when they fall
+    (an RFC 5545 rule from a local wall time in a time zone; see publishing.recurrence).
+    Occurrences are made as posts of their own a little ahead of time (`made_until`)."""
+
+    id = models.CharField(primary_key=True, max_length=32, default=new_series_id, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="post_series")
+    mode = models.CharField(max_length=4, choices=Mode.choices)
+    rule = models.CharField(max_length=500)
+    time_zone = models.CharField(max_length=64)
+    start = models.DateTimeField(help_text="The first occurrence's local wall time, stored without a zone.")
+    count = models.PositiveIntegerField(null=True, blank=True)
+    until = models.DateTimeField(null=True, blank=True, help_text="The last local wall time, without a zone.")
+    text = models.TextField()
+    media_urls = models.JSONField(default=list, blank=True)
+    platform_options = models.JSONField(default=dict, blank=True)
+    providers = models.JSONField(default=list, blank=True)
+    targets = models.JSONField(default=list, blank=True)
+    made_until = models.DateTimeField(null=True, blank=True, help_text="Occurrences up to here exist as posts.")
+    finished = models.BooleanField(default=False, help_text="Every occurrence is made (or the series canceled).")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "post series"
+        indexes = [models.Index(fields=["made_until"], name="series_due_idx", condition=Q(finished=False))]
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.rule})"
+
+
 class Post(models.Model):
     """One piece of content sent to up to 100 accounts; its status derives from its deliveries."""
 
@@ -42,6 +76,10 @@ class Post(models.Model):
     released_at = models.DateTimeField(null=True, blank=True, help_text="When it was queued for delivery.")
     finished_at = models.DateTimeField(null=True, blank=True)
     revision = models.PositiveIntegerField(default=1, help_text="Grows by one with each change (If-Match).")
+    series = models.ForeignKey(
+        PostSeries, null=True, blank=True, on_delete=models.SET_NULL, related_name="occurrences", db_index=False
+    )
+    occurrence_at = models.DateTimeField(null=True, blank=True, help_text="Its time in its series (UTC).")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -58,6 +96,11 @@ class Post(models.Model):
             models.Index(fields=["scheduled_at"], name="post_due_idx", condition=Q(status="scheduled")),
             # Queued posts are few at any time: finds one whose fan-out message was lost.
             models.Index(fields=["released_at"], name="post_queued_idx", condition=Q(status="queued")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "occurrence_at"], name="one_post_per_occurrence", condition=Q(series__isnull=False)
+            )
         ]
 
     def __str__(self) -> str:

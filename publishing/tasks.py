@@ -7,6 +7,7 @@ from celery import shared_task
 from dravo.idempotency import idempotency_keys_prune
 from publishing import services
 from publishing.services.delivery import deliver_task, fan_out_task, post_fan_out_task  # noqa: F401
+from publishing.services.series import series_extend_due
 
 
 @shared_task(ignore_result=True)
@@ -15,6 +16,12 @@ def dispatch_due_task() -> None:
     services.posts_release_due()
     services.posts_fan_out_missed()
     services.deliveries_dispatch_due()
+
+
+@shared_task(ignore_result=True)
+def extend_series_task() -> None:
+    """Hourly: make the occurrences of recurring posts that come within the horizon."""
+    series_extend_due()
 
 
 @shared_task(ignore_result=True)

@@ -60,6 +60,8 @@ def _create_post(request, form: ComposeForm, *, draft: bool = False) -> Post | N
         form.add_api_errors(params.errors)
         return None
     data = {k: v for k, v in params.validated_data.items() if k != "draft"}
+    if draft:
+        data.pop("recurrence", None)
     try:
         create = services.post_create_draft if draft else services.post_create
         return create(workspace=request.workspace, mode=request.mode, **data)

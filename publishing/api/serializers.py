@@ -1,5 +1,8 @@
+from datetime import datetime
+
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from dravo.fields import StrictCharField
@@ -27,6 +30,39 @@ class AwareDateTimeField(serializers.DateTimeField):
         return super().to_internal_value(value)
 
 
+@extend_schema_field({"type": "string", "example": "2027-01-04T09:00"})
+class LocalDateTimeField(serializers.Field):
+    """A local wall time without an offset (`2027-01-04T09:00`): the time zone is given
+    beside it."""
+
+    default_error_messages = {
+        "invalid": "A local date-time without an offset, e.g. 2027-01-04T09:00.",
+        "offset": "No offset here: the time zone is given as time_zone.",
+    }
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        try:
+            parsed = datetime.fromisoformat(data)
+        except ValueError:
+            self.fail("invalid")
+        if parsed.tzinfo is not None:
+            self.fail("offset")
+        return parsed.replace(microsecond=0)
+
+    def to_representation(self, value):
+        return value.replace(tzinfo=None).isoformat(timespec="minutes")
+
+
+class RecurrenceSerializer(serializers.Serializer):
+    rule = StrictCharField(max_length=500, help_text="An RFC 5545 rule, e.g. FREQ=WEEKLY;BYDAY=MO,WE.")
+    time_zone = StrictCharField(max_length=64, help_text="The IANA zone of the wall times, e.g. Europe/Paris.")
+    start = LocalDateTimeField(help_text="The first occurrence's local wall time, e.g. 2027-01-04T09:00.")
+    count = serializers.IntegerField(required=False, min_value=1, max_value=1000, help_text="How many occurrences.")
+    until = LocalDateTimeField(required=False, help_text="Or: the last local wall time an occurrence may have.")
+
+
 class PostCreateSerializer(serializers.Serializer):
     account_ids = serializers.ListField(
         child=StrictCharField(max_length=64),
@@ -40,6 +76,15 @@ class PostCreateSerializer(serializers.Serializer):
     )
     platform_options = serializers.DictField(child=serializers.DictField(), required=False, default=dict)
     scheduled_at = AwareDateTimeField(required=False, allow_null=True, default=None)
+    recurrence = RecurrenceSerializer(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=(
+            "Repeat the post: each occurrence becomes a scheduled post of its own (its local time kept "
+            "across daylight saving changes). Instead of scheduled_at."
+        ),
+    )
     draft = serializers.BooleanField(
         required=False,
         default=False,
@@ -75,6 +120,13 @@ class PostCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError("Must be at least 60 seconds in the future.", code="too_soon")
         return value
 
+    def validate(self, attrs):
+        if attrs.get("recurrence") and attrs.get("scheduled_at"):
+            raise serializers.ValidationError(
+                {"recurrence": ["Give recurrence or scheduled_at, not both."]}, code="conflict"
+            )
+        return attrs
+
 
 class PostDraftSerializer(PostCreateSerializer):
     """A draft: the types of a create, but accounts may be none and text may be empty when
@@ -91,6 +143,10 @@ class PostDraftSerializer(PostCreateSerializer):
     def validate(self, attrs):
         if not attrs.get("text", "").strip() and not attrs.get("media_urls"):
             raise serializers.ValidationError({"text": ["A draft needs text or media."]}, code="required")
+        if attrs.get("recurrence"):
+            raise serializers.ValidationError(
+                {"recurrence": ["A draft does not recur: publish the series directly."]}, code="not_supported"
+            )
         return attrs
 
 
@@ -98,6 +154,7 @@ class PostEditSerializer(PostDraftSerializer):
     """PATCH: any of the fields a draft or a scheduled post may change; the others stay."""
 
     draft = None
+    recurrence = None
 
     def validate(self, attrs):
         if not attrs:
@@ -122,7 +179,8 @@ class PublishDraftSerializer(serializers.Serializer):
 class LegacyPublishSerializer(PostCreateSerializer):
     """The /v1/publish body: `provider_options` is the old name of `platform_options`."""
 
-    draft = None  # drafts are /v1/posts'
+    draft = None  # drafts and series are /v1/posts'
+    recurrence = None
     provider_options = serializers.DictField(child=serializers.DictField(), required=False)
 
     def validate(self, attrs):
@@ -203,6 +261,8 @@ _POST_FIELDS = {
     "results": lambda post: [result_data(result) for result in post.results],
     "scheduled_at": lambda post: _datetime(post.scheduled_at),
     "account_ids": lambda post: post.account_ids,
+    "series_id": lambda post: post.series_id,
+    "occurrence_at": lambda post: _datetime(post.occurrence_at),
     "revision": lambda post: post.revision,
     "created_at": lambda post: _datetime(post.created_at),
     "updated_at": lambda post: _datetime(post.updated_at),
@@ -214,6 +274,7 @@ class PostSerializer(serializers.ModelSerializer):
     account_ids = serializers.ListField(
         child=serializers.CharField(), read_only=True, help_text="The accounts it targets, in request order."
     )
+    series_id = serializers.CharField(read_only=True, allow_null=True, help_text="Its recurring series, if any.")
 
     def to_representation(self, post):
         return {name: _POST_FIELDS[name](post) for name in self.Meta.fields}
@@ -231,6 +292,8 @@ class PostSerializer(serializers.ModelSerializer):
             "scheduled_at",
             "account_ids",
             "revision",
+            "series_id",
+            "occurrence_at",
             "created_at",
             "updated_at",
         ]
@@ -243,6 +306,33 @@ class PostAcceptedSerializer(serializers.Serializer):
     id = serializers.CharField(read_only=True)
     status = serializers.ChoiceField(choices=Post.Status.choices, read_only=True)
     scheduled_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    series_id = serializers.CharField(
+        read_only=True, allow_null=True, help_text="A recurring post's series; `id` is its first occurrence."
+    )
+
+
+class OccurrenceSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(help_text="UTC.")
+    local = serializers.CharField(help_text="The same instant in the series' time zone, with its offset.")
+
+
+class SeriesSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    rule = serializers.CharField()
+    time_zone = serializers.CharField()
+    start = LocalDateTimeField()
+    count = serializers.IntegerField(allow_null=True)
+    until = LocalDateTimeField(allow_null=True)
+    next = OccurrenceSerializer(many=True, help_text="The next five occurrences.")
+
+
+class PostDetailSerializer(PostSerializer):
+    """One post: with its series (rule and next occurrences) when it recurs."""
+
+    series = SeriesSerializer(read_only=True, allow_null=True)
+
+    class Meta(PostSerializer.Meta):
+        fields = [*PostSerializer.Meta.fields, "series"]
 
 
 class JobAcceptedSerializer(serializers.Serializer):

@@ -16,15 +16,18 @@ from publishing.api.serializers import (
     LegacyPublishSerializer,
     PostAcceptedSerializer,
     PostCreateSerializer,
+    PostDetailSerializer,
     PostDraftSerializer,
     PostEditSerializer,
     PostListParams,
     PostSerializer,
     PublishDraftSerializer,
+    SeriesSerializer,
     ValidationReportSerializer,
 )
 from publishing.errors import PostNotFound
 from publishing.models import Post
+from publishing.services import series as series_services
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -32,6 +35,22 @@ IF_MATCH = OpenApiParameter(
     OpenApiParameter.HEADER,
     description="The post's `revision` as you last read it (quotes allowed): the change fails with 412 if it moved.",
 )
+
+
+def series_data(series) -> dict:
+    """A series as PostDetailSerializer shows it: its rule and its next occurrences."""
+    data = SeriesSerializer(
+        {
+            "id": series.pk,
+            "rule": series.rule,
+            "time_zone": series.time_zone,
+            "start": series.start,
+            "count": series.count,
+            "until": series.until,
+            "next": series_services.series_next(series=series),
+        }
+    ).data
+    return data
 
 
 def _if_match(request) -> int | None:
@@ -90,7 +109,11 @@ class BasePostViewSet(WorkspaceViewSet):
         return keyset_response(qs, p, self.output_serializer, count_limit=selectors.HISTORY_COUNT_LIMIT)
 
     def retrieve(self, request, pk=None):
-        return Response(self.output_serializer(self.get_object()).data)
+        post = self.get_object()
+        data = self.output_serializer(post).data
+        if self.output_serializer is PostSerializer:
+            data["series"] = series_data(post.series) if post.series_id else None
+        return Response(data)
 
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
@@ -120,7 +143,7 @@ class PostViewSet(BasePostViewSet):
     def list(self, request):
         return super().list(request)
 
-    @extend_schema(summary="Show a post with its results", responses=PostSerializer)
+    @extend_schema(summary="Show a post with its results", responses=PostDetailSerializer)
     def retrieve(self, request, pk=None):
         return super().retrieve(request, pk)
 
@@ -142,7 +165,7 @@ class PostViewSet(BasePostViewSet):
             return super()._create(request)
         params = PostDraftSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        data = {k: v for k, v in params.validated_data.items() if k != "draft"}
+        data = {k: v for k, v in params.validated_data.items() if k not in ("draft", "recurrence")}
         post = services.post_create_draft(workspace=self.workspace, mode=self.mode, **data)
         return status.HTTP_201_CREATED, PostSerializer(post).data
 
@@ -192,13 +215,18 @@ class PostViewSet(BasePostViewSet):
         params = PostCreateSerializer(data=request.data)
         if not params.is_valid():
             return Response({"valid": False, "errors": _errors(params.errors)})
-        data = {k: v for k, v in params.validated_data.items() if k not in ("scheduled_at", "draft")}
+        data = {k: v for k, v in params.validated_data.items() if k not in ("scheduled_at", "draft", "recurrence")}
         _, problems = services.check_post(workspace=self.workspace, mode=self.mode, **data)
         errors = [
             {"code": d.code, "detail": str(d), "attr": attr}
             for attr, details in problems.errors.items()
             for d in details
         ]
+        if params.validated_data.get("recurrence"):
+            try:
+                series_services.recurrence_check(params.validated_data["recurrence"])
+            except ValidationError as exc:
+                errors += _errors(exc.detail)
         return Response({"valid": not errors, "errors": errors})
 
 

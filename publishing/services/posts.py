@@ -25,6 +25,7 @@ from publishing.services.delivery import (
     deliveries_retarget,
     post_fan_out_task,
 )
+from publishing.services.series import recurrence_check, series_create
 from publishing.services.validation import check_post
 
 Status = Post.Status
@@ -40,8 +41,10 @@ def post_create(
     media_urls: list[str] | None = None,
     platform_options: dict | None = None,
     scheduled_at: datetime | None = None,
+    recurrence: dict | None = None,
 ) -> Post:
-    """Validate and store a post. A scheduled post gets its deliveries now and waits for
+    """Validate and store a post (with `recurrence`, a series: see publishing.services.series,
+    and the post returned is its first occurrence). A scheduled post gets its deliveries now and waits for
     the scheduler; a post for now is answered at once and, after commit, one message
     asks a worker to make its deliveries and send them (`post_fan_out`), so that the
     request writes one row instead of one per account. The post's `targets` keep what
@@ -50,6 +53,8 @@ def post_create(
     Raises ValidationError (400) naming every problem; nothing is stored then.
     """
     media_urls = media_urls or []
+    if recurrence:
+        recurrence_check(recurrence)  # a 400 before anything else is read
     checked, problems = check_post(
         workspace=workspace,
         mode=mode,
@@ -61,6 +66,9 @@ def post_create(
     problems.raise_if_any()
     post = Post(workspace=workspace, mode=mode, text=text, media_urls=media_urls)
     _arm(post, checked, scheduled_at)
+    if recurrence:
+        with transaction.atomic():
+            return series_create(workspace=workspace, mode=mode, post=post, recurrence=recurrence)
     if scheduled_at:
         with transaction.atomic():
             post.save(force_insert=True)
