@@ -155,13 +155,26 @@ class PostEditSerializer(PostDraftSerializer):
 
     draft = None
     recurrence = None
+    series = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="An occurrence of a recurring post: change it and every later one not released yet.",
+    )
 
     def validate(self, attrs):
-        if not attrs:
+        if not {k: v for k, v in attrs.items() if k != "series"}:
             raise serializers.ValidationError(
                 "Give at least one of text, media_urls, platform_options, account_ids, scheduled_at.", code="empty"
             )
         return attrs
+
+
+class CancelSerializer(serializers.Serializer):
+    series = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="An occurrence of a recurring post: cancel it and every later one, and make no more.",
+    )
 
 
 class PublishDraftSerializer(serializers.Serializer):

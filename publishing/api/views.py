@@ -11,6 +11,7 @@ from dravo.pagination import keyset_response, page_schema
 from dravo.schema import CONFLICT, PRECONDITION_FAILED
 from publishing import selectors, services
 from publishing.api.serializers import (
+    CancelSerializer,
     JobAcceptedSerializer,
     JobSerializer,
     LegacyPublishSerializer,
@@ -147,10 +148,17 @@ class PostViewSet(BasePostViewSet):
     def retrieve(self, request, pk=None):
         return super().retrieve(request, pk)
 
-    @extend_schema(summary="Cancel a post", request=None, responses={200: PostAcceptedSerializer, 409: CONFLICT})
+    @extend_schema(
+        summary="Cancel a post", request=CancelSerializer, responses={200: PostAcceptedSerializer, 409: CONFLICT}
+    )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        return super().cancel(request, pk)
+        params = CancelSerializer(data=request.data or {})
+        params.is_valid(raise_exception=True)
+        if not params.validated_data["series"]:
+            return super().cancel(request, pk)
+        post = services.post_cancel_series(post=self.get_object())
+        return Response(PostAcceptedSerializer(post).data)
 
     @extend_schema(
         summary="Retry a post's failed results", request=None, responses={202: PostSerializer, 409: CONFLICT}
@@ -181,7 +189,9 @@ class PostViewSet(BasePostViewSet):
         with `If-Match: <revision>`, 412 when someone changed it first."""
         params = PostEditSerializer(data=request.data, partial=True)
         params.is_valid(raise_exception=True)
-        post = services.post_edit(post=self.get_object(), changes=params.validated_data, revision=_if_match(request))
+        changes = dict(params.validated_data)
+        edit = services.post_edit_series if changes.pop("series", False) else services.post_edit
+        post = edit(post=self.get_object(), changes=changes, revision=_if_match(request))
         return Response(PostSerializer(post).data, headers={"ETag": f'"{post.revision}"'})
 
     @extend_schema(summary="Delete a draft or a canceled post", request=None, responses={204: None, 409: CONFLICT})

@@ -11,10 +11,12 @@ from publishing.services.delivery import (  # noqa: F401
 )
 from publishing.services.posts import (  # noqa: F401
     post_cancel,
+    post_cancel_series,
     post_create,
     post_create_draft,
     post_delete,
     post_edit,
+    post_edit_series,
     post_publish,
     post_retry,
 )

@@ -17,7 +17,7 @@ from publishing.errors import (
     PostNotRetryable,
     RevisionMismatch,
 )
-from publishing.models import Post
+from publishing.models import Post, PostSeries
 from publishing.services.delivery import (
     deliveries_cancel,
     deliveries_insert,
@@ -250,3 +250,47 @@ def post_retry(*, post: Post) -> Post:
     Post.objects.filter(pk=post.pk).update(status=Status.QUEUED, finished_at=None, updated_at=timezone.now())
     post.refresh_from_db()
     return post
+
+
+def post_cancel_series(*, post: Post) -> Post:
+    """Cancel a recurring post's series from this occurrence on: this one and every later
+    occurrence not released yet are canceled, and no more are made. The occurrences
+    already released are left as they are. Raises PostNotCancelable when this one is not
+    scheduled (a series is canceled from an occurrence still to come)."""
+    if post.series_id is None:
+        return post_cancel(post=post)
+    with transaction.atomic():
+        PostSeries.objects.filter(pk=post.series_id).update(finished=True)
+        later = Post.objects.filter(
+            series_id=post.series_id, status=Status.SCHEDULED, occurrence_at__gt=post.occurrence_at
+        ).exclude(pk=post.pk)
+        canceled = post_cancel(post=post)
+        for occurrence in later:
+            post_cancel(post=occurrence)
+    return canceled
+
+
+def post_edit_series(*, post: Post, changes: dict, revision: int | None = None) -> Post:
+    """Change a recurring post's series from this occurrence on: this occurrence (with the
+    checks of post_edit, and `revision`), every later one not released yet, and the
+    content of those not made yet. The time comes from the rule, so `scheduled_at` cannot
+    be changed this way."""
+    if "scheduled_at" in changes:
+        raise ValidationError({"scheduled_at": ["A series' times come from its rule; edit one occurrence instead."]})
+    with transaction.atomic():
+        edited = post_edit(post=post, changes=changes, revision=revision)
+        if edited.series_id is None:
+            return edited
+        later = Post.objects.filter(
+            series_id=edited.series_id, status=Status.SCHEDULED, occurrence_at__gt=edited.occurrence_at
+        )
+        for occurrence in later:
+            post_edit(post=occurrence, changes=changes)
+        PostSeries.objects.filter(pk=edited.series_id).update(
+            text=edited.text,
+            media_urls=edited.media_urls,
+            platform_options=edited.platform_options,
+            providers=edited.providers,
+            targets=edited.targets,
+        )
+    return edited

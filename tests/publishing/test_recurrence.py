@@ -138,3 +138,39 @@ def test_a_series_with_until_and_the_networks_rules(api_client, account, setting
     assert "recurrence" in [e["attr"] for e in both.json()["errors"]]
     too_long = create(api_client, account, recurrence=RECURRENCE, text="x" * 300)
     assert too_long.status_code == 400 and "text" in [e["attr"] for e in too_long.json()["errors"]]
+
+
+@pytest.mark.django_db
+def test_editing_a_series_from_an_occurrence_changes_it_and_the_later_ones(api_client, account, settings):
+    settings.SERIES_HORIZON_DAYS = 60
+    first_id = create(api_client, account, recurrence=RECURRENCE).json()["id"]
+    occurrences_made = list(Post.objects.order_by("scheduled_at"))
+    second = occurrences_made[1]
+    one = api_client.patch(f"/v1/posts/{first_id}", {"text": "Only the first"}, format="json")
+    assert one.status_code == 200 and Post.objects.filter(text="Only the first").count() == 1
+    response = api_client.patch(f"/v1/posts/{second.pk}", {"text": "New words", "series": True}, format="json")
+    assert response.status_code == 200, response.content
+    texts = list(Post.objects.order_by("scheduled_at").values_list("text", flat=True))
+    assert texts == ["Only the first"] + ["New words"] * (len(texts) - 1)
+    assert PostSeries.objects.get().text == "New words"  # and the occurrences not made yet
+    settings.SERIES_HORIZON_DAYS = 400
+    series_extend_due()
+    assert set(Post.objects.order_by("scheduled_at").values_list("text", flat=True)[1:]) == {"New words"}
+    moved = api_client.patch(
+        f"/v1/posts/{second.pk}", {"scheduled_at": paris_nine(DAYS[1]).isoformat(), "series": True}, format="json"
+    )
+    assert "scheduled_at" in [e["attr"] for e in moved.json()["errors"]]
+
+
+@pytest.mark.django_db
+def test_canceling_a_series_from_an_occurrence_cancels_the_later_ones_and_makes_no_more(api_client, account, settings):
+    settings.SERIES_HORIZON_DAYS = 60
+    create(api_client, account, recurrence=RECURRENCE)
+    made = list(Post.objects.order_by("scheduled_at"))
+    response = api_client.post(f"/v1/posts/{made[1].pk}/cancel", {"series": True}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "canceled"
+    statuses = list(Post.objects.order_by("scheduled_at").values_list("status", flat=True))
+    assert statuses == ["scheduled"] + ["canceled"] * (len(made) - 1)
+    settings.SERIES_HORIZON_DAYS = 400
+    series_extend_due()
+    assert Post.objects.count() == len(made)  # no more occurrences
