@@ -108,6 +108,9 @@ class Network:
     option_hints: dict[tuple[str, ...], str] = field(default_factory=dict)
     connect_hint: str = ""  # how to connect an account when there is no oauth_backend
     destinations: DestinationKind | None = None  # places inside an account a post goes to
+    # The network refuses a post whose text repeats one of the account's recent posts
+    # (so a recycled post needs variations there).
+    refuses_repeated_text: bool = False
 
     def endpoints(self, env: Callable[[str, str], str]) -> dict[str, str]:
         """The hosts and API version, each read from `DRAVO_<KEY>_<HOST>` through `env`

@@ -33,6 +33,9 @@ class PostSeries(models.Model):
     platform_options = models.JSONField(default=dict, blank=True)
     providers = models.JSONField(default=list, blank=True)
     targets = models.JSONField(default=list, blank=True)
+    variations = models.JSONField(
+        default=list, blank=True, help_text="A recycled post's texts, one per repeat in turn (else `text`)."
+    )
     made_until = models.DateTimeField(null=True, blank=True, help_text="Occurrences up to here exist as posts.")
     finished = models.BooleanField(default=False, help_text="Every occurrence is made (or the series canceled).")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -62,6 +62,7 @@ def _create_post(request, form: ComposeForm, *, draft: bool = False) -> Post | N
     data = {k: v for k, v in params.validated_data.items() if k != "draft"}
     if draft:
         data.pop("recurrence", None)
+        data.pop("recycle", None)
     try:
         create = services.post_create_draft if draft else services.post_create
         return create(workspace=request.workspace, mode=request.mode, **data)

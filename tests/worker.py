@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
@@ -21,10 +22,13 @@ def test_database_url() -> str:
 
 @contextmanager
 def celery_worker(*, sandbox_url: str, pool: str = "prefork", concurrency: int = 2, extra_env: dict | None = None):
-    """A worker consuming the default queue (purged first) until the block ends."""
+    """A worker consuming a queue of its own until the block ends: this process sends its
+    tasks there meanwhile, so tests running beside it (pytest-xdist) on the same broker
+    neither feed it their messages nor take its own."""
     from dravo.celery import app
 
-    app.control.purge()  # leftovers of an earlier, interrupted run
+    queue = f"e2e-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    default_queue, app.conf.task_default_queue = app.conf.task_default_queue, queue
     env = {
         **os.environ,
         "DATABASE_URL": test_database_url(),
@@ -34,6 +38,7 @@ def celery_worker(*, sandbox_url: str, pool: str = "prefork", concurrency: int =
         "DRAVO_SANDBOX": "1",
         "DRAVO_SANDBOX_URL": sandbox_url,
         "DRAVO_POLL_INTERVAL": "0",
+        "DRAVO_CELERY_QUEUE": queue,
         **(extra_env or {}),
     }
     command = [sys.executable, "-m", "celery", "-A", "dravo", "worker", "--pool", pool, "--concurrency",
@@ -42,6 +47,7 @@ def celery_worker(*, sandbox_url: str, pool: str = "prefork", concurrency: int =
     try:
         yield process
     finally:
+        app.conf.task_default_queue = default_queue
         if process.poll() is None:
             process.terminate()
             try:

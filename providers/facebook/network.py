@@ -34,4 +34,5 @@ NETWORK = Network(
     refresh_ahead=timedelta(days=7),
     credentials=(Credential("page_id", "Facebook Page id", "Required for Facebook."),),
     content_kinds=tuple(CAPABILITIES["content_kinds"]),
+    refuses_repeated_text=True,  # its duplicate-content refusal
 )

@@ -27,8 +27,7 @@ NETWORK = Network(
     oauth_backend="providers.linkedin.oauth.LinkedInConnect",
     token_lifetime=timedelta(days=60),
     refresh_ahead=timedelta(days=7),
-    credentials=(
-        Credential("author_urn", "LinkedIn author URN", "Required for LinkedIn, e.g. urn:li:person:…"),
-    ),
+    credentials=(Credential("author_urn", "LinkedIn author URN", "Required for LinkedIn, e.g. urn:li:person:…"),),
     content_kinds=tuple(CAPABILITIES["content_kinds"]),
+    refuses_repeated_text=True,  # its duplicate-content refusal
 )

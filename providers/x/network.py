@@ -25,4 +25,5 @@ NETWORK = Network(
         ("poll", "options"): "2 to 4 choices, one per line, 1–25 characters each. Not with media.",
         ("thread",): "Further posts published as replies, one per line.",
     },
+    refuses_repeated_text=True,  # its duplicate-content refusal
 )

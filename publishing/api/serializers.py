@@ -63,6 +63,18 @@ class RecurrenceSerializer(serializers.Serializer):
     until = LocalDateTimeField(required=False, help_text="Or: the last local wall time an occurrence may have.")
 
 
+class RecycleSerializer(serializers.Serializer):
+    every_days = serializers.IntegerField(min_value=1, max_value=365, help_text="Days between two repeats.")
+    times = serializers.IntegerField(min_value=1, max_value=52, help_text="How many times it is published again.")
+    variations = serializers.ListField(
+        child=StrictCharField(max_length=5000),
+        required=False,
+        default=list,
+        max_length=52,
+        help_text="Texts for the repeats, in turn (networks that refuse a repeated text need them).",
+    )
+
+
 class PostCreateSerializer(serializers.Serializer):
     account_ids = serializers.ListField(
         child=StrictCharField(max_length=64),
@@ -84,6 +96,12 @@ class PostCreateSerializer(serializers.Serializer):
             "Repeat the post: each occurrence becomes a scheduled post of its own (its local time kept "
             "across daylight saving changes). Instead of scheduled_at."
         ),
+    )
+    recycle = RecycleSerializer(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Publish it again every N days, N times, each time as a post of its own (evergreen content).",
     )
     draft = serializers.BooleanField(
         required=False,
@@ -125,6 +143,8 @@ class PostCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {"recurrence": ["Give recurrence or scheduled_at, not both."]}, code="conflict"
             )
+        if attrs.get("recurrence") and attrs.get("recycle"):
+            raise serializers.ValidationError({"recycle": ["Give recurrence or recycle, not both."]}, code="conflict")
         return attrs
 
 
@@ -143,10 +163,11 @@ class PostDraftSerializer(PostCreateSerializer):
     def validate(self, attrs):
         if not attrs.get("text", "").strip() and not attrs.get("media_urls"):
             raise serializers.ValidationError({"text": ["A draft needs text or media."]}, code="required")
-        if attrs.get("recurrence"):
-            raise serializers.ValidationError(
-                {"recurrence": ["A draft does not recur: publish the series directly."]}, code="not_supported"
-            )
+        for name in ("recurrence", "recycle"):
+            if attrs.get(name):
+                raise serializers.ValidationError(
+                    {name: ["A draft does not repeat: publish the series directly."]}, code="not_supported"
+                )
         return attrs
 
 
@@ -155,6 +176,7 @@ class PostEditSerializer(PostDraftSerializer):
 
     draft = None
     recurrence = None
+    recycle = None
     series = serializers.BooleanField(
         required=False,
         default=False,
@@ -194,6 +216,7 @@ class LegacyPublishSerializer(PostCreateSerializer):
 
     draft = None  # drafts and series are /v1/posts'
     recurrence = None
+    recycle = None
     provider_options = serializers.DictField(child=serializers.DictField(), required=False)
 
     def validate(self, attrs):

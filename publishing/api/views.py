@@ -173,7 +173,7 @@ class PostViewSet(BasePostViewSet):
             return super()._create(request)
         params = PostDraftSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        data = {k: v for k, v in params.validated_data.items() if k not in ("draft", "recurrence")}
+        data = {k: v for k, v in params.validated_data.items() if k not in ("draft", "recurrence", "recycle")}
         post = services.post_create_draft(workspace=self.workspace, mode=self.mode, **data)
         return status.HTTP_201_CREATED, PostSerializer(post).data
 
@@ -225,7 +225,8 @@ class PostViewSet(BasePostViewSet):
         params = PostCreateSerializer(data=request.data)
         if not params.is_valid():
             return Response({"valid": False, "errors": _errors(params.errors)})
-        data = {k: v for k, v in params.validated_data.items() if k not in ("scheduled_at", "draft", "recurrence")}
+        skip = ("scheduled_at", "draft", "recurrence", "recycle")
+        data = {k: v for k, v in params.validated_data.items() if k not in skip}
         _, problems = services.check_post(workspace=self.workspace, mode=self.mode, **data)
         errors = [
             {"code": d.code, "detail": str(d), "attr": attr}

@@ -25,7 +25,7 @@ from publishing.services.delivery import (
     deliveries_retarget,
     post_fan_out_task,
 )
-from publishing.services.series import recurrence_check, series_create
+from publishing.services.series import recurrence_check, recycle_create, recycle_problems, series_create
 from publishing.services.validation import check_post
 
 Status = Post.Status
@@ -42,13 +42,15 @@ def post_create(
     platform_options: dict | None = None,
     scheduled_at: datetime | None = None,
     recurrence: dict | None = None,
+    recycle: dict | None = None,
 ) -> Post:
     """Validate and store a post (with `recurrence`, a series: see publishing.services.series,
-    and the post returned is its first occurrence). A scheduled post gets its deliveries now and waits for
-    the scheduler; a post for now is answered at once and, after commit, one message
-    asks a worker to make its deliveries and send them (`post_fan_out`), so that the
-    request writes one row instead of one per account. The post's `targets` keep what
-    the fan-out needs, and the dispatcher redoes a fan-out whose message was lost.
+    and the post returned is its first occurrence; with `recycle`, the post and its repeats).
+    A scheduled post gets its deliveries now and waits for the scheduler; a post for now is
+    answered at once and, after commit, one message asks a worker to make its deliveries
+    and send them (`post_fan_out`), so that the request writes one row instead of one per
+    account. The post's `targets` keep what the fan-out needs, and the dispatcher redoes a
+    fan-out whose message was lost.
 
     Raises ValidationError (400) naming every problem; nothing is stored then.
     """
@@ -63,9 +65,34 @@ def post_create(
         media_urls=media_urls,
         platform_options=platform_options or {},
     )
+    if recycle:
+        for attr, message in recycle_problems(recycle=recycle, providers=checked.providers).items():
+            problems.add(attr, message, "repeated_text")
+        for index, variation in enumerate(recycle.get("variations") or []):
+            _, found = check_post(
+                workspace=workspace,
+                mode=mode,
+                account_ids=account_ids,
+                text=variation,
+                media_urls=media_urls,
+                platform_options=platform_options or {},
+            )
+            for attr, details in found.errors.items():
+                if attr == "text" or attr.endswith(".text"):
+                    for detail in details:
+                        problems.add(f"recycle.variations.{index}", str(detail), detail.code)
     problems.raise_if_any()
     post = Post(workspace=workspace, mode=mode, text=text, media_urls=media_urls)
     _arm(post, checked, scheduled_at)
+    if recycle:
+        with transaction.atomic():
+            post.save(force_insert=True)
+            if scheduled_at:
+                deliveries_insert(post=post, due=None)
+            else:
+                transaction.on_commit(lambda: post_fan_out_task.delay(post.pk), robust=True)
+            recycle_create(post=post, recycle=recycle)
+        return post
     if recurrence:
         with transaction.atomic():
             return series_create(workspace=workspace, mode=mode, post=post, recurrence=recurrence)

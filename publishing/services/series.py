@@ -2,7 +2,7 @@
 (`series`, `occurrence_at`) a little ahead of time, so that history, results and analytics
 show one post per occurrence. The rule is read by publishing.recurrence."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -11,6 +11,7 @@ from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from accounts.models import Workspace
+from providers import registry
 from publishing.models import Post, PostSeries
 from publishing.recurrence import RecurrenceError, build, occurrences, zone_of
 from publishing.services.delivery import deliveries_insert
@@ -64,6 +65,42 @@ def series_create(*, workspace: Workspace, mode: str, post: Post, recurrence: di
     return made[0]
 
 
+def recycle_problems(*, recycle: dict, providers: list[str]) -> dict[str, str]:
+    """What a recycle would meet at the networks, by attr: a network that refuses a
+    repeated text needs variations. No I/O."""
+    if recycle.get("variations"):
+        return {}
+    refusing = [registry.network(key).label for key in providers if registry.network(key).refuses_repeated_text]
+    if not refusing:
+        return {}
+    return {"recycle.variations": f"{', '.join(refusing)} refuse a repeated text: give variations for the repeats."}
+
+
+def recycle_create(*, post: Post, recycle: dict) -> PostSeries:
+    """The repeats of a post just stored (its series: `every_days` apart, `times` of them,
+    the variations in turn as their text); the post itself is the series' first."""
+    base = post.scheduled_at or post.released_at or timezone.now()
+    every = timedelta(days=recycle["every_days"])
+    series = PostSeries.objects.create(
+        workspace_id=post.workspace_id,
+        mode=post.mode,
+        rule=f"FREQ=DAILY;INTERVAL={recycle['every_days']}",
+        time_zone="UTC",
+        start=_stored((base + every).astimezone(UTC).replace(tzinfo=None)),
+        count=recycle["times"],
+        text=post.text,
+        variations=list(recycle.get("variations") or []),
+        media_urls=post.media_urls,
+        platform_options=post.platform_options,
+        providers=post.providers,
+        targets=post.targets,
+    )
+    Post.objects.filter(pk=post.pk).update(series=series, occurrence_at=base)
+    post.series, post.occurrence_at = series, base
+    series_extend(series=series)
+    return series
+
+
 def _stored(wall: datetime) -> datetime:
     """A local wall time kept in a DateTimeField: its numbers, marked UTC (not an instant)."""
     return wall.replace(tzinfo=timezone.get_fixed_timezone(0))
@@ -81,11 +118,13 @@ def series_extend(*, series: PostSeries, at_least_one: bool = False) -> list[Pos
     horizon = now + _horizon()
     made, last = [], series.made_until
     finished = True
-    for at in occurrences(_rule(series), zone_of(series.time_zone), after=soonest - timedelta(microseconds=1)):
+    for index, at in enumerate(occurrences(_rule(series), zone_of(series.time_zone))):
+        if at < soonest:
+            continue
         if at > horizon and not (at_least_one and not made):
             finished = False
             break
-        post = _occurrence(series, at)
+        post = _occurrence(series, at, index)
         if post is not None:
             made.append(post)
         last = at
@@ -94,11 +133,12 @@ def series_extend(*, series: PostSeries, at_least_one: bool = False) -> list[Pos
     return made
 
 
-def _occurrence(series: PostSeries, at: datetime) -> Post | None:
+def _occurrence(series: PostSeries, at: datetime, index: int) -> Post | None:
+    variations = series.variations
     post = Post(
         workspace_id=series.workspace_id,
         mode=series.mode,
-        text=series.text,
+        text=variations[index % len(variations)] if variations else series.text,
         media_urls=series.media_urls,
         platform_options=series.platform_options,
         providers=series.providers,
