@@ -2,6 +2,7 @@
 publishing.services.delivery."""
 
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.db import transaction
 from django.db.models import F
@@ -57,27 +58,20 @@ def post_create(
     media_urls = media_urls or []
     if recurrence:
         recurrence_check(recurrence)  # a 400 before anything else is read
-    checked, problems = check_post(
+    check = partial(
+        check_post,
         workspace=workspace,
         mode=mode,
         account_ids=account_ids,
-        text=text,
         media_urls=media_urls,
         platform_options=platform_options or {},
     )
-    if recycle:
+    checked, problems = check(text=text)
+    if recycle and checked is not None:
         for attr, message in recycle_problems(recycle=recycle, providers=checked.providers).items():
             problems.add(attr, message, "repeated_text")
         for index, variation in enumerate(recycle.get("variations") or []):
-            _, found = check_post(
-                workspace=workspace,
-                mode=mode,
-                account_ids=account_ids,
-                text=variation,
-                media_urls=media_urls,
-                platform_options=platform_options or {},
-            )
-            for attr, details in found.errors.items():
+            for attr, details in check(text=variation)[1].errors.items():
                 if attr == "text" or attr.endswith(".text"):
                     for detail in details:
                         problems.add(f"recycle.variations.{index}", str(detail), detail.code)

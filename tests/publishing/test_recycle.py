@@ -60,3 +60,13 @@ def test_each_variation_passes_the_networks_rules(api_client, workspace):
         recurrence={"rule": "FREQ=DAILY", "time_zone": "UTC", "start": "2099-01-01T09:00", "count": 2},
     )
     assert "recycle" in [e["attr"] for e in both.json()["errors"]]
+
+
+def test_a_recycle_to_an_unknown_account_is_a_400_not_a_crash(api_client, workspace):
+    response = api_client.post(
+        "/v1/posts",
+        {"account_ids": ["acc_nobody"], "text": "x", "recycle": {"every_days": 7, "times": 2}},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert [e["attr"] for e in response.json()["errors"]] == ["account_ids.0"]
