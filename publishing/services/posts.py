@@ -223,6 +223,8 @@ def post_edit(*, post: Post, changes: dict, revision: int | None = None) -> Post
                 media_urls=locked.media_urls,
                 platform_options=locked.platform_options,
             )
+            if not locked.text.strip():
+                problems.add("text", "A scheduled post needs text.", "blank")
             problems.raise_if_any()
             _arm(locked, checked, when)
             deliveries_retarget(post=locked)  # none was sent: it is not released

@@ -137,6 +137,7 @@ def test_a_scheduled_post_is_edited_with_the_checks_of_a_create(api_client, acco
         api_client.patch(f"/v1/posts/{post.pk}", {"scheduled_at": "2000-01-01T00:00:00Z"}, format="json")
     )
     assert errors(api_client.patch(f"/v1/posts/{post.pk}", {}, format="json")) == {"non_field_errors": "empty"}
+    assert errors(api_client.patch(f"/v1/posts/{post.pk}", {"text": "  "}, format="json")) == {"text": "blank"}
     assert Post.objects.get(pk=post.pk).revision == 2  # refused edits change nothing
 
 
