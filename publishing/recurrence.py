@@ -9,6 +9,7 @@ moves forward to the first time that exists (the end of the gap); one that exist
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rrule, rrulestr
@@ -57,7 +58,11 @@ def build(rule: str, start: datetime, *, count: int | None = None, until: dateti
         raise RecurrenceError("rule", f"Not a rule Dravo can read: {exc}.") from exc
     if not isinstance(parsed, rrule):
         raise RecurrenceError("rule", "One RRULE only.")
-    return parsed.replace(count=count, until=until)
+    bounded = parsed.replace(count=count, until=until)
+    if until is not None and len(list(islice(bounded, MAX_COUNT + 1))) > MAX_COUNT:
+        # A minutely rule until next year would make a post a minute: bound it as count is.
+        raise RecurrenceError("until", f"This rule gives more than {MAX_COUNT} occurrences before until.")
+    return bounded
 
 
 def instant(wall: datetime, zone: ZoneInfo) -> datetime:

@@ -172,11 +172,15 @@ def authorize_view(net: str, *, label: str, scopes: tuple[str, ...], inputs, own
     @core.sandbox_view
     def authorize(request):
         params = request.GET if request.method == "GET" else request.POST
-        if params.get("client_id") != settings.SANDBOX_APP["client_id"]:
-            return HttpResponse("<p>Error 401: invalid_client. The OAuth client was not found.</p>", status=401)
-        redirect_uri = params.get("redirect_uri", "")
-        if params.get("response_type") != "code" or not redirect_uri.startswith(("http://", "https://")):
-            return HttpResponse("<p>Error 400: invalid_request (response_type=code, redirect_uri).</p>", status=400)
+        refusal = oauth.authorize_refusal(
+            params,
+            unknown_client="<p>Error 401: invalid_client. The OAuth client was not found.</p>",
+            client_status=401,
+            bad_request="<p>Error 400: invalid_request (response_type=code, redirect_uri).</p>",
+        )
+        if refusal:
+            return refusal
+        redirect_uri = params["redirect_uri"]
         if request.method == "GET":
             return oauth.consent_page(
                 request,

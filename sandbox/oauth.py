@@ -8,7 +8,8 @@ tested against them); these functions do the common work behind them.
 import secrets
 from urllib.parse import urlencode
 
-from django.http import HttpResponseRedirect
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -21,9 +22,24 @@ def with_query(url: str, **params) -> str:
     return f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
 
 
-def consent_page(
-    request, *, network: str, params, client_id: str, scopes, keep=(), signed_in_as: str = "", inputs=()
+def authorize_refusal(
+    params,
+    *,
+    unknown_client: str = "<p>Unknown client_id.</p>",
+    client_status: int = 400,
+    bad_request: str = "<p>response_type=code and a redirect_uri are required.</p>",
 ):
+    """The authorization endpoint's answer to a request it cannot take (another app's
+    client_id, no `response_type=code` or no http(s) redirect_uri), in the network's own
+    words; None for a request the consent page may show."""
+    if params.get("client_id") != settings.SANDBOX_APP["client_id"]:
+        return HttpResponse(unknown_client, status=client_status)
+    if params.get("response_type") != "code" or not params.get("redirect_uri", "").startswith(("http://", "https://")):
+        return HttpResponse(bad_request, status=400)
+    return None
+
+
+def consent_page(request, *, network: str, params, client_id: str, scopes, keep=(), signed_in_as: str = "", inputs=()):
     """The consent page of `network` (its label): the scopes asked for, and Allow / Deny
     buttons posting back the request's `keep` parameters and the page's own `inputs`
     ((name, label, default) fields the person fills in, e.g. which sandbox user signs in)."""

@@ -490,10 +490,8 @@ AUTH_PARAMS = ("client_id", "redirect_uri", "response_type", "scope", "state")
 def authorize(request):
     """www.pinterest.com/oauth/: the consent page (GET), Allow / Deny (POST)."""
     params = request.GET if request.method == "GET" else request.POST
-    if params.get("client_id") != settings.SANDBOX_APP["client_id"]:
-        return HttpResponse("<p>Unknown client_id.</p>", status=400)
-    if params.get("response_type") != "code" or not params.get("redirect_uri", "").startswith(("http://", "https://")):
-        return HttpResponse("<p>response_type=code and a redirect_uri are required.</p>", status=400)
+    if refusal := oauth.authorize_refusal(params):
+        return refusal
     if request.method == "GET":
         return oauth.consent_page(
             request,

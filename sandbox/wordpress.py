@@ -508,10 +508,8 @@ def authorize(request):
     """public-api.wordpress.com/oauth2/authorize: the consent page (GET), Allow / Deny (POST);
     the person picks the one site the token is for."""
     params = request.GET if request.method == "GET" else request.POST
-    if params.get("client_id") != settings.SANDBOX_APP["client_id"]:
-        return HttpResponse("<p>Invalid client_id.</p>", status=400)
-    if params.get("response_type") != "code" or not params.get("redirect_uri", "").startswith(("http://", "https://")):
-        return HttpResponse("<p>response_type=code and a redirect_uri are required.</p>", status=400)
+    if refusal := oauth.authorize_refusal(params, unknown_client="<p>Invalid client_id.</p>"):
+        return refusal
     if request.method == "GET":
         return oauth.consent_page(
             request,

@@ -118,6 +118,15 @@ def test_a_series_makes_one_scheduled_post_per_occurrence_within_the_horizon(api
         ({**RECURRENCE, "start": RECURRENCE["start"] + "+01:00"}, "recurrence.start"),
         ({**RECURRENCE, "start": "2020-01-06T09:00"}, "recurrence.start"),
         ({**RECURRENCE, "count": 0}, "recurrence.count"),
+        # A post a minute for a year: more than 1,000 occurrences before until.
+        (
+            {
+                **{k: v for k, v in RECURRENCE.items() if k != "count"},
+                "rule": "FREQ=MINUTELY",
+                "until": "2099-01-01T00:00",
+            },
+            "recurrence.until",
+        ),
     ],
 )
 def test_a_series_dravo_cannot_use_is_a_400_naming_the_field(api_client, account, recurrence, attr):
