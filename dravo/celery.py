@@ -4,13 +4,25 @@ import logging
 import os
 from datetime import datetime, timedelta
 
-from celery import Celery
+import django
+from celery import Celery, signals
+
+from dravo.boot import warm_up
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dravo.settings")
 
 app = Celery("dravo")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.worker_init.connect
+def warm_up_worker(**kwargs) -> None:
+    """Before the worker takes tasks (before a prefork pool forks, so its children inherit
+    it): the warm-up of dravo.boot, so that the first deliveries, arriving together on
+    every thread, do not each build Django's URL lookups."""
+    django.setup()  # the Django fixup also does this on worker_init; whichever runs first
+    warm_up()
 
 
 class QuietTicks(logging.Filter):
