@@ -12,6 +12,7 @@ from dravo.errors import not_found
 from dravo.health import health
 from publishing.api.calendar_views import CalendarFeedTokenView, CalendarFeedView
 from publishing.api.media_views import MediaViewSet
+from publishing.api.queue_views import QueueShuffleView, QueueView
 from publishing.api.views import PostViewSet, PublishViewSet
 from publishing.media_serve import media_file
 
@@ -40,6 +41,8 @@ v1 = [
     path("analytics/posts", PostAnalyticsView.as_view(), name="analytics-posts"),
     path("calendar/token", CalendarFeedTokenView.as_view(), name="calendar-token"),
     path("calendar.ics", CalendarFeedView.as_view(), name="calendar-feed"),
+    path("accounts/<str:account_id>/queue", QueueView.as_view(), name="account-queue"),
+    path("accounts/<str:account_id>/queue/shuffle", QueueShuffleView.as_view(), name="account-queue-shuffle"),
     *router.urls,
     re_path(r"", not_found),  # last: any other /v1 path is a JSON 404, in DEBUG too
 ]

@@ -269,3 +269,34 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"calendar feed of {self.workspace_id} ({self.mode})"
+
+
+class QueueSchedule(models.Model):
+    """An account's queue: weekly slots (a day and a local time in `time_zone`) that the
+    posts sent with `queue: true` take, the earliest free one first."""
+
+    account = models.OneToOneField(
+        SocialAccount, on_delete=models.CASCADE, primary_key=True, related_name="queue_schedule"
+    )
+    time_zone = models.CharField(max_length=64, default="UTC")
+    slots = models.JSONField(default=list, help_text='[{"day": "mon", "time": "09:00"}, …], in order.')
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"queue of {self.account_id} ({len(self.slots)} slots, {self.time_zone})"
+
+
+class QueueSlot(models.Model):
+    """A slot's instant taken by a queued post on one of its accounts. One post per account
+    and instant (the constraint), so two posts queued at the same moment never share a
+    slot; canceling the post deletes its rows, deleting it cascades."""
+
+    account = models.ForeignKey(SocialAccount, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField()
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="queue_slots")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "at"], name="one_post_per_queue_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} at {self.at:%Y-%m-%d %H:%M} UTC: {self.post_id}"

@@ -63,6 +63,7 @@ def _create_post(request, form: ComposeForm, *, draft: bool = False) -> Post | N
     if draft:
         data.pop("recurrence", None)
         data.pop("recycle", None)
+        data.pop("queue", None)
     try:
         create = services.post_create_draft if draft else services.post_create
         return create(workspace=request.workspace, mode=request.mode, **data)

@@ -103,6 +103,14 @@ class PostCreateSerializer(serializers.Serializer):
         default=None,
         help_text="Publish it again every N days, N times, each time as a post of its own (evergreen content).",
     )
+    queue = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=(
+            "Instead of scheduled_at: take the earliest slot, a minute or more ahead, that is a queue slot "
+            "of every account and free on each (PUT /v1/accounts/{id}/queue); the answer carries it."
+        ),
+    )
     draft = serializers.BooleanField(
         required=False,
         default=False,
@@ -145,6 +153,13 @@ class PostCreateSerializer(serializers.Serializer):
             )
         if attrs.get("recurrence") and attrs.get("recycle"):
             raise serializers.ValidationError({"recycle": ["Give recurrence or recycle, not both."]}, code="conflict")
+        if attrs.get("queue"):
+            for other in ("scheduled_at", "recurrence", "recycle"):
+                if attrs.get(other):
+                    raise serializers.ValidationError(
+                        {"queue": [f"A queued post takes its time from the queue: give queue or {other}, not both."]},
+                        code="conflict",
+                    )
         return attrs
 
 
@@ -168,6 +183,10 @@ class PostDraftSerializer(PostCreateSerializer):
                 raise serializers.ValidationError(
                     {name: ["A draft does not repeat: publish the series directly."]}, code="not_supported"
                 )
+        if attrs.get("queue"):
+            raise serializers.ValidationError(
+                {"queue": ["A draft takes no queue slot: give it a time when it is published."]}, code="not_supported"
+            )
         return attrs
 
 
@@ -177,6 +196,7 @@ class PostEditSerializer(PostDraftSerializer):
     draft = None
     recurrence = None
     recycle = None
+    queue = None
     series = serializers.BooleanField(
         required=False,
         default=False,

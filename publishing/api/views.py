@@ -28,6 +28,7 @@ from publishing.api.serializers import (
 )
 from publishing.errors import PostNotFound
 from publishing.models import Post
+from publishing.services import queue as queue_services
 from publishing.services import series as series_services
 
 IF_MATCH = OpenApiParameter(
@@ -173,7 +174,7 @@ class PostViewSet(BasePostViewSet):
             return super()._create(request)
         params = PostDraftSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        data = {k: v for k, v in params.validated_data.items() if k not in ("draft", "recurrence", "recycle")}
+        data = {k: v for k, v in params.validated_data.items() if k not in ("draft", "recurrence", "recycle", "queue")}
         post = services.post_create_draft(workspace=self.workspace, mode=self.mode, **data)
         return status.HTTP_201_CREATED, PostSerializer(post).data
 
@@ -225,7 +226,7 @@ class PostViewSet(BasePostViewSet):
         params = PostCreateSerializer(data=request.data)
         if not params.is_valid():
             return Response({"valid": False, "errors": _errors(params.errors)})
-        skip = ("scheduled_at", "draft", "recurrence", "recycle")
+        skip = ("scheduled_at", "draft", "recurrence", "recycle", "queue")
         data = {k: v for k, v in params.validated_data.items() if k not in skip}
         _, problems = services.check_post(workspace=self.workspace, mode=self.mode, **data)
         errors = [
@@ -236,6 +237,11 @@ class PostViewSet(BasePostViewSet):
         if params.validated_data.get("recurrence"):
             try:
                 series_services.recurrence_check(params.validated_data["recurrence"])
+            except ValidationError as exc:
+                errors += _errors(exc.detail)
+        if params.validated_data.get("queue"):
+            try:
+                queue_services.queue_free_slots(account_ids=params.validated_data["account_ids"])
             except ValidationError as exc:
                 errors += _errors(exc.detail)
         return Response({"valid": not errors, "errors": errors})

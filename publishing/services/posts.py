@@ -26,6 +26,7 @@ from publishing.services.delivery import (
     deliveries_retarget,
     post_fan_out_task,
 )
+from publishing.services.queue import queue_claim, queue_free_slots, queue_release
 from publishing.services.series import recurrence_check, recycle_create, recycle_problems, series_create
 from publishing.services.validation import check_post
 
@@ -44,8 +45,10 @@ def post_create(
     scheduled_at: datetime | None = None,
     recurrence: dict | None = None,
     recycle: dict | None = None,
+    queue: bool = False,
 ) -> Post:
-    """Validate and store a post (with `recurrence`, a series: see publishing.services.series,
+    """Validate and store a post (with `queue`, scheduled at its accounts' earliest free
+    queue slot: see publishing.services.queue; with `recurrence`, a series: see publishing.services.series,
     and the post returned is its first occurrence; with `recycle`, the post and its repeats).
     A scheduled post gets its deliveries now and waits for the scheduler; a post for now is
     answered at once and, after commit, one message asks a worker to make its deliveries
@@ -77,6 +80,8 @@ def post_create(
                         problems.add(f"recycle.variations.{index}", str(detail), detail.code)
     problems.raise_if_any()
     post = Post(workspace=workspace, mode=mode, text=text, media_urls=media_urls)
+    if queue:
+        return _create_queued(post, checked)
     _arm(post, checked, scheduled_at)
     if recycle:
         with transaction.atomic():
@@ -99,6 +104,21 @@ def post_create(
         # Robust: once the row is stored the answer is 202 even if the broker is down; the
         # dispatcher then does the fan-out (posts_fan_out_missed), which costs a delay only.
         transaction.on_commit(lambda: post_fan_out_task.delay(post.pk), robust=True)
+    return post
+
+
+def _create_queued(post: Post, checked) -> Post:
+    """Store a checked post at its accounts' earliest free queue slot, with its deliveries."""
+    account_ids = [account.pk for account in checked.accounts]
+    free = queue_free_slots(account_ids=account_ids)  # a 400 on `queue` before any write
+    _arm(post, checked, free[0])
+    with transaction.atomic():
+        post.save(force_insert=True)
+        at = queue_claim(post=post, account_ids=account_ids, free=free)
+        if at != post.scheduled_at:  # a post queued at the same moment took the first
+            post.scheduled_at = at
+            Post.objects.filter(pk=post.pk).update(scheduled_at=at)
+        deliveries_insert(post=post, due=None)
     return post
 
 
@@ -228,6 +248,8 @@ def post_edit(*, post: Post, changes: dict, revision: int | None = None) -> Post
             problems.raise_if_any()
             _arm(locked, checked, when)
             deliveries_retarget(post=locked)  # none was sent: it is not released
+            if "scheduled_at" in changes or "account_ids" in changes:
+                queue_release(post_id=locked.pk)  # placed by hand now: out of the queue
         locked.revision = F("revision") + 1
         locked.save()
     locked.refresh_from_db()
@@ -255,6 +277,7 @@ def post_cancel(*, post: Post) -> Post:
         )
         if updated:
             deliveries_cancel(post_id=post.pk)
+            queue_release(post_id=post.pk)
     post.refresh_from_db()
     if not updated and post.status != Status.CANCELED:
         raise PostNotCancelable(status=post.status)

@@ -6,6 +6,7 @@ import gc
 import threading
 from unittest import mock
 
+import pytest
 from celery.signals import worker_init
 from django.urls import clear_url_caches, get_resolver, reverse
 from django.urls.resolvers import URLResolver
@@ -28,6 +29,7 @@ def _eight_threads_reverse():
         thread.join()
 
 
+@pytest.mark.filterwarnings("ignore:DjangoFixup.on_worker_init called without a sender")
 def test_a_worker_builds_the_url_lookups_on_worker_init_so_its_threads_do_not():
     clear_url_caches()
     try:
