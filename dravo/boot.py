@@ -11,8 +11,9 @@ def warm_up() -> None:
     """Load the URLconf and every view module, and build its reverse lookups.
 
     Django builds the lookups behind `reverse()` on first use, and the building is guarded
-    per thread: a worker whose eight threads all call `reverse()` at once (a media URL in
-    each delivery) builds them eight times over, about 0.3 s each on one GIL. Then freeze
+    per thread of execution: a worker running eight deliveries at once, each calling
+    `reverse()` (a media URL in each), builds them eight times over, about 0.3 s each on
+    one GIL. Then freeze
     what is loaded by now (Django, the apps, their modules: it lives as long as the process)
     out of the cyclic collector, whose full passes would otherwise walk it again and again."""
     resolver = get_resolver()

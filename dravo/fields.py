@@ -18,5 +18,15 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """A boolean field that takes only JSON `true` and `false`: DRF's BooleanField also
+    takes 0, 1, "yes" or "off", which a field documented as `type: boolean` must refuse."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
 # A credential travels in an HTTP header: printable ASCII without spaces, or it cannot be sent.
 TOKEN_VALIDATOR = RegexValidator(r"^[\x21-\x7e]+$", "Must be printable ASCII characters without spaces.")

@@ -11,6 +11,7 @@ from dravo.docs import RedocView, SwaggerView
 from dravo.errors import not_found
 from dravo.health import health
 from publishing.api.calendar_views import CalendarFeedTokenView, CalendarFeedView
+from publishing.api.job_views import JobView
 from publishing.api.media_views import MediaViewSet
 from publishing.api.queue_views import QueueShuffleView, QueueView
 from publishing.api.views import PostViewSet, PublishViewSet
@@ -41,6 +42,7 @@ v1 = [
     path("analytics/posts", PostAnalyticsView.as_view(), name="analytics-posts"),
     path("calendar/token", CalendarFeedTokenView.as_view(), name="calendar-token"),
     path("calendar.ics", CalendarFeedView.as_view(), name="calendar-feed"),
+    path("jobs/<str:job_id>", JobView.as_view(), name="job"),
     path("accounts/<str:account_id>/queue", QueueView.as_view(), name="account-queue"),
     path("accounts/<str:account_id>/queue/shuffle", QueueShuffleView.as_view(), name="account-queue-shuffle"),
     *router.urls,

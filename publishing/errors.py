@@ -51,3 +51,7 @@ class RevisionMismatch(DomainError):
 
 class PostNotFound(NotFound):
     default_detail = "No post with this id."
+
+
+class JobNotFound(NotFound):
+    default_detail = "No job with this id."

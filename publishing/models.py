@@ -300,3 +300,46 @@ class QueueSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} at {self.at:%Y-%m-%d %H:%M} UTC: {self.post_id}"
+
+
+def new_job_id() -> str:
+    return new_id("job")
+
+
+class Job(models.Model):
+    """Many posts made in the background from one request (`POST /v1/posts/bulk`, a CSV
+    import): the request's post bodies, and per index the post made or the errors."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        RUNNING = "running"
+        COMPLETED = "completed"
+        FAILED = "failed"
+
+    class Kind(models.TextChoices):
+        BULK = "bulk"
+        IMPORT = "import"
+
+    id = models.CharField(primary_key=True, max_length=32, default=new_job_id, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="jobs")
+    mode = models.CharField(max_length=4, choices=Mode.choices)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.BULK)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    atomic = models.BooleanField(default=False)
+    dry_run = models.BooleanField(default=False)
+    bodies = models.JSONField(default=list, help_text="The post bodies, as POST /v1/posts takes them.")
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    results = models.JSONField(default=list, help_text='[{"index", "post_id"} | {"index", "errors"}], by index.')
+    leased_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["created_at"], name="job_unfinished", condition=Q(status__in=["pending", "running"]))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.kind}, {self.status}, {self.done}/{self.total})"

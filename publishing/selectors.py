@@ -7,7 +7,7 @@ from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q
 from django.db.models.expressions import RawSQL
 
 from accounts.models import Workspace
-from publishing.models import Delivery, Post
+from publishing.models import Delivery, Job, Post
 
 # The history's `total` counts at most this many posts (null beyond): a count reads every
 # matching row, and a workspace with a million posts would pay that on every page.
@@ -120,6 +120,10 @@ def post_get(*, workspace: Workspace, mode: str, post_id: str) -> Post | None:
     if post_id.startswith("job_"):
         post_id = "post_" + post_id[4:]
     return _with_results(Post.objects.filter(workspace=workspace, mode=mode, pk=post_id)).first()
+
+
+def job_get(*, workspace: Workspace, mode: str, job_id: str) -> Job | None:
+    return Job.objects.filter(workspace=workspace, mode=mode, pk=job_id).first()
 
 
 def post_counts(*, workspace: Workspace, mode: str) -> dict[str, int]:

@@ -7,6 +7,7 @@ from celery import shared_task
 from dravo.idempotency import idempotency_keys_prune
 from publishing import services
 from publishing.services.delivery import deliver_task, fan_out_task, post_fan_out_task  # noqa: F401
+from publishing.services.jobs import job_run_task, jobs_resume_stale  # noqa: F401
 from publishing.services.series import series_extend_due
 
 
@@ -26,7 +27,9 @@ def extend_series_task() -> None:
 
 @shared_task(ignore_result=True)
 def recover_stuck_task() -> None:
+    """Every 30 s: deliveries and jobs whose worker was lost go out again."""
     services.deliveries_recover_stuck()
+    jobs_resume_stale()
 
 
 @shared_task(ignore_result=True)

@@ -5,7 +5,7 @@ from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from dravo.fields import StrictCharField
+from dravo.fields import StrictBooleanField, StrictCharField
 from dravo.pagination import KeysetParams
 from dravo.query import TimeRangeParams
 from providers.registry import PROVIDERS
@@ -103,7 +103,7 @@ class PostCreateSerializer(serializers.Serializer):
         default=None,
         help_text="Publish it again every N days, N times, each time as a post of its own (evergreen content).",
     )
-    queue = serializers.BooleanField(
+    queue = StrictBooleanField(
         required=False,
         default=False,
         help_text=(
@@ -418,3 +418,45 @@ class PostListParams(KeysetParams, TimeRangeParams):
 class ValidationReportSerializer(serializers.Serializer):
     valid = serializers.BooleanField()
     errors = serializers.ListField(child=serializers.DictField())
+
+
+class BulkSerializer(serializers.Serializer):
+    posts = serializers.ListField(
+        child=serializers.DictField(),
+        min_length=1,
+        max_length=500,
+        help_text="1 to 500 bodies of POST /v1/posts, each checked and made as a single create.",
+    )
+    atomic = StrictBooleanField(
+        required=False, default=False, help_text="Store nothing unless every post passes its checks."
+    )
+
+
+class BulkAcceptedSerializer(serializers.Serializer):
+    job_id = serializers.CharField(help_text="Follow it at GET /v1/jobs/{job_id}.")
+    status = serializers.CharField()
+    total = serializers.IntegerField()
+
+
+class ErrorItemSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+class JobResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="The post's place in the request, from 0.")
+    post_id = serializers.CharField(required=False, help_text="The post made.")
+    errors = ErrorItemSerializer(many=True, required=False, help_text="Or why it was not.")
+
+
+class BulkJobSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    kind = serializers.CharField()
+    status = serializers.CharField(help_text="pending, running, completed or failed (an atomic job refused).")
+    total = serializers.IntegerField()
+    done = serializers.IntegerField(help_text="Posts made.")
+    failed = serializers.IntegerField(help_text="Posts refused.")
+    results = JobResultSerializer(many=True)
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)

@@ -10,7 +10,10 @@ from dravo.idempotency import IDEMPOTENCY_HEADER, idempotent_response
 from dravo.pagination import keyset_response, page_schema
 from dravo.schema import CONFLICT, PRECONDITION_FAILED
 from publishing import selectors, services
+from publishing.api.creation import post_create_from_body
 from publishing.api.serializers import (
+    BulkAcceptedSerializer,
+    BulkSerializer,
     CancelSerializer,
     JobAcceptedSerializer,
     JobSerializer,
@@ -18,7 +21,6 @@ from publishing.api.serializers import (
     PostAcceptedSerializer,
     PostCreateSerializer,
     PostDetailSerializer,
-    PostDraftSerializer,
     PostEditSerializer,
     PostListParams,
     PostSerializer,
@@ -28,6 +30,7 @@ from publishing.api.serializers import (
 )
 from publishing.errors import PostNotFound
 from publishing.models import Post
+from publishing.services import jobs as job_services
 from publishing.services import queue as queue_services
 from publishing.services import series as series_services
 
@@ -138,6 +141,30 @@ class PostViewSet(BasePostViewSet):
         return super().create(request)
 
     @extend_schema(
+        summary="Create many posts",
+        request=BulkSerializer,
+        responses={202: BulkAcceptedSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
+    )
+    @action(detail=False, methods=["post"])
+    def bulk(self, request):
+        """Up to 500 posts in one request, made in the background, each as a single create
+        makes it (`atomic: true`: none unless every one passes). Answers a job to follow at
+        GET /v1/jobs/{job_id}."""
+        return idempotent_response(request, self.workspace, lambda: self._bulk(request))
+
+    def _bulk(self, request):
+        params = BulkSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        job = job_services.job_create(
+            workspace=self.workspace,
+            mode=self.mode,
+            bodies=params.validated_data["posts"],
+            atomic=params.validated_data["atomic"],
+        )
+        return status.HTTP_202_ACCEPTED, {"job_id": job.pk, "status": job.status, "total": job.total}
+
+    @extend_schema(
         summary="List posts",
         parameters=[PostListParams],
         responses=page_schema("PostPage", PostSerializer, selectors.HISTORY_COUNT_LIMIT),
@@ -170,13 +197,10 @@ class PostViewSet(BasePostViewSet):
         return Response(PostSerializer(post).data, status=status.HTTP_202_ACCEPTED)
 
     def _create(self, request):
-        if not (isinstance(request.data, dict) and request.data.get("draft") is True):
-            return super()._create(request)
-        params = PostDraftSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        data = {k: v for k, v in params.validated_data.items() if k not in ("draft", "recurrence", "recycle", "queue")}
-        post = services.post_create_draft(workspace=self.workspace, mode=self.mode, **data)
-        return status.HTTP_201_CREATED, PostSerializer(post).data
+        post = post_create_from_body(workspace=self.workspace, mode=self.mode, body=request.data)
+        if post.status == Post.Status.DRAFT:
+            return status.HTTP_201_CREATED, PostSerializer(post).data
+        return status.HTTP_202_ACCEPTED, self.accepted_serializer(post).data
 
     @extend_schema(
         summary="Change a draft or a scheduled post",

@@ -45,8 +45,10 @@ class Problems:
             raise ValidationError(self.errors)
 
 
-def _resolve_accounts(workspace: Workspace, mode: str, account_ids: list[str], problems: Problems):
-    found = account_selectors.social_accounts_usable(workspace=workspace, mode=mode, ids=account_ids)
+def _resolve_accounts(workspace: Workspace, mode: str, account_ids: list[str], problems: Problems, known=None):
+    if known is None:
+        known = account_selectors.social_accounts_usable(workspace=workspace, mode=mode, ids=account_ids)
+    found = known
     accounts = []
     for index, account_id in enumerate(account_ids):
         account = found.get(account_id)
@@ -163,12 +165,21 @@ def _problem_places(problem_field: str, options: dict, provider: str, own: str |
 
 
 def check_post(
-    *, workspace: Workspace, mode: str, account_ids: list[str], text: str, media_urls: list[str], platform_options: dict
+    *,
+    workspace: Workspace,
+    mode: str,
+    account_ids: list[str],
+    text: str,
+    media_urls: list[str],
+    platform_options: dict,
+    known_accounts: dict[str, SocialAccount] | None = None,
 ) -> tuple[Checked | None, Problems]:
-    """Run every check; returns what passed and the problems (empty when valid). No writes."""
+    """Run every check; returns what passed and the problems (empty when valid). No writes.
+    `known_accounts`: the workspace's accounts by id as social_accounts_usable reads them,
+    when the caller read them already for many posts (a job)."""
     problems = Problems()
     platform_options = platform_options or {}
-    accounts = _resolve_accounts(workspace, mode, account_ids, problems)
+    accounts = _resolve_accounts(workspace, mode, account_ids, problems, known_accounts)
     providers = sorted({a.provider for a in accounts})
     options = _check_options(platform_options, accounts, problems)
     media = _resolve_media(workspace, mode, media_urls, problems)
