@@ -5,6 +5,7 @@ from django.urls import path
 
 from accounts import views as account_views
 from analytics import views as analytics_views
+from publishing import import_views
 from publishing import views as publishing_views
 
 urlpatterns = [
@@ -34,4 +35,9 @@ urlpatterns = [
     path("calendar/", publishing_views.calendar_page, name="calendar"),
     # analytics
     path("analytics/", analytics_views.analytics_page, name="analytics"),
+    # CSV import and its jobs
+    path("import/", import_views.import_page, name="import"),
+    path("import/template.csv", import_views.import_template, name="import-template"),
+    path("jobs/<str:job_id>", import_views.job_page, name="dashboard-job"),
+    path("jobs/<str:job_id>/import", import_views.job_import, name="dashboard-job-import"),
 ]

@@ -27,3 +27,10 @@ def networks_json(element_id: str = "networks"):
     """A JSON script element with each network's label, icon, colour and text limit, for
     the dashboard's scripts."""
     return json_script({key: network.as_json() for key, network in registry.NETWORKS.items()}, element_id)
+
+
+@register.filter
+def network_label(key: str) -> str:
+    """The network's name ("X", "Google Business Profile"), or the key itself if unknown."""
+    network = registry.NETWORKS.get(key)
+    return network.label if network else key

@@ -1,11 +1,17 @@
 """Posts made from request bodies exactly as `POST /v1/posts` makes them: the same
 serializers, then the same service. The API's create, bulk jobs and CSV imports use it."""
 
+from rest_framework.exceptions import ValidationError
+
 from accounts import selectors as account_selectors
 from accounts.models import Workspace
+from dravo.errors import error_items
 from publishing import services
 from publishing.api.serializers import PostCreateSerializer, PostDraftSerializer
+from publishing.content import content_for
 from publishing.models import Post
+from publishing.services import queue as queue_services
+from publishing.services import series as series_services
 
 NOT_FOR_DRAFTS = ("draft", "recurrence", "recycle", "queue")
 
@@ -43,6 +49,54 @@ class PostMaker:
             return services.post_create_draft(workspace=self.workspace, mode=self.mode, **data)
         data = {k: v for k, v in data.items() if k != "draft"}
         return services.post_create(workspace=self.workspace, mode=self.mode, known_accounts=self.accounts, **data)
+
+    def check(self, body) -> tuple[list[dict], list[dict]]:
+        """What `make(body)` would refuse, without storing anything: the error items
+        (`{"code", "detail", "attr"}`, empty when it would pass) and, for a post that
+        passes, what each account would get (`{"account_id", "provider", "text"}`)."""
+        draft = isinstance(body, dict) and body.get("draft") is True
+        params = (PostDraftSerializer if draft else PostCreateSerializer)(data=body)
+        if not params.is_valid():
+            return [], error_dicts(params.errors)
+        data = params.validated_data
+        if draft:
+            return [], []
+        checked, problems = services.check_post(
+            workspace=self.workspace,
+            mode=self.mode,
+            account_ids=data["account_ids"],
+            text=data["text"],
+            media_urls=data["media_urls"],
+            platform_options=data["platform_options"],
+            known_accounts=self.accounts,
+        )
+        errors = [{"code": d.code, "detail": str(d), "attr": attr} for attr, ds in problems.errors.items() for d in ds]
+        for key, check in (("recurrence", series_services.recurrence_check), ("queue", _queue_check)):
+            if data.get(key):
+                try:
+                    check(data[key] if key == "recurrence" else data["account_ids"])
+                except ValidationError as exc:
+                    errors += error_dicts(exc.detail)
+        return ([] if errors or checked is None else _previews(checked, data["text"])), errors
+
+
+def _queue_check(account_ids: list[str]) -> None:
+    queue_services.queue_free_slots(account_ids=account_ids)
+
+
+def error_dicts(detail) -> list[dict]:
+    return [{"code": code, "detail": message, "attr": attr or None} for attr, message, code in error_items(detail)]
+
+
+def _previews(checked, text: str) -> list[dict]:
+    previews = []
+    for account in checked.accounts:
+        own = account.id if account.id in checked.options else None
+        content = content_for(
+            text=text, media=checked.media, options=checked.options, provider=account.provider, account_id=own
+        )
+        previews.append({"account_id": account.id, "provider": account.provider, "text": content.text})
+    return previews
 
 
 def post_create_from_body(*, workspace: Workspace, mode: str, body) -> Post:

@@ -432,6 +432,19 @@ class BulkSerializer(serializers.Serializer):
     )
 
 
+class ImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="A CSV file, UTF-8, a header row naming the columns (see the template).")
+    dry_run = serializers.BooleanField(
+        required=False, default=False, help_text="Only check every row and show what each network gets."
+    )
+    time_zone = serializers.CharField(
+        required=False,
+        default="UTC",
+        max_length=64,
+        help_text="The zone of local scheduled_at values without one of their own.",
+    )
+
+
 class BulkAcceptedSerializer(serializers.Serializer):
     job_id = serializers.CharField(help_text="Follow it at GET /v1/jobs/{job_id}.")
     status = serializers.CharField()
@@ -444,9 +457,16 @@ class ErrorItemSerializer(serializers.Serializer):
     attr = serializers.CharField(allow_null=True)
 
 
+class PreviewSerializer(serializers.Serializer):
+    account_id = serializers.CharField()
+    provider = serializers.CharField()
+    text = serializers.CharField(help_text="The text this account would get (its network's own text if given).")
+
+
 class JobResultSerializer(serializers.Serializer):
-    index = serializers.IntegerField(help_text="The post's place in the request, from 0.")
+    index = serializers.IntegerField(help_text="The post's place in the request (a CSV's data row), from 0.")
     post_id = serializers.CharField(required=False, help_text="The post made.")
+    previews = PreviewSerializer(many=True, required=False, help_text="A dry run's passing row: each account's text.")
     errors = ErrorItemSerializer(many=True, required=False, help_text="Or why it was not.")
 
 
@@ -455,7 +475,8 @@ class BulkJobSerializer(serializers.Serializer):
     kind = serializers.CharField()
     status = serializers.CharField(help_text="pending, running, completed or failed (an atomic job refused).")
     total = serializers.IntegerField()
-    done = serializers.IntegerField(help_text="Posts made.")
+    dry_run = serializers.BooleanField(help_text="A CSV check: no post is made, `done` counts rows that pass.")
+    done = serializers.IntegerField(help_text="Posts made (rows that pass, in a dry run).")
     failed = serializers.IntegerField(help_text="Posts refused.")
     results = JobResultSerializer(many=True)
     created_at = serializers.DateTimeField()

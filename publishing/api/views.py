@@ -1,20 +1,25 @@
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from accounts.api.base import WorkspaceViewSet
 from dravo.idempotency import IDEMPOTENCY_HEADER, idempotent_response
 from dravo.pagination import keyset_response, page_schema
+from dravo.renderers import CSVRenderer
 from dravo.schema import CONFLICT, PRECONDITION_FAILED
 from publishing import selectors, services
-from publishing.api.creation import post_create_from_body
+from publishing.api.creation import PostMaker, post_create_from_body
 from publishing.api.serializers import (
     BulkAcceptedSerializer,
     BulkSerializer,
     CancelSerializer,
+    ImportSerializer,
     JobAcceptedSerializer,
     JobSerializer,
     LegacyPublishSerializer,
@@ -30,8 +35,8 @@ from publishing.api.serializers import (
 )
 from publishing.errors import PostNotFound
 from publishing.models import Post
+from publishing.services import imports as import_services
 from publishing.services import jobs as job_services
-from publishing.services import queue as queue_services
 from publishing.services import series as series_services
 
 IF_MATCH = OpenApiParameter(
@@ -165,6 +170,44 @@ class PostViewSet(BasePostViewSet):
         return status.HTTP_202_ACCEPTED, {"job_id": job.pk, "status": job.status, "total": job.total}
 
     @extend_schema(
+        summary="Import posts from a CSV file",
+        request={"multipart/form-data": ImportSerializer},
+        responses={202: BulkAcceptedSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
+    def import_csv(self, request):
+        """One post per row of a CSV file (columns: GET /v1/posts/import/template), made in
+        the background as a job; `dry_run=true` only checks every row and shows what each
+        network would get. Follow it at GET /v1/jobs/{job_id}."""
+        params = ImportSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        p = params.validated_data
+        job = import_services.import_create(
+            workspace=self.workspace,
+            mode=self.mode,
+            data=p["file"].read(),
+            time_zone=p["time_zone"],
+            dry_run=p["dry_run"],
+        )
+        return Response({"job_id": job.pk, "status": job.status, "total": job.total}, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        summary="The CSV import's template",
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="import/template",
+        renderer_classes=[*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer],
+    )
+    def import_template(self, request):
+        """A CSV with every column the import reads and two example rows."""
+        response = HttpResponse(import_services.import_template(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="dravo-posts-template.csv"'
+        return response
+
+    @extend_schema(
         summary="List posts",
         parameters=[PostListParams],
         responses=page_schema("PostPage", PostSerializer, selectors.HISTORY_COUNT_LIMIT),
@@ -247,43 +290,8 @@ class PostViewSet(BasePostViewSet):
     @action(detail=False, methods=["post"])
     def validate(self, request):
         """Pre-flight: the problems each targeted account would raise; nothing stored or queued."""
-        params = PostCreateSerializer(data=request.data)
-        if not params.is_valid():
-            return Response({"valid": False, "errors": _errors(params.errors)})
-        skip = ("scheduled_at", "draft", "recurrence", "recycle", "queue")
-        data = {k: v for k, v in params.validated_data.items() if k not in skip}
-        _, problems = services.check_post(workspace=self.workspace, mode=self.mode, **data)
-        errors = [
-            {"code": d.code, "detail": str(d), "attr": attr}
-            for attr, details in problems.errors.items()
-            for d in details
-        ]
-        if params.validated_data.get("recurrence"):
-            try:
-                series_services.recurrence_check(params.validated_data["recurrence"])
-            except ValidationError as exc:
-                errors += _errors(exc.detail)
-        if params.validated_data.get("queue"):
-            try:
-                queue_services.queue_free_slots(account_ids=params.validated_data["account_ids"])
-            except ValidationError as exc:
-                errors += _errors(exc.detail)
+        _, errors = PostMaker(workspace=self.workspace, mode=self.mode).check(request.data)
         return Response({"valid": not errors, "errors": errors})
-
-
-def _errors(errors, prefix=""):
-    out = []
-    for key, value in errors.items():
-        attr = f"{prefix}.{key}" if prefix else key
-        if isinstance(value, dict):
-            out += _errors(value, attr)
-        else:
-            for item in value:
-                if isinstance(item, dict):
-                    out += _errors(item, attr)
-                else:
-                    out.append({"code": getattr(item, "code", "invalid"), "detail": str(item), "attr": attr})
-    return out
 
 
 @extend_schema(tags=["publish (legacy)"], deprecated=True)

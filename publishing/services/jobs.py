@@ -17,12 +17,12 @@ from django.utils import timezone
 from rest_framework.exceptions import APIException
 
 from accounts.models import Workspace
-from dravo.errors import error_items
 from dravo.leases import lease_claim, lease_free
-from publishing.api.creation import PostMaker
+from publishing.api.creation import PostMaker, error_dicts
 from publishing.models import Job
 
 CHUNK = 50
+ROW_ERRORS = "row_errors"  # a body that stands for a CSV row's own errors (see imports)
 LEASE = timedelta(seconds=60)
 Status = Job.Status
 
@@ -31,36 +31,42 @@ class _AtomicRefused(Exception):
     """Raised inside an atomic job's transaction to roll every post back."""
 
 
-def job_create(*, workspace: Workspace, mode: str, bodies: list, atomic: bool = False, kind=Job.Kind.BULK) -> Job:
-    """Store a job and, after commit, ask a worker to run it."""
-    job = Job.objects.create(workspace=workspace, mode=mode, kind=kind, atomic=atomic, bodies=bodies, total=len(bodies))
+def job_create(
+    *, workspace: Workspace, mode: str, bodies: list, atomic: bool = False, kind=Job.Kind.BULK, dry_run: bool = False
+) -> Job:
+    """Store a job and, after commit, ask a worker to run it. A `dry_run` job only checks
+    each body and reports what each account would get; it stores no post."""
+    job = Job.objects.create(
+        workspace=workspace, mode=mode, kind=kind, atomic=atomic, dry_run=dry_run, bodies=bodies, total=len(bodies)
+    )
     transaction.on_commit(lambda: job_run_task.delay(job.pk), robust=True)
     return job
 
 
-def _errors(exc: APIException) -> list[dict]:
-    return [{"code": code, "detail": message, "attr": attr or None} for attr, message, code in error_items(exc.detail)]
-
-
 def _make_each(job: Job, indexes) -> list[dict]:
-    """Each body of `indexes` made into a post as POST /v1/posts makes it: its id, or the
-    errors a create would have answered. The accounts they target are read once."""
+    """Each body of `indexes` made into a post as POST /v1/posts makes it (only checked in
+    a dry run). The accounts they target are read once."""
     maker = PostMaker(workspace=job.workspace, mode=job.mode)
     maker.read_accounts(job.bodies[index] for index in indexes)
-    results = []
-    for index in indexes:
-        try:
-            post = maker.make(job.bodies[index])
-        except APIException as exc:
-            results.append({"index": index, "errors": _errors(exc)})
-        else:
-            results.append({"index": index, "post_id": post.pk})
-    return results
+    return [{"index": index, **_result(job, maker, job.bodies[index])} for index in indexes]
+
+
+def _result(job: Job, maker: PostMaker, body) -> dict:
+    """`{"post_id"}`, `{"previews"}` in a dry run, or the `{"errors"}` a create answers."""
+    if job.kind == Job.Kind.IMPORT and isinstance(body, dict) and ROW_ERRORS in body:
+        return {"errors": body[ROW_ERRORS]}
+    if job.dry_run:
+        previews, errors = maker.check(body)
+        return {"errors": errors} if errors else {"previews": previews}
+    try:
+        return {"post_id": maker.make(body).pk}
+    except APIException as exc:
+        return {"errors": error_dicts(exc.detail)}
 
 
 def _record(job: Job, results: list[dict], *, renew: bool) -> None:
     job.results += results
-    job.done += sum(1 for r in results if "post_id" in r)
+    job.done += sum(1 for r in results if "errors" not in r)
     job.failed += sum(1 for r in results if "errors" in r)
     fields = {"results": job.results, "done": job.done, "failed": job.failed}
     if renew:

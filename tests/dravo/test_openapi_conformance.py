@@ -46,6 +46,7 @@ REFUSED_BY_DATA = [
     "GET /v1/analytics/posts",
     "PATCH /v1/posts/{id}",
     "POST /v1/posts/{id}/publish",
+    "POST /v1/posts/import",  # a file that is not a CSV of posts, a zone that is not IANA's
 ]
 
 CONFIG = schemathesis.Config.from_dict(
