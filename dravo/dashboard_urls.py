@@ -33,6 +33,7 @@ urlpatterns = [
     path("posts/<str:post_id>/publish", publishing_views.post_publish, name="post-publish"),
     path("posts/<str:post_id>/delete", publishing_views.post_delete, name="post-delete"),
     path("calendar/", publishing_views.calendar_page, name="calendar"),
+    path("posts/<str:post_id>/reschedule", publishing_views.post_reschedule, name="post-reschedule"),
     # analytics
     path("analytics/", analytics_views.analytics_page, name="analytics"),
     # CSV import and its jobs

@@ -1,24 +1,24 @@
 """Dashboard pages of the publishing app: home, compose, posts history, calendar. They call
 the same services and selectors as /v1/posts; templates only format."""
 
-import calendar
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date
 
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import APIException, ValidationError
 
 from accounts import selectors as account_selectors
 from accounts.services import destinations as destination_services
 from accounts.views import dashboard_view
-from dravo.errors import DomainError, error_text
+from dravo.errors import DomainError, error_body, error_items, error_text
 from dravo.pagination import decode_cursor, keyset_page
-from publishing import selectors, services
+from publishing import calendar_grid, selectors, services
 from publishing.api.media_serializers import MediaSerializer
-from publishing.api.serializers import PostCreateSerializer, PostDraftSerializer
+from publishing.api.serializers import PostCreateSerializer, PostDraftSerializer, PostEditSerializer
 from publishing.forms import TEXT_LIMITS, ComposeForm, PostFilterForm
 from publishing.models import Post
 from publishing.services import media as media_services
@@ -178,22 +178,6 @@ def post_delete(request, post_id: str):
 
 
 # --- calendar --------------------------------------------------------------------------------
-def _calendar_range(view: str, anchor: date) -> tuple[date, date, date, date]:
-    """(first day shown, last day shown, previous anchor, next anchor), weeks from Monday."""
-    if view == "week":
-        start = anchor - timedelta(days=anchor.weekday())
-        return start, start + timedelta(days=6), anchor - timedelta(days=7), anchor + timedelta(days=7)
-    first = anchor.replace(day=1)
-    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
-    previous = (first - timedelta(days=1)).replace(day=1)
-    return (
-        first - timedelta(days=first.weekday()),
-        last + timedelta(days=6 - last.weekday()),
-        previous,
-        last + timedelta(days=1),
-    )
-
-
 def _anchor(value: str | None) -> date:
     try:
         return date.fromisoformat(value) if value else timezone.localdate()
@@ -203,28 +187,35 @@ def _anchor(value: str | None) -> date:
 
 @dashboard_view
 def calendar_page(request):
-    view = "week" if request.GET.get("view") == "week" else "month"
+    """Month (a cell per day), week or day (a time grid: a row per hour, a column per day),
+    in the browser's time zone. Scheduled posts can be moved: dragged to another hour cell
+    (calendar.js) or with their Move form, both posting to post_reschedule."""
+    view = request.GET.get("view") if request.GET.get("view") in calendar_grid.VIEWS else "month"
     anchor = _anchor(request.GET.get("date"))
-    first, last, previous, following = _calendar_range(view, anchor)
+    span = calendar_grid.view_span(view, anchor)
     tz = timezone.get_current_timezone()
-    start = datetime.combine(first, time.min, tzinfo=tz)
-    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz)
-    posts = selectors.post_calendar(workspace=request.workspace, mode=request.mode, start=start, end=end)
-    by_day: dict[date, list[Post]] = {}
-    for post in sorted(posts, key=lambda p: p.scheduled_at or p.created_at):
-        by_day.setdefault(timezone.localtime(post.scheduled_at or post.created_at).date(), []).append(post)
-    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    start, end = calendar_grid.day_bounds(span, tz)
+    posts = list(selectors.post_calendar(workspace=request.workspace, mode=request.mode, start=start, end=end))
+    drafted = calendar_grid.drafts_accounts(posts)
+    networks = {}
+    if drafted:
+        accounts = account_selectors.social_account_list(workspace=request.workspace, mode=request.mode)
+        networks = dict(accounts.filter(pk__in=drafted).values_list("pk", "provider"))
+    placed = calendar_grid.entries(posts, tz, networks)
     context = {
         "view": view,
         "anchor": anchor,
-        "previous": previous,
-        "following": following,
+        "span": span,
+        "days": span.days,
+        "previous": span.previous,
+        "following": span.following,
         "today": timezone.localdate(),
-        "cells": [
-            {"day": d, "posts": by_day.get(d, []), "other": view == "month" and d.month != anchor.month} for d in days
-        ],
-        "weekdays": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+        "weekdays": calendar_grid.WEEKDAYS,
     }
+    if view == "month":
+        context["cells"] = calendar_grid.month_cells(span, anchor, placed)
+    else:
+        context["rows"] = calendar_grid.hour_rows(span, placed, tz, timezone.now())
     return render(request, "dashboard/calendar.html", context)
 
 
@@ -245,3 +236,115 @@ def compose_media(request):
     except (APIException, DomainError) as exc:
         return JsonResponse({"detail": error_text(exc)}, status=exc.status_code)
     return JsonResponse(body, status=status)
+
+
+# --- calendar: moving a post ------------------------------------------------------------------
+def _calendar_wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _calendar_problem(exc: Exception) -> dict:
+    """The API's error body (drf-standardized-errors' shape) for a refusal."""
+    if isinstance(exc, ValidationError):
+        items = error_items(exc.detail)
+        return {
+            "type": "validation_error",
+            "errors": [{"code": code, "detail": detail, "attr": attr or None} for attr, detail, code in items],
+        }
+    code = getattr(exc, "default_code", "error")
+    if isinstance(exc, APIException):
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else code
+    return error_body(type_="client_error", code=code, detail=error_text(exc))
+
+
+def _reschedule_time(request) -> str:
+    """`scheduled_at` as sent: ISO 8601 with an offset (a drag), or a local date-time
+    without one (the Move form's datetime-local), which is a wall time of the page's zone."""
+    value = request.POST.get("scheduled_at", "").strip()
+    if not value:
+        raise ValidationError({"scheduled_at": ["Pick a date and time."]}, code="required")
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is not None:
+        return value  # the serializer names what is wrong, or takes it as it is
+    tz = timezone.get_current_timezone()
+    local = parsed.replace(tzinfo=tz)
+    if local.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != parsed:
+        raise ValidationError(
+            {"scheduled_at": [f"{parsed:%H:%M} does not exist on {parsed:%d %b %Y} in {tz.key}: the clocks skip it."]},
+            code="invalid",
+        )
+    return local.isoformat()
+
+
+def _reschedule_revision(request) -> int | None:
+    value = request.POST.get("revision", "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise ValidationError({"revision": ["Must be the post's revision, a number."]}, code="invalid")
+    return int(value)
+
+
+@require_POST
+@dashboard_view
+def post_reschedule(request, post_id: str):
+    """Move a post to another time (`scheduled_at`), from the calendar: what PATCH
+    /v1/posts/{id} does with {"scheduled_at": …} (the same checks, the same service, with
+    `revision` as its If-Match), so a time in the past, a post already queued, a stale page
+    or a network's rule is refused alike. Answers JSON to a script (Accept:
+    application/json: the moved post, or the API's error body with its status), else
+    redirects back to `next` with a message."""
+    wants_json = _calendar_wants_json(request)
+    post = selectors.post_get(workspace=request.workspace, mode=request.mode, post_id=post_id)
+    if post is None:
+        if wants_json:
+            body = error_body(type_="client_error", code="not_found", detail="No post with this id.")
+            return JsonResponse(body, status=404)
+        raise Http404("No post with this id.")
+    before, before_revision = post.scheduled_at, post.revision
+    try:
+        params = PostEditSerializer(data={"scheduled_at": _reschedule_time(request)}, partial=True)
+        params.is_valid(raise_exception=True)
+        changes = {k: v for k, v in params.validated_data.items() if k != "series"}
+        moved = services.post_edit(post=post, changes=changes, revision=_reschedule_revision(request))
+    except (APIException, DomainError) as exc:
+        if wants_json:
+            return JsonResponse(_calendar_problem(exc), status=exc.status_code)
+        messages.error(request, f"Post {post_id} was not moved: {error_text(exc)}")
+        return _calendar_back(request, post_id)
+    local = timezone.localtime(moved.scheduled_at)
+    label = f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
+    if not wants_json:
+        messages.success(request, f"Moved post {post_id} to {label} ({request.tz.key}).")
+        return _calendar_back(request, post_id)
+    return JsonResponse(
+        {
+            "id": moved.id,
+            "status": moved.status,
+            "scheduled_at": moved.scheduled_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+            "revision": moved.revision,
+            "local": {
+                "date": local.date().isoformat(),
+                "hour": local.hour,
+                "time": local.strftime("%H:%M"),
+                "input": local.strftime("%Y-%m-%dT%H:%M"),
+                "label": label,
+                "time_zone": request.tz.key,
+            },
+            "previous": {
+                "scheduled_at": before.astimezone(UTC).isoformat().replace("+00:00", "Z") if before else None,
+                "revision": before_revision,
+            },
+        }
+    )
+
+
+def _calendar_back(request, post_id: str):
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect("post-detail", post_id=post_id)
