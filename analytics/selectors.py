@@ -1,7 +1,7 @@
 """Reads of the metrics cache; each takes the workspace and mode first."""
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
@@ -84,3 +84,36 @@ def metrics_series(*, workspace: Workspace, mode: str, days: int = 30) -> list[d
         for name in SERIES:
             totals[(day, provider)][name] += numbers[name] or 0
     return [{"date": day, "provider": provider, **values} for (day, provider), values in sorted(totals.items())]
+
+
+ENGAGEMENT = ("likes", "comments", "shares", "clicks")
+
+
+def engagement_by_hour(*, account_ids, since) -> dict[str, dict]:
+    """Per account, its posts published since `since` that have metrics, by UTC hour of
+    the week (Monday 00:00 is 0): `{"posts": n, "hours": {hour: mean engagement / the
+    account's mean}}`, engagement being likes + comments + shares + clicks as each network
+    names them. An account with no such post is left out. One query."""
+    rows = (
+        PostMetrics.objects.filter(
+            delivery__account_id__in=list(account_ids),
+            delivery__published_at__gte=since,
+            sync_status__in=[PostMetrics.SyncStatus.SYNCED, PostMetrics.SyncStatus.PARTIAL],
+        )
+        .values_list("delivery__account_id", "delivery__published_at", "provider", "metrics")
+        .order_by()
+    )
+    by_account: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for account_id, published_at, provider, metrics in rows:
+        numbers = metrics_normalized(provider=provider, metrics=metrics)
+        at = published_at.astimezone(UTC)
+        by_account[account_id][at.weekday() * 24 + at.hour].append(sum(numbers[name] or 0 for name in ENGAGEMENT))
+    result = {}
+    for account_id, hours in by_account.items():
+        values = [value for per_hour in hours.values() for value in per_hour]
+        mean = sum(values) / len(values) or 1
+        result[account_id] = {
+            "posts": len(values),
+            "hours": {hour: sum(per_hour) / len(per_hour) / mean for hour, per_hour in hours.items()},
+        }
+    return result

@@ -79,6 +79,22 @@ class DestinationKind:
     multiple: bool = False
 
 
+def week_hours(*groups: tuple[tuple[str, ...], tuple[int, ...]]) -> tuple[tuple[str, int], ...]:
+    """Hours of the week as (day, local hour), best first, from groups of days × hours."""
+    return tuple((day, hour) for days, hours in groups for hour in hours for day in days)
+
+
+# When an account has too little history of its own, auto-scheduling ranks the hours of
+# the week by its network's `best_hours` (local hours of the request's time zone, best
+# first; an hour not listed scores nothing): mid-week working hours first.
+DEFAULT_BEST_HOURS = week_hours(
+    (("tue", "wed", "thu"), (9, 12, 17)),
+    (("mon", "fri"), (9, 12, 17)),
+    (("tue", "wed", "thu"), (10, 13, 18)),
+    (("sat", "sun"), (10, 11)),
+)
+
+
 @dataclass(frozen=True)
 class Network:
     """One network, described once.
@@ -111,6 +127,7 @@ class Network:
     # The network refuses a post whose text repeats one of the account's recent posts
     # (so a recycled post needs variations there).
     refuses_repeated_text: bool = False
+    best_hours: tuple[tuple[str, int], ...] = DEFAULT_BEST_HOURS  # see DEFAULT_BEST_HOURS
 
     def endpoints(self, env: Callable[[str, str], str]) -> dict[str, str]:
         """The hosts and API version, each read from `DRAVO_<KEY>_<HOST>` through `env`

@@ -83,6 +83,9 @@ class Post(models.Model):
         PostSeries, null=True, blank=True, on_delete=models.SET_NULL, related_name="occurrences", db_index=False
     )
     occurrence_at = models.DateTimeField(null=True, blank=True, help_text="Its time in its series (UTC).")
+    schedule_reason = models.CharField(
+        max_length=300, blank=True, help_text="How auto-scheduling chose its time (empty otherwise)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -294,6 +297,7 @@ class QueueSlot(models.Model):
     account = models.ForeignKey(SocialAccount, on_delete=models.CASCADE, related_name="+")
     at = models.DateTimeField()
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="queue_slots")
+    auto = models.BooleanField(default=False, help_text="An hour chosen by auto-scheduling, not a queue slot.")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["account", "at"], name="one_post_per_queue_slot")]

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from providers.instagram.client import InstagramClient
 from providers.instagram.rules import CAPABILITIES, LIMITS
-from providers.network import Credential, Network
+from providers.network import Credential, Network, week_hours
 
 NETWORK = Network(
     key="instagram",
@@ -38,4 +38,8 @@ NETWORK = Network(
     credentials=(Credential("ig_user_id", "Instagram user id", "Required for Instagram."),),
     content_kinds=tuple(CAPABILITIES["content_kinds"]),
     option_hints={("collaborators",): "Up to 3 usernames, one per line."},
+    # Lunch breaks and evenings, mid-week first.
+    best_hours=week_hours(
+        (("tue", "wed", "thu"), (11, 13, 19)), (("mon", "fri"), (11, 13, 19)), (("sat", "sun"), (10, 19))
+    ),
 )

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from providers.linkedin.client import LinkedInClient
 from providers.linkedin.rules import CAPABILITIES, LIMITS
-from providers.network import Credential, Network
+from providers.network import Credential, Network, week_hours
 
 NETWORK = Network(
     key="linkedin",
@@ -30,4 +30,8 @@ NETWORK = Network(
     credentials=(Credential("author_urn", "LinkedIn author URN", "Required for LinkedIn, e.g. urn:li:person:…"),),
     content_kinds=tuple(CAPABILITIES["content_kinds"]),
     refuses_repeated_text=True,  # its duplicate-content refusal
+    # A working audience: weekday business hours, none at the weekend.
+    best_hours=week_hours(
+        (("tue", "wed", "thu"), (8, 10, 12)), (("mon", "fri"), (8, 10, 12)), (("tue", "wed", "thu"), (9, 17))
+    ),
 )

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from providers.network import Network
+from providers.network import Network, week_hours
 from providers.tiktok.client import TikTokClient
 from providers.tiktok.rules import CAPABILITIES, LIMITS
 
@@ -27,4 +27,8 @@ NETWORK = Network(
     refresh_ahead=timedelta(minutes=20),
     content_kinds=tuple(CAPABILITIES["content_kinds"]),
     option_hints={("privacy_level",): "Required by TikTok."},
+    # Leisure viewing: evenings, and the weekend.
+    best_hours=week_hours(
+        (("tue", "thu", "fri"), (19, 21)), (("sat", "sun"), (11, 19, 21)), (("mon", "wed"), (19, 21))
+    ),
 )

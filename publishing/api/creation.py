@@ -12,8 +12,9 @@ from publishing.content import content_for
 from publishing.models import Post
 from publishing.services import queue as queue_services
 from publishing.services import series as series_services
+from publishing.services.autoschedule import auto_window
 
-NOT_FOR_DRAFTS = ("draft", "recurrence", "recycle", "queue")
+NOT_FOR_DRAFTS = ("draft", "recurrence", "recycle", "queue", "auto_schedule")
 
 
 class PostMaker:
@@ -71,17 +72,22 @@ class PostMaker:
             known_accounts=self.accounts,
         )
         errors = [{"code": d.code, "detail": str(d), "attr": attr} for attr, ds in problems.errors.items() for d in ds]
-        for key, check in (("recurrence", series_services.recurrence_check), ("queue", _queue_check)):
+        checks = (
+            ("recurrence", lambda: series_services.recurrence_check(data["recurrence"])),
+            ("queue", lambda: queue_services.queue_free_slots(account_ids=data["account_ids"])),
+            ("auto_schedule", lambda: _window_check(data["auto_schedule"])),
+        )
+        for key, check in checks:
             if data.get(key):
                 try:
-                    check(data[key] if key == "recurrence" else data["account_ids"])
+                    check()
                 except ValidationError as exc:
                     errors += error_dicts(exc.detail)
         return ([] if errors or checked is None else _previews(checked, data["text"])), errors
 
 
-def _queue_check(account_ids: list[str]) -> None:
-    queue_services.queue_free_slots(account_ids=account_ids)
+def _window_check(window: dict) -> None:
+    auto_window(start=window["from"], end=window["to"], time_zone=window["time_zone"])
 
 
 def error_dicts(detail) -> list[dict]:

@@ -10,6 +10,7 @@ from dravo.pagination import KeysetParams
 from dravo.query import TimeRangeParams
 from providers.registry import PROVIDERS
 from publishing.models import Delivery, Post
+from publishing.recurrence import RecurrenceError, zone_of
 from publishing.services.posts import MIN_SCHEDULE_AHEAD
 
 
@@ -53,6 +54,27 @@ class LocalDateTimeField(serializers.Field):
 
     def to_representation(self, value):
         return value.replace(tzinfo=None).isoformat(timespec="minutes")
+
+
+class AutoScheduleSerializer(serializers.Serializer):
+    """`{"from", "to", "time_zone"}`: local dates, both included (`from` is a Python keyword,
+    hence get_fields)."""
+
+    to = serializers.DateField(help_text="The window's last local day, e.g. 2027-01-10.")
+    time_zone = StrictCharField(
+        required=False, default="UTC", max_length=64, help_text="The IANA zone of the window's days, e.g. Europe/Paris."
+    )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        return {"from": serializers.DateField(help_text="The window's first local day, e.g. 2027-01-04."), **fields}
+
+    def validate_time_zone(self, value):
+        try:
+            zone_of(value)
+        except RecurrenceError as exc:
+            raise serializers.ValidationError(str(exc), code="invalid") from exc
+        return value
 
 
 class RecurrenceSerializer(serializers.Serializer):
@@ -102,6 +124,16 @@ class PostCreateSerializer(serializers.Serializer):
         allow_null=True,
         default=None,
         help_text="Publish it again every N days, N times, each time as a post of its own (evergreen content).",
+    )
+    auto_schedule = AutoScheduleSerializer(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=(
+            "Instead of scheduled_at: Dravo picks the whole hour of these local days where the accounts' "
+            "audience engages most (their own history, else their networks' usual best hours); the answer "
+            "carries scheduled_at and schedule_reason."
+        ),
     )
     queue = StrictBooleanField(
         required=False,
@@ -153,6 +185,13 @@ class PostCreateSerializer(serializers.Serializer):
             )
         if attrs.get("recurrence") and attrs.get("recycle"):
             raise serializers.ValidationError({"recycle": ["Give recurrence or recycle, not both."]}, code="conflict")
+        if attrs.get("auto_schedule"):
+            for other in ("scheduled_at", "recurrence", "recycle", "queue"):
+                if attrs.get(other):
+                    raise serializers.ValidationError(
+                        {"auto_schedule": [f"Dravo picks the time: give auto_schedule or {other}, not both."]},
+                        code="conflict",
+                    )
         if attrs.get("queue"):
             for other in ("scheduled_at", "recurrence", "recycle"):
                 if attrs.get(other):
@@ -183,10 +222,12 @@ class PostDraftSerializer(PostCreateSerializer):
                 raise serializers.ValidationError(
                     {name: ["A draft does not repeat: publish the series directly."]}, code="not_supported"
                 )
-        if attrs.get("queue"):
-            raise serializers.ValidationError(
-                {"queue": ["A draft takes no queue slot: give it a time when it is published."]}, code="not_supported"
-            )
+        for name in ("queue", "auto_schedule"):
+            if attrs.get(name):
+                raise serializers.ValidationError(
+                    {name: ["A draft takes no time of its own choosing: give it one when it is published."]},
+                    code="not_supported",
+                )
         return attrs
 
 
@@ -197,6 +238,7 @@ class PostEditSerializer(PostDraftSerializer):
     recurrence = None
     recycle = None
     queue = None
+    auto_schedule = None
     series = serializers.BooleanField(
         required=False,
         default=False,
@@ -319,6 +361,7 @@ _POST_FIELDS = {
     "account_ids": lambda post: post.account_ids,
     "series_id": lambda post: post.series_id,
     "occurrence_at": lambda post: _datetime(post.occurrence_at),
+    "schedule_reason": lambda post: post.schedule_reason or None,
     "revision": lambda post: post.revision,
     "created_at": lambda post: _datetime(post.created_at),
     "updated_at": lambda post: _datetime(post.updated_at),
@@ -331,6 +374,11 @@ class PostSerializer(serializers.ModelSerializer):
         child=serializers.CharField(), read_only=True, help_text="The accounts it targets, in request order."
     )
     series_id = serializers.CharField(read_only=True, allow_null=True, help_text="Its recurring series, if any.")
+    schedule_reason = serializers.SerializerMethodField(help_text="How auto_schedule chose its time; null otherwise.")
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_schedule_reason(self, post) -> str | None:
+        return post.schedule_reason or None
 
     def to_representation(self, post):
         return {name: _POST_FIELDS[name](post) for name in self.Meta.fields}
@@ -350,6 +398,7 @@ class PostSerializer(serializers.ModelSerializer):
             "revision",
             "series_id",
             "occurrence_at",
+            "schedule_reason",
             "created_at",
             "updated_at",
         ]
@@ -365,6 +414,18 @@ class PostAcceptedSerializer(serializers.Serializer):
     series_id = serializers.CharField(
         read_only=True, allow_null=True, help_text="A recurring post's series; `id` is its first occurrence."
     )
+    schedule_reason = serializers.CharField(
+        read_only=True, allow_null=True, help_text="How auto_schedule chose scheduled_at, in a line."
+    )
+
+    def to_representation(self, post):
+        return {
+            "id": post.id,
+            "status": post.status,
+            "scheduled_at": _datetime(post.scheduled_at),
+            "series_id": post.series_id,
+            "schedule_reason": post.schedule_reason or None,
+        }
 
 
 class OccurrenceSerializer(serializers.Serializer):

@@ -19,6 +19,7 @@ from publishing.errors import (
     RevisionMismatch,
 )
 from publishing.models import Post, PostSeries
+from publishing.services.autoschedule import auto_choose, auto_window
 from publishing.services.delivery import (
     deliveries_cancel,
     deliveries_insert,
@@ -46,6 +47,7 @@ def post_create(
     recurrence: dict | None = None,
     recycle: dict | None = None,
     queue: bool = False,
+    auto_schedule: dict | None = None,
     known_accounts: dict | None = None,
 ) -> Post:
     """Validate and store a post (with `queue`, scheduled at its accounts' earliest free
@@ -84,6 +86,8 @@ def post_create(
     post = Post(workspace=workspace, mode=mode, text=text, media_urls=media_urls)
     if queue:
         return _create_queued(post, checked)
+    if auto_schedule:
+        return _create_auto_scheduled(post, checked, auto_schedule)
     _arm(post, checked, scheduled_at)
     if recycle:
         with transaction.atomic():
@@ -113,15 +117,30 @@ def post_create(
 
 def _create_queued(post: Post, checked) -> Post:
     """Store a checked post at its accounts' earliest free queue slot, with its deliveries."""
+    free = queue_free_slots(account_ids=[account.pk for account in checked.accounts])  # a 400 before any write
+    return _create_at_free_time(post, checked, free)
+
+
+def _create_auto_scheduled(post: Post, checked, window: dict) -> Post:
+    """Store a checked post at the best free hour of `window` for its accounts (see
+    publishing.services.autoschedule), with its deliveries and the reason for its time."""
+    hours = auto_window(start=window["from"], end=window["to"], time_zone=window["time_zone"])
+    choice = auto_choose(accounts=checked.accounts, hours=hours, time_zone=window["time_zone"])
+    return _create_at_free_time(post, checked, choice.candidates, reason=choice.reason)
+
+
+def _create_at_free_time(post: Post, checked, free: list[datetime], *, reason=None) -> Post:
+    """Store a checked post at the first time of `free` still free on all its accounts
+    (a queue slot, or with `reason(at)` an auto-scheduled hour), with its deliveries."""
     account_ids = [account.pk for account in checked.accounts]
-    free = queue_free_slots(account_ids=account_ids)  # a 400 on `queue` before any write
     _arm(post, checked, free[0])
+    post.schedule_reason = reason(free[0]) if reason else ""
     with transaction.atomic():
         post.save(force_insert=True)
-        at = queue_claim(post=post, account_ids=account_ids, free=free)
-        if at != post.scheduled_at:  # a post queued at the same moment took the first
-            post.scheduled_at = at
-            Post.objects.filter(pk=post.pk).update(scheduled_at=at)
+        at = queue_claim(post=post, account_ids=account_ids, free=free, auto=reason is not None)
+        if at != post.scheduled_at:  # a post made at the same moment took the first
+            post.scheduled_at, post.schedule_reason = at, reason(at) if reason else ""
+            Post.objects.filter(pk=post.pk).update(scheduled_at=at, schedule_reason=post.schedule_reason)
         deliveries_insert(post=post, due=None)
     return post
 

@@ -82,19 +82,23 @@ def queue_free_slots(*, account_ids: list[str], after: datetime | None = None) -
     return free
 
 
-def queue_claim(*, post: Post, account_ids: list[str], free: list[datetime]) -> datetime:
+def queue_claim(*, post: Post, account_ids: list[str], free: list[datetime], auto: bool = False) -> datetime:
     """Take the first of `free` that no one took meanwhile, for a post already stored in
     the caller's transaction, and return it. Each try is a savepoint: a slot taken by a
-    concurrent post fails on the constraint and the next is tried."""
+    concurrent post fails on the constraint and the next is tried. `auto`: an hour chosen
+    by auto-scheduling (held the same way, but not a queue slot: shuffles leave it)."""
     for at in free:
         try:
             with transaction.atomic():
-                QueueSlot.objects.bulk_create([QueueSlot(account_id=a, at=at, post=post) for a in account_ids])
+                QueueSlot.objects.bulk_create(
+                    [QueueSlot(account_id=a, at=at, post=post, auto=auto) for a in account_ids]
+                )
         except IntegrityError:
             continue
         return at
+    field = "auto_schedule" if auto else "queue"
     raise ValidationError(
-        {"queue": ["Every free slot was taken by posts queued at the same moment: try again."]}, code="queue_full"
+        {field: ["Every free time was taken by posts made at the same moment: try again."]}, code="queue_full"
     )
 
 
@@ -110,7 +114,7 @@ def queue_shuffle(*, account: SocialAccount) -> list[Post]:
     being released or edited at this moment is left where it is."""
     start = timezone.now() + QUEUE_LEAD
     with transaction.atomic():
-        ids = QueueSlot.objects.filter(account=account, at__gte=start).values("post_id")
+        ids = QueueSlot.objects.filter(account=account, at__gte=start, auto=False).values("post_id")
         posts = list(Post.objects.select_for_update(skip_locked=True).filter(pk__in=ids, status=Post.Status.SCHEDULED))
         QueueSlot.objects.filter(post__in=posts).delete()
         random.shuffle(posts)

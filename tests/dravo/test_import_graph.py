@@ -17,6 +17,8 @@ LOCAL_IMPORTS_ALLOWED = {
     ("accounts.apps", "accounts.schema"),
     ("analytics.apps", "analytics.services"),
     ("analytics.apps", "publishing.services.delivery"),
+    ("analytics.apps", "analytics.selectors"),
+    ("analytics.apps", "publishing.services.autoschedule"),
     # `python -m providers.check` sets Django up before reading the registry.
     ("providers.check", "providers.registry"),
     # The demo command imports the sandbox's Instagram module only when it runs.
