@@ -5,8 +5,9 @@ import calendar
 from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import APIException, ValidationError
@@ -16,7 +17,7 @@ from accounts.services import destinations as destination_services
 from accounts.views import dashboard_view
 from dravo.errors import DomainError, error_text
 from dravo.pagination import decode_cursor, keyset_page
-from publishing import selectors, services
+from publishing import display, selectors, services
 from publishing.api.media_serializers import MediaSerializer
 from publishing.api.serializers import PostCreateSerializer, PostDraftSerializer
 from publishing.forms import TEXT_LIMITS, ComposeForm, PostFilterForm
@@ -122,7 +123,9 @@ def posts_page(request):
 
 @dashboard_view
 def post_detail(request, post_id: str):
-    return render(request, "dashboard/post_detail.html", {"post": _post_or_404(request, post_id)})
+    found = selectors.posts_with_accounts(workspace=request.workspace, mode=request.mode, post_ids=[post_id])
+    post = found[0] if found else _post_or_404(request, post_id)  # a legacy job id: the plain read
+    return render(request, "dashboard/post_detail.html", _post_page_context(post=post))
 
 
 def _after_action(request, post_id: str):
@@ -245,3 +248,40 @@ def compose_media(request):
     except (APIException, DomainError) as exc:
         return JsonResponse({"detail": error_text(exc)}, status=exc.status_code)
     return JsonResponse(body, status=status)
+
+
+# --- live pages (a settling post's card or page asks whether it changed) -----------------------
+def _post_page_context(*, post: Post) -> dict:
+    """What a post's page shows besides the post: its accounts by name, its options as
+    labelled rows and its media as thumbnails (publishing.display)."""
+    accounts = selectors.post_named_accounts(post=post)
+    return {
+        "post": post,
+        "post_accounts": display.post_accounts(post=post, accounts=accounts),
+        "option_groups": display.option_groups(post=post, accounts=accounts),
+        "media": display.media_items(urls=post.media_urls or []),
+    }
+
+
+def _live_fragment(request, post: Post, view: str, back: str) -> str:
+    """One changed post, swapped out of band by its id: its card, or its page's live part."""
+    context = {"post": post, "oob": True, "next_path": back}
+    if view == "detail":
+        context.update(_post_page_context(post=post), base_template="dashboard/_post_fragment.html")
+        return render_to_string("dashboard/post_detail.html", context, request)
+    return render_to_string("dashboard/_post.html", context, request)
+
+
+@dashboard_view
+def posts_live(request):
+    """GET /posts/live?ids=<post id>:<token>,…&view=card|detail, polled by each settling
+    post's card or page: 204 when no asked post changed, else each changed post's fragment
+    (polling again only while that post still settles), swapped out of band by its id."""
+    asked = display.parse_live_query(value=request.GET.get("ids", ""))
+    view = "detail" if request.GET.get("view") == "detail" else "card"
+    posts = selectors.posts_with_accounts(workspace=request.workspace, mode=request.mode, post_ids=list(asked))
+    changed = [p for p in posts if asked[p.pk] != display.post_live_token(post=p)]
+    if not changed:
+        return HttpResponse(status=204)
+    back = display.safe_back_path(url=request.headers.get("HX-Current-URL", ""))
+    return HttpResponse("".join(_live_fragment(request, post, view, back) for post in changed))
