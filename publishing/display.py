@@ -180,10 +180,11 @@ def media_items(*, urls: list[str]) -> list[MediaItem]:
 
 
 def account_name(*, account: SocialAccount) -> str:
-    """How a person knows the account: its handle, unless the network names it by a
-    number (a Page's id), then its name; else whichever of them it has."""
+    """How a person knows the account: its handle, unless that is only an id (a number,
+    such as a Page's, or the account's platform id), then its name; else whichever of
+    them it has."""
     handle = account.handle.strip()
-    if handle and not handle.lstrip("@").isdigit():
+    if handle and not handle.lstrip("@").isdigit() and handle != account.platform_account_id:
         return handle
     return account.name.strip() or handle or account.platform_account_id
 

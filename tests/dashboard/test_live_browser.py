@@ -31,6 +31,7 @@ def test_a_processing_posts_page_shows_published_without_a_reload(sandbox, page,
     expect(page.locator(".page-head .badge")).to_have_text("Published", timeout=6_000)
     expect(page.get_by_role("link", name="View live post")).to_have_attribute("href", "https://example.com/p/9")
     assert page.evaluate("window.notReloaded") is True
+    expect(page.locator("#live-status[role=status]")).to_have_text(f"Post {post.pk}: Published")
     assert page.locator("[hx-trigger]").count() == 0  # final: nothing polls any more
     assert axe_violations(page) == []
 
@@ -50,3 +51,4 @@ def test_a_card_on_the_posts_list_turns_failed_without_a_reload(sandbox, page, p
     expect(card.locator(".post-head .badge")).to_have_text("Failed", timeout=6_000)
     expect(card.get_by_role("button", name=f"Retry failed deliveries of {post.pk}")).to_be_visible()
     expect(card).to_contain_text("Refused by the network")
+    expect(page.locator("#live-status")).to_have_text("A card that changes: Failed")

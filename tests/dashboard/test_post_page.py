@@ -82,3 +82,5 @@ def test_a_numeric_handle_gives_way_to_the_name():
     assert display.account_name(account=SocialAccount(handle="1001", name="Acme Coffee")) == "Acme Coffee"
     assert display.account_name(account=SocialAccount(handle="@brand", name="Brand")) == "@brand"
     assert display.account_name(account=SocialAccount(handle="", name="", platform_account_id="77")) == "77"
+    by_id = SocialAccount(handle="AbCd12", name="Sam Doe", platform_account_id="AbCd12")
+    assert display.account_name(account=by_id) == "Sam Doe"
