@@ -57,7 +57,7 @@ def analytics_page(request):
     overview = selectors.overview(rows)
     context = {
         "form": form,
-        "rows": [_row(row) for row in rows],
+        "rows": [_row(row=row) for row in rows],
         "columns": display.normalized_columns(),
         "total": total,
         "page": page,
@@ -72,7 +72,7 @@ def analytics_page(request):
     return render(request, "dashboard/analytics.html", context)
 
 
-def _row(row) -> dict:
+def _row(*, row) -> dict:
     """One table row: the normalized numbers in column order and the network's own, labelled."""
     numbers = selectors.metrics_normalized(provider=row.provider, metrics=row.metrics)
     return {

@@ -263,7 +263,7 @@ def _post_page_context(*, post: Post) -> dict:
     }
 
 
-def _live_fragment(request, post: Post, view: str, back: str) -> str:
+def _live_fragment(request, *, post: Post, view: str, back: str) -> str:
     """One changed post, swapped out of band by its id: its card, or its page's live part."""
     context = {"post": post, "oob": True, "next_path": back}
     if view == "detail":
@@ -284,4 +284,4 @@ def posts_live(request):
     if not changed:
         return HttpResponse(status=204)
     back = display.safe_back_path(url=request.headers.get("HX-Current-URL", ""))
-    return HttpResponse("".join(_live_fragment(request, post, view, back) for post in changed))
+    return HttpResponse("".join(_live_fragment(request, post=post, view=view, back=back) for post in changed))
