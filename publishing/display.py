@@ -111,9 +111,10 @@ def _option_fields(provider: str) -> dict:
 
 
 def _label(*, key: str, field) -> str:
-    """The field's own label when its serializer gives one, else the key in words."""
-    given = getattr(field, "_kwargs", {}).get("label") if field is not None else None
-    return str(given) if given else humanize(key=key)
+    """The field's own label when its serializer gives one (a bound field without one has
+    DRF's default, the key capitalized), else the key in words."""
+    given = str(getattr(field, "label", "") or "")
+    return given if given and given != key.replace("_", " ").capitalize() else humanize(key=key)
 
 
 def option_value(*, value, field=None) -> str:

@@ -3,6 +3,7 @@ the key in words, Yes/No, lists joined), media as thumbnails, accounts by name w
 network's icon, never a Python dict or an account id."""
 
 import pytest
+from rest_framework import serializers
 
 from accounts.models import SocialAccount
 from publishing import display
@@ -42,10 +43,12 @@ def test_nested_options_and_lists_are_joined_and_false_is_no():
 
 
 def test_a_serializer_fields_own_label_is_used_when_it_has_one():
-    class Field:
-        _kwargs = {"label": "Share to the feed too"}
-
-    assert display._label(key="share_to_feed", field=Field()) == "Share to the feed too"
+    labelled = serializers.BooleanField(label="Share to the feed too")
+    labelled.bind("share_to_feed", serializers.Serializer())
+    plain = serializers.CharField()
+    plain.bind("reply_to_post_id", serializers.Serializer())
+    assert display._label(key="share_to_feed", field=labelled) == "Share to the feed too"
+    assert display._label(key="reply_to_post_id", field=plain) == "Reply to post ID"  # not DRF's "Reply to post id"
     assert display._label(key="share_to_feed", field=None) == "Share to feed"
 
 
