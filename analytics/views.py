@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.views import dashboard_view
-from analytics import selectors, services
+from analytics import display, selectors, services
 from analytics.forms import AnalyticsFilterForm
 
 PAGE_SIZE = 25
@@ -54,19 +54,29 @@ def analytics_page(request):
     rows, total = _read(request, page, filters)
     query = request.GET.copy()
     query.pop("page", None)
+    overview = selectors.overview(rows)
     context = {
         "form": form,
-        "rows": [
-            {"row": row, "numbers": selectors.metrics_normalized(provider=row.provider, metrics=row.metrics)}
-            for row in rows
-        ],
+        "rows": [_row(row=row) for row in rows],
+        "columns": display.normalized_columns(),
         "total": total,
         "page": page,
         "has_next": page * PAGE_SIZE < total,
         "query": query.urlencode(),
-        "overview": selectors.overview(rows),
+        "overview": overview,
+        "totals": [(label.lower(), overview.get(name)) for name, label in display.normalized_columns()],
         "series": selectors.metrics_series(workspace=request.workspace, mode=request.mode, days=days),
-        "series_names": selectors.SERIES,
+        "series_names": [(name, display.NORMALIZED_LABELS[name]) for name in selectors.SERIES],
         "days": days,
     }
     return render(request, "dashboard/analytics.html", context)
+
+
+def _row(*, row) -> dict:
+    """One table row: the normalized numbers in column order and the network's own, labelled."""
+    numbers = selectors.metrics_normalized(provider=row.provider, metrics=row.metrics)
+    return {
+        "row": row,
+        "numbers": [(label, numbers.get(name)) for name, label in display.normalized_columns()],
+        "native": display.native_metrics(provider=row.provider, metrics=row.metrics),
+    }

@@ -27,6 +27,7 @@ urlpatterns = [
     path("compose/", publishing_views.compose, name="compose"),
     path("compose/media", publishing_views.compose_media, name="compose-media"),
     path("posts/", publishing_views.posts_page, name="posts"),
+    path("posts/live", publishing_views.posts_live, name="posts-live"),
     path("posts/<str:post_id>", publishing_views.post_detail, name="post-detail"),
     path("posts/<str:post_id>/cancel", publishing_views.post_cancel, name="post-cancel"),
     path("posts/<str:post_id>/retry", publishing_views.post_retry, name="post-retry"),

@@ -151,6 +151,9 @@ class ProviderClient(ABC):
     normalized_metrics: ClassVar[dict[str, tuple[str, ...]]] = {}
     # Keys of `fetch_metrics` that are ratios, not counts: never summed across posts.
     ratio_metrics: ClassVar[frozenset[str]] = frozenset()
+    # What the network calls its own metric keys, for people ("url_link_clicks": "Link
+    # clicks"); a key left out is shown as its words (analytics.display.metric_label).
+    metric_labels: ClassVar[dict[str, str]] = {}
     # The credential naming the account (Page, IG user, author, creator, user) verify()
     # must prove the token can act as; a BYOK connect fills it from platform_account_id
     # when the body leaves it out.

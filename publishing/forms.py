@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from dravo.errors import flatten_errors
 from providers import registry
+from publishing import display
 from publishing.models import Post
 
 # What the live counter measures per network (its descriptor's text limit): characters,
@@ -149,7 +150,7 @@ def destination_fields(provider: str, accounts, destinations: dict) -> list[Opti
         if account.provider != provider:
             continue
         listed = destinations.get(account.id, [])
-        name = account.handle or account.platform_account_id
+        name = display.account_name(account=account)
         common = {"path": (kind.option,), "label": f"{kind.label} for {name}", "account_id": account.id}
         if isinstance(listed, str):
             fields.append(OptionField(provider, kind="text", help=f"Type its id: {listed}", **common))

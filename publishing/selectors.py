@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q
 from django.db.models.expressions import RawSQL
 
-from accounts.models import Workspace
+from accounts.models import SocialAccount, Workspace
 from publishing.models import Delivery, Job, Post
 
 # The history's `total` counts at most this many posts (null beyond): a count reads every
@@ -141,3 +141,19 @@ def post_calendar(*, workspace: Workspace, mode: str, start, end):
         scheduled_at__isnull=True, created_at__gte=start, created_at__lt=end
     )
     return post_list(workspace=workspace, mode=mode).filter(in_range)
+
+
+def posts_with_accounts(*, workspace: Workspace, mode: str, post_ids: list[str]) -> list[Post]:
+    """The workspace's posts of `mode` among `post_ids` (others are ignored), with their
+    results and each result's account: three queries however many posts and results."""
+    deliveries = Delivery.objects.select_related("account").order_by("pk")
+    qs = Post.objects.filter(workspace=workspace, mode=mode, pk__in=post_ids)
+    return list(qs.prefetch_related(Prefetch("deliveries", queryset=deliveries)).order_by("-created_at", "-pk"))
+
+
+def post_named_accounts(*, post: Post) -> dict[str, SocialAccount]:
+    """The accounts a post names (its targets, and the account ids its options are keyed
+    by) of its workspace and mode, by id: one query."""
+    ids = {*post.account_ids, *(post.platform_options or {})}
+    accounts = SocialAccount.objects.filter(workspace_id=post.workspace_id, mode=post.mode, pk__in=ids)
+    return {account.pk: account for account in accounts}

@@ -4,8 +4,9 @@ the same services and selectors as /v1/posts; templates only format."""
 from datetime import UTC, date
 
 from django.contrib import messages
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
@@ -16,7 +17,8 @@ from accounts.services import destinations as destination_services
 from accounts.views import dashboard_view
 from dravo.errors import DomainError, error_body, error_items, error_text
 from dravo.pagination import decode_cursor, keyset_page
-from publishing import calendar_grid, selectors, services
+from publishing import calendar_grid, display, selectors, services
+from publishing.api.creation import NOT_FOR_DRAFTS
 from publishing.api.media_serializers import MediaSerializer
 from publishing.api.serializers import PostCreateSerializer, PostDraftSerializer, PostEditSerializer
 from publishing.forms import TEXT_LIMITS, ComposeForm, PostFilterForm
@@ -59,11 +61,8 @@ def _create_post(request, form: ComposeForm, *, draft: bool = False) -> Post | N
     if not params.is_valid():
         form.add_api_errors(params.errors)
         return None
-    data = {k: v for k, v in params.validated_data.items() if k != "draft"}
-    if draft:
-        data.pop("recurrence", None)
-        data.pop("recycle", None)
-        data.pop("queue", None)
+    skipped = NOT_FOR_DRAFTS if draft else ("draft",)
+    data = {k: v for k, v in params.validated_data.items() if k not in skipped}
     try:
         create = services.post_create_draft if draft else services.post_create
         return create(workspace=request.workspace, mode=request.mode, **data)
@@ -122,7 +121,9 @@ def posts_page(request):
 
 @dashboard_view
 def post_detail(request, post_id: str):
-    return render(request, "dashboard/post_detail.html", {"post": _post_or_404(request, post_id)})
+    found = selectors.posts_with_accounts(workspace=request.workspace, mode=request.mode, post_ids=[post_id])
+    post = found[0] if found else _post_or_404(request, post_id)  # a legacy job id: the plain read
+    return render(request, "dashboard/post_detail.html", _post_page_context(post=post))
 
 
 def _after_action(request, post_id: str):
@@ -348,3 +349,40 @@ def _calendar_back(request, post_id: str):
     if target.startswith("/") and not target.startswith("//"):
         return redirect(target)
     return redirect("post-detail", post_id=post_id)
+
+
+# --- live pages (a settling post's card or page asks whether it changed) -----------------------
+def _post_page_context(*, post: Post) -> dict:
+    """What a post's page shows besides the post: its accounts by name, its options as
+    labelled rows and its media as thumbnails (publishing.display)."""
+    accounts = selectors.post_named_accounts(post=post)
+    return {
+        "post": post,
+        "post_accounts": display.post_accounts(post=post, accounts=accounts),
+        "option_groups": display.option_groups(post=post, accounts=accounts),
+        "media": display.media_items(urls=post.media_urls or []),
+    }
+
+
+def _live_fragment(request, *, post: Post, view: str, back: str) -> str:
+    """One changed post, swapped out of band by its id: its card, or its page's live part."""
+    context = {"post": post, "oob": True, "next_path": back}
+    if view == "detail":
+        context.update(_post_page_context(post=post), base_template="dashboard/_post_fragment.html")
+        return render_to_string("dashboard/post_detail.html", context, request)
+    return render_to_string("dashboard/_post.html", context, request)
+
+
+@dashboard_view
+def posts_live(request):
+    """GET /posts/live?ids=<post id>:<token>,…&view=card|detail, polled by each settling
+    post's card or page: 204 when no asked post changed, else each changed post's fragment
+    (polling again only while that post still settles), swapped out of band by its id."""
+    asked = display.parse_live_query(value=request.GET.get("ids", ""))
+    view = "detail" if request.GET.get("view") == "detail" else "card"
+    posts = selectors.posts_with_accounts(workspace=request.workspace, mode=request.mode, post_ids=list(asked))
+    changed = [p for p in posts if asked[p.pk] != display.post_live_token(post=p)]
+    if not changed:
+        return HttpResponse(status=204)
+    back = display.safe_back_path(url=request.headers.get("HX-Current-URL", ""))
+    return HttpResponse("".join(_live_fragment(request, post=post, view=view, back=back) for post in changed))

@@ -73,6 +73,7 @@ class BlueskyClient(ProviderClient):
     capabilities = CAPABILITIES
     # Bluesky has public counters only: no views or clicks.
     normalized_metrics = {"likes": ("likeCount",), "comments": ("replyCount",), "shares": ("repostCount",)}
+    metric_labels = {"repostCount": "Reposts", "quoteCount": "Quotes"}
     account_credential = "identifier"
 
     @classmethod

@@ -86,6 +86,7 @@ class FacebookClient(ProviderClient):
         "shares": ("shares",),
         "clicks": ("post_clicks",),
     }
+    metric_labels = {"post_clicks": "Post clicks", "blue_reels_play_count": "Reel plays"}
     account_credential = "page_id"
     capabilities = CAPABILITIES
 

@@ -74,6 +74,10 @@ class GoogleBusinessClient(ProviderClient):
         "views": ("local_post_views_search",),
         "clicks": ("local_post_actions_call_to_action",),
     }
+    metric_labels = {
+        "local_post_views_search": "Views in Search",
+        "local_post_actions_call_to_action": "Button clicks",
+    }
     account_credential = "location_name"
 
     @classmethod

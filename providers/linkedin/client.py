@@ -134,6 +134,17 @@ class LinkedInClient(ProviderClient):
         "clicks": ("share_statistics_click_count",),
     }
     ratio_metrics = frozenset({"share_statistics_engagement"})
+    metric_labels = {
+        "share_statistics_impression_count": "Impressions",
+        "share_statistics_unique_impressions_count": "Unique impressions",
+        "share_statistics_like_count": "Likes",
+        "share_statistics_comment_count": "Comments",
+        "share_statistics_share_count": "Reposts",
+        "share_statistics_click_count": "Clicks",
+        "share_statistics_engagement": "Engagement rate",
+        "reaction": "Reactions",
+        "reshare": "Reposts",
+    }
     capabilities = CAPABILITIES
 
     # --- identity ---------------------------------------------------------------------

@@ -75,6 +75,7 @@ class MastodonClient(ProviderClient):
         "comments": ("replies_count",),
         "shares": ("reblogs_count",),
     }
+    metric_labels = {"favourites_count": "Favourites", "reblogs_count": "Boosts", "replies_count": "Replies"}
     # "<id>@<instance host>": an account id is unique on its instance only.
     account_credential = "account_id"
 

@@ -75,6 +75,12 @@ class PinterestClient(ProviderClient):
         "clicks": ("outbound_clicks",),
     }
     ratio_metrics = frozenset({"save_rate"})
+    metric_labels = {
+        "reactions": "Reactions",
+        "outbound_clicks": "Outbound clicks",
+        "pin_clicks": "Pin clicks",
+        "save_rate": "Save rate",
+    }
     account_credential = "username"
 
     @classmethod

@@ -64,6 +64,13 @@ class XClient(ProviderClient):
         "shares": ("retweet_count",),
         "clicks": ("url_link_clicks",),
     }
+    metric_labels = {
+        "impression_count": "Impressions",
+        "retweet_count": "Reposts",
+        "quote_count": "Quotes",
+        "url_link_clicks": "Link clicks",
+        "user_profile_clicks": "Profile clicks",
+    }
     account_credential = "user_id"
 
     @classmethod

@@ -267,4 +267,4 @@ def test_an_upload_shows_progress_and_adds_the_media_url(sandbox, page, person, 
     expect(page.get_by_label(re.compile("^Media URLs"))).to_have_value(re.compile(r"/media/med_\w+/banner\.jpg$"))
     expect(page.get_by_label("Preview on X").locator("img")).to_have_count(1)
     page.get_by_role("button", name="Publish now").click()
-    expect(page.locator("dl.facts")).to_contain_text("/media/med_")
+    expect(page.locator("ul.media-thumbs img")).to_have_attribute("src", re.compile(r"/media/med_\w+/banner\.jpg$"))

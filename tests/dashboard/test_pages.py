@@ -482,7 +482,7 @@ def test_the_analytics_page_shows_the_table_and_the_chart_data(browser_client, w
     assert page.count('<canvas id="chart-') == 4 and "chart.umd.min.js" in page
     # The summary sums the normalized counts (X's impressions are views; X gave no clicks).
     stats = page[page.index('<div class="stats"') :][:900]
-    assert '1234</span> views' in stats and '56</span> likes' in stats and "—</span> clicks" in stats
+    assert "1234</span> views" in stats and "56</span> likes" in stats and "—</span> link clicks" in stats
 
 
 # --- markup for accessibility -----------------------------------------------------------------

@@ -13,6 +13,11 @@
   var seen = rows.map(function (r) { return r.date; });
   for (var i = days - 1; i >= 0; i--) { seen.push(new Date(Date.now() - i * 86400000).toISOString().slice(0, 10)); }
   var dates = Array.from(new Set(seen)).sort();
+  // Short day labels ("4 Dec"), fewer of them on a phone.
+  var shortDay = function (iso) {
+    return new Date(iso + "T00:00:00Z").toLocaleDateString(undefined, { day: "numeric", month: "short", timeZone: "UTC" });
+  };
+  var narrow = window.matchMedia && window.matchMedia("(max-width: 640px)").matches;
   var networks = Array.from(new Set(rows.map(function (r) { return r.provider; }))).sort();
   document.querySelectorAll("canvas[data-series]").forEach(function (canvas) {
     var metric = canvas.getAttribute("data-series");
@@ -36,8 +41,14 @@
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
-        scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
-        plugins: { legend: { position: "bottom" } },
+        scales: {
+          x: { ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: narrow ? 4 : 8, callback: function (value) { return shortDay(this.getLabelForValue(value)); } } },
+          y: { beginAtZero: true, ticks: { precision: 0 } },
+        },
+        plugins: {
+          legend: { position: "bottom" },
+          tooltip: { callbacks: { title: function (items) { return items.length ? shortDay(items[0].label) : ""; } } },
+        },
       },
     });
   });

@@ -36,6 +36,24 @@
         }
       });
     });
+    // A post that updates itself (htmx polling /posts/live) says its new status to screen
+    // readers, once per change, in a polite status region.
+    document.body.addEventListener("htmx:oobAfterSwap", function (event) {
+      var target = event.target;  // the new element (detail.target is the one it replaced)
+      if (!target.id || target.id.indexOf("post-") !== 0) { return; }
+      var badge = target.querySelector(".badge");
+      if (!badge) { return; }
+      var region = document.getElementById("live-status");
+      if (!region) {
+        region = document.createElement("div");
+        region.id = "live-status";
+        region.className = "visually-hidden";
+        region.setAttribute("role", "status");
+        document.getElementById("main").appendChild(region);
+      }
+      var title = target.querySelector("h1, h3");
+      region.textContent = (title ? title.textContent.trim() + ": " : "") + badge.textContent.trim();
+    });
     // Confirm destructive actions.
     document.addEventListener("submit", function (event) {
       var message = event.target.getAttribute("data-confirm");
