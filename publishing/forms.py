@@ -10,6 +10,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django import forms
+from django.http import QueryDict
+from django.utils import timezone
 from rest_framework import serializers
 
 from dravo.errors import flatten_errors
@@ -216,6 +218,17 @@ class ComposeForm:
     def scheduled_local(self) -> str:
         return self.data.get("scheduled_local", "")
 
+    @property
+    def revision(self) -> int | None:
+        """The revision of the post the form was rendered with (editing), if any."""
+        value = str(self.data.get("revision", ""))
+        return int(value) if value.isdigit() else None
+
+    @property
+    def scope(self) -> str:
+        """Editing a series' occurrence: "this" post only, or "following" ones too."""
+        return "following" if self.data.get("scope") == "following" else "this"
+
     # --- the payload of POST /v1/posts --------------------------------------------------------
     def targeted_providers(self) -> set[str]:
         chosen = set(self.selected)
@@ -325,6 +338,61 @@ class ComposeForm:
             items += [(f"options-{group.provider}", m) for m in group.errors]
             items += [(f.id, f"{group.label} · {f.label}: {m}") for f in group.fields for m in f.errors]
         return items
+
+
+# --- editing a stored post ---------------------------------------------------------------------
+EDITED = ("text", "media_urls", "platform_options", "account_ids", "scheduled_at")
+
+
+def _option_text(f: OptionField, value) -> str | list[str]:
+    """A stored option value as the form's field shows it (the reverse of OptionField.parse)."""
+    if f.kind == "destinations":
+        return [str(item) for item in value] if isinstance(value, list) else [str(value)]
+    if f.kind == "bool":
+        return "true" if value is True else "false" if value is False else ""
+    if f.kind == "lines" and isinstance(value, list):
+        return "\n".join(str(item) for item in value)
+    return "" if value is None else str(value)
+
+
+def _stored_option(options: dict, f: OptionField):
+    value = options.get(f.root, {})
+    for part in f.path:
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def post_form_data(*, post: Post, form: "ComposeForm", tz: zoneinfo.ZoneInfo) -> QueryDict:
+    """What the compose form would hold had it written `post`: its accounts, text, media,
+    options (each in its field's format) and time in zone `tz`, plus the revision it
+    shows. `form` (unbound) gives the option fields to fill."""
+    data = QueryDict(mutable=True)
+    data.setlist("account_ids", list(post.account_ids))
+    data["text"] = post.text
+    data["media_urls"] = "\n".join(post.media_urls)
+    for group in form.groups:
+        for f in group.fields:
+            value = _stored_option(post.platform_options, f)
+            if value is None:
+                continue
+            shown = _option_text(f, value)
+            if isinstance(shown, list):
+                data.setlist(f.name, shown)
+            else:
+                data[f.name] = shown
+    data["when"] = "schedule" if post.scheduled_at else "now"
+    if post.scheduled_at:
+        data["scheduled_local"] = timezone.localtime(post.scheduled_at, tz).strftime("%Y-%m-%dT%H:%M")
+    data["tz"] = tz.key
+    data["revision"] = str(post.revision)
+    return data
+
+
+def post_changes(*, post: Post, validated: dict) -> dict:
+    """The fields of `validated` (an edit's checked payload) that differ from `post`'s."""
+    return {name: validated.get(name) for name in EDITED if validated.get(name) != getattr(post, name)}
 
 
 class PostFilterForm(forms.Form):

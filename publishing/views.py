@@ -18,8 +18,9 @@ from dravo.errors import DomainError, error_text
 from dravo.pagination import decode_cursor, keyset_page
 from publishing import selectors, services
 from publishing.api.media_serializers import MediaSerializer
-from publishing.api.serializers import PostCreateSerializer, PostDraftSerializer
-from publishing.forms import TEXT_LIMITS, ComposeForm, PostFilterForm
+from publishing.api.serializers import PostCreateSerializer, PostDraftSerializer, PostEditSerializer
+from publishing.errors import PostNotEditable, RevisionMismatch
+from publishing.forms import TEXT_LIMITS, ComposeForm, PostFilterForm, post_changes, post_form_data
 from publishing.models import Post
 from publishing.services import media as media_services
 
@@ -245,3 +246,70 @@ def compose_media(request):
     except (APIException, DomainError) as exc:
         return JsonResponse({"detail": error_text(exc)}, status=exc.status_code)
     return JsonResponse(body, status=status)
+
+
+# --- editing a draft or a scheduled post -----------------------------------------------------
+EDITABLE_STATUSES = (Post.Status.DRAFT, Post.Status.SCHEDULED)
+
+
+def _edit_form(request, post: Post, data=None) -> ComposeForm:
+    """The compose form for `post`: its accounts (still usable, or already chosen), and
+    `data` (a POST) or, without it, what the post holds."""
+    accounts = account_selectors.social_account_list(workspace=request.workspace, mode=request.mode)
+    accounts = [a for a in accounts.order_by("provider", "handle") if a.is_usable or a.id in post.account_ids]
+    destinations = destination_services.destinations_for_accounts(accounts=accounts)
+    if data is None:
+        empty = ComposeForm(accounts=accounts, destinations=destinations)
+        data = post_form_data(post=post, form=empty, tz=request.tz)
+    return ComposeForm(accounts=accounts, data=data, destinations=destinations)
+
+
+def _save_edit(form: ComposeForm, post: Post) -> Post | None:
+    """Check the form as PATCH /v1/posts/{id} does and call the same service with the
+    revision the form was rendered with; errors go on the form (RevisionMismatch and
+    PostNotEditable are left to the caller)."""
+    params = PostEditSerializer(data=form.payload())
+    if form.has_errors:
+        return None
+    if not params.is_valid():
+        form.add_api_errors(params.errors)
+        return None
+    changes = post_changes(post=post, validated=params.validated_data)
+    if not changes:
+        return post
+    following = form.scope == "following" and post.series_id is not None
+    if following:
+        changes.pop("scheduled_at", None)
+    edit = services.post_edit_series if following else services.post_edit
+    try:
+        return edit(post=post, changes=changes, revision=form.revision)
+    except ValidationError as exc:
+        form.add_api_errors(exc.detail)
+        return None
+
+
+@dashboard_view
+def post_edit(request, post_id: str):
+    """Edit a draft or a scheduled post with the compose form; a post already queued or
+    sent goes back to its page with the reason, a concurrent change is shown as one."""
+    post = _post_or_404(request, post_id)
+    if post.status not in EDITABLE_STATUSES:
+        why = f"This post is {post.get_status_display().lower()} and can no longer be edited"
+        messages.error(request, f"{why}: only drafts and scheduled posts can.")
+        return redirect("post-detail", post_id=post.id)
+    form = _edit_form(request, post, request.POST if request.method == "POST" else None)
+    context = {"form": form, "accounts": form.accounts, "limits": TEXT_LIMITS, "editing": post}
+    if request.method == "POST":
+        try:
+            saved = _save_edit(form, post)
+        except RevisionMismatch:
+            post.refresh_from_db()
+            return render(request, "dashboard/post_edit.html", {**context, "conflict": post.revision}, status=412)
+        except PostNotEditable as exc:
+            messages.error(request, error_text(exc))
+            return redirect("post-detail", post_id=post.id)
+        if saved is not None:
+            done = "Nothing changed." if saved.revision == post.revision else f"Saved: revision {saved.revision}."
+            messages.success(request, done)
+            return redirect("post-detail", post_id=post.id)
+    return render(request, "dashboard/post_edit.html", context, status=400 if form.has_errors else 200)

@@ -146,6 +146,7 @@
 
   var submit = document.getElementById("submit-post");
   function label() {
+    if (!submit) { return; }  // the edit page saves changes: its button keeps its name
     var scheduled = form.querySelector("input[name=when]:checked");
     submit.textContent = scheduled && scheduled.value === "schedule" ? "Schedule post" : "Publish now";
   }
