@@ -17,7 +17,9 @@ from rest_framework import serializers
 from dravo.errors import flatten_errors
 from providers import registry
 from publishing.models import Post
+from publishing.repeat import FREQUENCIES, WEEKDAYS, repeat_rule
 
+TIME_ZONES = sorted(zone for zone in zoneinfo.available_timezones() if "/" in zone or zone == "UTC")
 # What the live counter measures per network (its descriptor's text limit): characters,
 # UTF-16 code units or X's weighted count (twitter-text).
 TEXT_LIMITS = {
@@ -40,6 +42,7 @@ class OptionField:
     value: str | list[str] = ""
     errors: list[str] = field(default_factory=list)
     account_id: str = ""  # an option of one account (its destination), not of the network
+    required: bool = False  # the network needs it to publish (shown first, marked)
 
     @property
     def root(self) -> str:
@@ -87,6 +90,8 @@ def _hint(provider: str, path: tuple[str, ...], f) -> str:
         return hints[path]
     if path == ("text",):
         return "Replaces the shared text on this network."
+    if f.help_text:
+        return str(f.help_text)
     parts = []
     if getattr(f, "min_length", None):
         parts.append(f"at least {f.min_length:,}")
@@ -119,13 +124,27 @@ def _walk(provider: str, fields, path: tuple[str, ...] = ()):
         if isinstance(f, serializers.Serializer):
             yield from _walk(provider, f.fields, here)
             continue
-        label = f"Text on {registry.network(provider).label}" if here == ("text",) else _humanize(" ".join(here))
         choices = list(f.choices.items()) if isinstance(f, serializers.ChoiceField) else []
-        yield OptionField(provider, here, _kind(name, f), label, _hint(provider, here, f), choices)
+        yield OptionField(provider, here, _kind(name, f), _label(provider, here, f), _hint(provider, here, f), choices)
+
+
+def _label(provider: str, path: tuple[str, ...], f) -> str:
+    """The words a person reads: the serializer field's own label (given in the network's
+    rules), the shared text's override named after the network."""
+    if path == ("text",):
+        return f"Text on {registry.network(provider).label}"
+    return str(f.label) if f.label else _humanize(" ".join(path))
+
+
+def _fields_of(provider: str, serializer) -> list[OptionField]:
+    """A network's option fields, those it needs to publish first (the schema's order otherwise)."""
+    needed = registry.network(provider).required_options
+    fields = [replace(f, required=f.path in needed) for f in _walk(provider, serializer.fields)]
+    return sorted(fields, key=lambda f: not f.required)
 
 
 OPTION_FIELDS = {
-    provider: list(_walk(provider, client.options_serializer().fields)) for provider, client in registry.CLIENTS.items()
+    provider: _fields_of(provider, client.options_serializer()) for provider, client in registry.CLIENTS.items()
 }
 
 
@@ -152,7 +171,12 @@ def destination_fields(provider: str, accounts, destinations: dict) -> list[Opti
             continue
         listed = destinations.get(account.id, [])
         name = account.handle or account.platform_account_id
-        common = {"path": (kind.option,), "label": f"{kind.label} for {name}", "account_id": account.id}
+        common = {
+            "path": (kind.option,),
+            "label": f"{kind.label} for {name}",
+            "account_id": account.id,
+            "required": kind.required,
+        }
         if isinstance(listed, str):
             fields.append(OptionField(provider, kind="text", help=f"Type its id: {listed}", **common))
             continue
@@ -175,6 +199,11 @@ class ComposeForm:
     `destinations` (account id → its destinations, or why they cannot be read) feeds the
     destination selects of networks that post to a place inside the account."""
 
+    # The Repeat fieldset's choices.
+    frequencies = FREQUENCIES
+    weekdays = WEEKDAYS
+    time_zones = TIME_ZONES
+
     def __init__(self, *, accounts, data=None, destinations=None):
         self.accounts = list(accounts)
         self.data = data if data is not None else {}
@@ -190,6 +219,7 @@ class ComposeForm:
             fields = destination_fields(provider, self.accounts, destinations) + [
                 f for f in fields if f.path != (kind.option,)
             ]
+        fields = sorted(fields, key=lambda f: not f.required)  # what the network needs, first
         return [replace(f, value=self._value(f), errors=[]) for f in fields]
 
     def _value(self, f: OptionField):
@@ -217,6 +247,54 @@ class ComposeForm:
     @property
     def scheduled_local(self) -> str:
         return self.data.get("scheduled_local", "")
+
+    # --- the Repeat fieldset (a recurring post's series) ---------------------------------------
+    @property
+    def repeat(self) -> str:
+        return self.data.get("repeat", "")
+
+    @property
+    def repeat_days(self) -> list[str]:
+        return self.data.getlist("repeat_days") if hasattr(self.data, "getlist") else []
+
+    @property
+    def rule(self) -> str:
+        """The RFC 5545 rule the Repeat fieldset gives ("" when the post does not repeat)."""
+        return repeat_rule(frequency=self.repeat, days=self.repeat_days, custom=self.data.get("rule", ""))
+
+    @property
+    def time_zone(self) -> str:
+        return self.data.get("time_zone") or self.data.get("tz") or ""
+
+    @property
+    def repeat_end(self) -> str:
+        return "until" if self.data.get("repeat_end") == "until" else "count"
+
+    @property
+    def count(self) -> str:
+        return self.data.get("count", "")
+
+    @property
+    def until(self) -> str:
+        return self.data.get("until", "")
+
+    def recurrence(self) -> dict | None:
+        """The `recurrence` of POST /v1/posts from the Repeat fieldset (None when the post
+        does not repeat); the first occurrence is the date and time under When."""
+        if not self.repeat:
+            return None
+        if not self.scheduled_local:
+            self.add_error("schedule", "Pick the date and time of the first post of the series.")
+            return None
+        recurrence = {"rule": self.rule, "time_zone": self.time_zone or "UTC", "start": self.scheduled_local}
+        if self.repeat_end == "until":
+            recurrence["until"] = self.until
+        elif self.count.strip().isdigit():
+            recurrence["count"] = int(self.count)
+        else:
+            self.add_error("repeat", "Say after how many posts the series ends (a whole number), or pick an end date.")
+            return None
+        return recurrence
 
     @property
     def revision(self) -> int | None:
@@ -276,8 +354,10 @@ class ComposeForm:
             "media_urls": media,
             "platform_options": self.platform_options(),
         }
-        scheduled_at = self.scheduled_at()
-        if scheduled_at:
+        recurrence = self.recurrence()
+        if recurrence:
+            payload["recurrence"] = recurrence
+        elif scheduled_at := self.scheduled_at():
             payload["scheduled_at"] = scheduled_at
         return payload
 
@@ -298,6 +378,7 @@ class ComposeForm:
             ("media_urls", "media"),
             ("text", "text"),
             ("scheduled_at", "schedule"),
+            ("recurrence", "repeat"),
         ):
             if attr == prefix or attr.startswith((prefix + "[", prefix + ".")):
                 return where
@@ -331,6 +412,7 @@ class ComposeForm:
             "text": "id_text",
             "media": "id_media_urls",
             "schedule": "id_scheduled_local",
+            "repeat": "id_repeat",
             "other": "compose-form",
         }
         items = [(anchors[where], m) for where, messages in self.errors.items() for m in messages]

@@ -21,7 +21,10 @@ from publishing.api.media_serializers import MediaSerializer
 from publishing.api.serializers import PostCreateSerializer, PostDraftSerializer, PostEditSerializer
 from publishing.errors import PostNotEditable, RevisionMismatch
 from publishing.forms import TEXT_LIMITS, ComposeForm, PostFilterForm, post_changes, post_form_data
-from publishing.models import Post
+from publishing.models import Post, PostSeries
+from publishing.previews import preview_cards
+from publishing.recurrence import RecurrenceError
+from publishing.repeat import Preview, recurrence_preview, repeat_rule
 from publishing.services import media as media_services
 
 PAGE_SIZE = 20
@@ -299,6 +302,8 @@ def post_edit(request, post_id: str):
         return redirect("post-detail", post_id=post.id)
     form = _edit_form(request, post, request.POST if request.method == "POST" else None)
     context = {"form": form, "accounts": form.accounts, "limits": TEXT_LIMITS, "editing": post}
+    if post.series_id:
+        context["series_preview"] = _series_preview(post.series)
     if request.method == "POST":
         try:
             saved = _save_edit(form, post)
@@ -313,3 +318,66 @@ def post_edit(request, post_id: str):
             messages.success(request, done)
             return redirect("post-detail", post_id=post.id)
     return render(request, "dashboard/post_edit.html", context, status=400 if form.has_errors else 200)
+
+
+# --- the Repeat fieldset's preview -----------------------------------------------------------
+def _wall(value) -> str:
+    """A series' stored wall time (its numbers marked UTC) as the form types it."""
+    return value.replace(tzinfo=None).isoformat(timespec="minutes") if value else ""
+
+
+def _series_preview(series: PostSeries) -> Preview | None:
+    """The next occurrences of a stored series, as the Repeat preview shows them."""
+    try:
+        return recurrence_preview(
+            rule=series.rule,
+            time_zone=series.time_zone,
+            start=_wall(series.start),
+            count=str(series.count or ""),
+            until=_wall(series.until),
+        )
+    except RecurrenceError:
+        return None  # finished: no occurrence ahead
+
+
+@dashboard_view
+def compose_recurrence_preview(request):
+    """GET: an HTML fragment listing the next occurrences, in the person's time zone, of
+    `rule` (or the Repeat presets `repeat`, `repeat_days`) from `start` (or the form's
+    `scheduled_local`) in `time_zone`, bounded by `count` or `until`. Input that cannot
+    be used gives the reason in the fragment (a 200, so htmx shows it)."""
+    params = request.GET
+    frequency = params.get("repeat", "custom" if params.get("rule") else "")
+    if not frequency:
+        return render(request, "dashboard/_recurrence_preview.html", {"preview": None})
+    until_chosen = params.get("repeat_end", "until" if params.get("until") else "count") == "until"
+    try:
+        preview = recurrence_preview(
+            rule=repeat_rule(frequency=frequency, days=params.getlist("repeat_days"), custom=params.get("rule", "")),
+            time_zone=params.get("time_zone") or request.tz.key,
+            start=params.get("start") or params.get("scheduled_local", ""),
+            count="" if until_chosen else params.get("count", ""),
+            until=params.get("until", "") if until_chosen else "",
+        )
+    except RecurrenceError as exc:
+        context = {"error": str(exc), "error_field": exc.field}
+        return render(request, "dashboard/_recurrence_preview.html", context)
+    return render(request, "dashboard/_recurrence_preview.html", {"preview": preview})
+
+
+# --- per-network preview cards ---------------------------------------------------------------
+@require_POST
+@dashboard_view
+def compose_preview(request):
+    """POST (the compose or edit form's fields): an HTML fragment with one preview card
+    per network of the selected accounts, as that network shows the post."""
+    chosen = set(request.POST.getlist("account_ids"))
+    accounts = account_selectors.social_account_list(workspace=request.workspace, mode=request.mode)
+    selected = [a for a in accounts.order_by("provider", "handle") if a.id in chosen]
+    cards = preview_cards(
+        accounts=selected,
+        text=request.POST.get("text", ""),
+        overrides={a.provider: request.POST.get(f"opt.{a.provider}.text", "") for a in selected},
+        media_urls=[line.strip() for line in request.POST.get("media_urls", "").splitlines() if line.strip()],
+    )
+    return render(request, "dashboard/_preview_cards.html", {"cards": cards})

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from providers.instagram.client import InstagramClient
 from providers.instagram.rules import CAPABILITIES, LIMITS
-from providers.network import Credential, Network
+from providers.network import Credential, Network, Preview
 
 NETWORK = Network(
     key="instagram",
@@ -38,4 +38,5 @@ NETWORK = Network(
     credentials=(Credential("ig_user_id", "Instagram user id", "Required for Instagram."),),
     content_kinds=tuple(CAPABILITIES["content_kinds"]),
     option_hints={("collaborators",): "Up to 3 usernames, one per line."},
+    preview=Preview(aspect="4 / 5", see_more=125),
 )

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from providers.linkedin.client import LinkedInClient
 from providers.linkedin.rules import CAPABILITIES, LIMITS
-from providers.network import Credential, Network
+from providers.network import Credential, Network, Preview
 
 NETWORK = Network(
     key="linkedin",
@@ -30,4 +30,5 @@ NETWORK = Network(
     credentials=(Credential("author_urn", "LinkedIn author URN", "Required for LinkedIn, e.g. urn:li:person:…"),),
     content_kinds=tuple(CAPABILITIES["content_kinds"]),
     refuses_repeated_text=True,  # its duplicate-content refusal
+    preview=Preview(aspect="1.91 / 1", see_more=210),
 )

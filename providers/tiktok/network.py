@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from providers.network import Network
+from providers.network import Network, Preview
 from providers.tiktok.client import TikTokClient
 from providers.tiktok.rules import CAPABILITIES, LIMITS
 
@@ -26,5 +26,7 @@ NETWORK = Network(
     token_lifetime=timedelta(hours=2),  # 2 hours since TikTok's 2026 change (was 24 h)
     refresh_ahead=timedelta(minutes=20),
     content_kinds=tuple(CAPABILITIES["content_kinds"]),
-    option_hints={("privacy_level",): "Required by TikTok."},
+    option_hints={("privacy_level",): "Required by TikTok; the account may offer only some of these."},
+    required_options=(("privacy_level",),),
+    preview=Preview(aspect="9 / 16", see_more=100),
 )
