@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from publishing import services
 from publishing.models import Post
-from tests import factories
+from tests import factories, media_files
 from tests.dashboard.test_browser import ARTIFACTS, axe_violations, chromium, log_in, page, person  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -101,3 +101,32 @@ def test_the_repeat_preview_follows_the_rule_and_previews_follow_the_accounts(sa
     look(page, "compose-repeat-390")
     assert axe_violations(page) == []
     assert not Post.objects.exists()
+
+
+def test_preview_cards_crop_an_uploaded_image_as_each_feed_does(sandbox, page, person, workspace, settings, tmp_path):  # noqa: F811
+    settings.MEDIA_ROOT = tmp_path
+    image = tmp_path / "banner.jpg"
+    image.write_bytes(media_files.jpeg((1200, 800)))
+    accounts = {
+        key: factories.make_account(workspace, provider=key, handle=f"@crop.{key}")
+        for key in ("instagram", "linkedin", "tiktok")
+    }
+    log_in(page, sandbox)
+    page.goto(f"{sandbox}/compose/")
+    for account in accounts.values():
+        page.locator(f"#acc-{account.pk}").check()
+    page.get_by_label("Text", exact=True).fill("A picture of the launch")
+    page.get_by_label("Upload images, videos or a PDF").set_input_files(str(image))
+    expect(page.locator("#media-status")).to_have_text("Uploaded banner.jpg (image).")
+    ratios = {}
+    for key in accounts:
+        card = page.locator(f'section.preview[data-network="{key}"]')
+        expect(card.locator("img")).to_have_count(1)
+        box = card.locator(".preview-crop").bounding_box()
+        ratios[key] = round(box["width"] / box["height"], 2)
+    assert ratios == {"instagram": 0.8, "linkedin": 1.91, "tiktok": 0.56}
+    look(page, "previews-1280")
+    assert axe_violations(page) == []
+    page.set_viewport_size({"width": 390, "height": 844})
+    fits_the_width(page)
+    look(page, "previews-390")
