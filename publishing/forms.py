@@ -472,6 +472,30 @@ def post_form_data(*, post: Post, form: "ComposeForm", tz: zoneinfo.ZoneInfo) ->
     return data
 
 
+def options_kept(*, post: Post, form: "ComposeForm", options: dict) -> dict:
+    """`options` (the edit form's) plus each stored option of `post` the form has no field
+    for (one account's own text, say) under a network or account still targeted, so that
+    saving the form never drops what it could not show."""
+    shown = {(f.root, f.path[0]) for group in form.groups for f in group.fields}
+    targeted = set(form.selected) | form.targeted_providers()
+    merged = {root: dict(values) for root, values in options.items()}
+    for root, stored in post.platform_options.items():
+        if root not in targeted or not isinstance(stored, dict):
+            continue
+        for name, value in stored.items():
+            if (root, name) not in shown:
+                merged.setdefault(root, {})[name] = value
+    return merged
+
+
+def same_minute(chosen: str | None, stored: datetime | None) -> bool:
+    """Whether the form's time (UTC ISO 8601, minutes only) is the stored one, which may
+    carry seconds: a time the form shows back unchanged is no change (nor checked again)."""
+    if chosen is None or stored is None:
+        return False
+    return datetime.fromisoformat(chosen) == stored.replace(second=0, microsecond=0)
+
+
 def post_changes(*, post: Post, validated: dict) -> dict:
     """The fields of `validated` (an edit's checked payload) that differ from `post`'s."""
     return {name: validated.get(name) for name in EDITED if validated.get(name) != getattr(post, name)}

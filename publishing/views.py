@@ -20,7 +20,15 @@ from publishing import selectors, services
 from publishing.api.media_serializers import MediaSerializer
 from publishing.api.serializers import PostCreateSerializer, PostDraftSerializer, PostEditSerializer
 from publishing.errors import PostNotEditable, RevisionMismatch
-from publishing.forms import TEXT_LIMITS, ComposeForm, PostFilterForm, post_changes, post_form_data
+from publishing.forms import (
+    TEXT_LIMITS,
+    ComposeForm,
+    PostFilterForm,
+    options_kept,
+    post_changes,
+    post_form_data,
+    same_minute,
+)
 from publishing.models import Post, PostSeries
 from publishing.previews import preview_cards
 from publishing.recurrence import RecurrenceError
@@ -271,13 +279,20 @@ def _save_edit(form: ComposeForm, post: Post) -> Post | None:
     """Check the form as PATCH /v1/posts/{id} does and call the same service with the
     revision the form was rendered with; errors go on the form (RevisionMismatch and
     PostNotEditable are left to the caller)."""
-    params = PostEditSerializer(data=form.payload())
+    payload = form.payload()
+    payload["platform_options"] = options_kept(post=post, form=form, options=payload["platform_options"])
+    kept_time = same_minute(payload.get("scheduled_at"), post.scheduled_at)
+    if kept_time:  # shown back unchanged: not checked again (a draft's time may have passed)
+        payload.pop("scheduled_at")
+    params = PostEditSerializer(data=payload)
     if form.has_errors:
         return None
     if not params.is_valid():
         form.add_api_errors(params.errors)
         return None
     changes = post_changes(post=post, validated=params.validated_data)
+    if kept_time:
+        changes.pop("scheduled_at", None)
     if not changes:
         return post
     following = form.scope == "following" and post.series_id is not None

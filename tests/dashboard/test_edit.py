@@ -187,3 +187,36 @@ def test_revisions_are_kept_apart_from_the_dates_of_the_form(paris_client, works
     assert response.status_code == 302  # no revision: the change is not conditional
     post.refresh_from_db()
     assert (post.text, post.revision) == ("No revision given", 2)
+
+
+def test_options_the_form_cannot_show_survive_an_edit_and_cleared_ones_go(browser_client, workspace):
+    account = factories.make_account(workspace, provider="x")
+    options = {"x": {"reply_settings": "following"}, account.pk: {"text": "Only for this account"}}
+    post = scheduled_post(workspace, account, platform_options=options)
+    fields = edit_fields(browser_client, post, text="New shared text", **{"opt.x.reply_settings": ""})
+    response = browser_client.post(f"/posts/{post.pk}/edit", fields)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    post.refresh_from_db()
+    assert post.text == "New shared text"
+    assert post.platform_options == {account.pk: {"text": "Only for this account"}}
+
+
+def test_a_time_shown_back_unchanged_is_kept_to_the_second(browser_client, workspace):
+    account = factories.make_account(workspace, provider="x")
+    at = (timezone.now() + timedelta(days=2)).replace(second=30, microsecond=0)
+    post = services.post_create(
+        workspace=workspace, mode="test", account_ids=[account.pk], text="At half past", scheduled_at=at
+    )
+    browser_client.post(f"/posts/{post.pk}/edit", edit_fields(browser_client, post, text="Still at half past"))
+    post.refresh_from_db()
+    assert (post.text, post.scheduled_at, post.revision) == ("Still at half past", at, 2)
+
+
+def test_a_draft_whose_time_has_passed_is_still_edited(browser_client, workspace):
+    post = services.post_create_draft(workspace=workspace, mode="test", account_ids=[], text="Old idea")
+    Post.objects.filter(pk=post.pk).update(scheduled_at=timezone.now() - timedelta(days=1))
+    post.refresh_from_db()
+    response = browser_client.post(f"/posts/{post.pk}/edit", edit_fields(browser_client, post, text="Fresh idea"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    post.refresh_from_db()
+    assert post.text == "Fresh idea" and post.scheduled_at is not None
