@@ -130,3 +130,26 @@ def test_preview_cards_crop_an_uploaded_image_as_each_feed_does(sandbox, page, p
     page.set_viewport_size({"width": 390, "height": 844})
     fits_the_width(page)
     look(page, "previews-390")
+
+
+def test_an_occurrence_is_edited_with_the_following_ones(sandbox, page, person, workspace):  # noqa: F811
+    account = factories.make_account(workspace, provider="x", handle="@daily")
+    start = (timezone.localtime(timezone.now()) + timedelta(days=1)).replace(tzinfo=None, second=0, microsecond=0)
+    recurrence = {"rule": "FREQ=DAILY", "time_zone": "Europe/Paris", "start": start, "count": 3}
+    first = services.post_create(
+        workspace=workspace, mode="test", account_ids=[account.pk], text="Daily tip", recurrence=recurrence
+    )
+    log_in(page, sandbox)
+    page.goto(f"{sandbox}/posts/{first.pk}/edit")
+    expect(page.locator("#repeat-preview li")).to_have_count(3)
+    page.get_by_label("Text", exact=True).fill("Daily tip, improved")
+    page.get_by_label("This and following posts of the series").check()
+    look(page, "edit-series-1280")
+    assert axe_violations(page) == []
+    page.set_viewport_size({"width": 390, "height": 844})
+    fits_the_width(page)
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".messages")).to_contain_text("Saved: revision 2.")
+    texts = set(Post.objects.filter(series_id=first.series_id).values_list("text", flat=True))
+    assert texts == {"Daily tip, improved"}
