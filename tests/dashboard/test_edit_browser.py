@@ -153,3 +153,23 @@ def test_an_occurrence_is_edited_with_the_following_ones(sandbox, page, person, 
     expect(page.locator(".messages")).to_contain_text("Saved: revision 2.")
     texts = set(Post.objects.filter(series_id=first.series_id).values_list("text", flat=True))
     assert texts == {"Daily tip, improved"}
+
+
+def test_a_change_made_meanwhile_is_reported_and_reloaded(sandbox, page, person, workspace):  # noqa: F811
+    account = factories.make_account(workspace, provider="x", handle="@race")
+    at = (timezone.now() + timedelta(days=2)).replace(second=0, microsecond=0)
+    post = services.post_create(
+        workspace=workspace, mode="test", account_ids=[account.pk], text="First words", scheduled_at=at
+    )
+    log_in(page, sandbox)
+    page.goto(f"{sandbox}/posts/{post.pk}/edit")
+    page.get_by_label("Text", exact=True).fill("My words")
+    services.post_edit(post=post, changes={"text": "Their words"})  # someone else, meanwhile
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("alert").filter(has_text="changed by someone else")).to_be_visible()
+    look(page, "edit-conflict-1280")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Reload the post").click()
+    expect(page.get_by_label("Text", exact=True)).to_have_value("Their words")
+    post.refresh_from_db()
+    assert (post.text, post.revision) == ("Their words", 2)
