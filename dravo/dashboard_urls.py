@@ -26,6 +26,9 @@ urlpatterns = [
     # publishing
     path("compose/", publishing_views.compose, name="compose"),
     path("compose/media", publishing_views.compose_media, name="compose-media"),
+    path("compose/recurrence-preview", publishing_views.compose_recurrence_preview, name="compose-recurrence-preview"),
+    path("compose/preview", publishing_views.compose_preview, name="compose-preview"),
+    path("posts/<str:post_id>/edit", publishing_views.post_edit, name="post-edit"),
     path("posts/", publishing_views.posts_page, name="posts"),
     path("posts/live", publishing_views.posts_live, name="posts-live"),
     path("posts/<str:post_id>", publishing_views.post_detail, name="post-detail"),

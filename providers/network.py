@@ -96,6 +96,17 @@ DEFAULT_BEST_HOURS = week_hours(
 
 
 @dataclass(frozen=True)
+class Preview:
+    """How a post looks in the network's feed, for the compose page's preview cards:
+    `aspect` is the CSS aspect-ratio ("4 / 5") its feed crops the first image to, and
+    `see_more` how many characters of the text show before the feed folds the rest
+    behind "… more" (None: the feed shows the whole text)."""
+
+    aspect: str = "1 / 1"
+    see_more: int | None = None
+
+
+@dataclass(frozen=True)
 class Network:
     """One network, described once.
 
@@ -127,6 +138,11 @@ class Network:
     # The network refuses a post whose text repeats one of the account's recent posts
     # (so a recycled post needs variations there).
     refuses_repeated_text: bool = False
+    # Options (paths in platform_options.<key>) the network needs before it publishes; the
+    # schema leaves them optional (a draft or a per-account override may lack them) and
+    # validate() asks for them. The compose form shows them first, marked required.
+    required_options: tuple[tuple[str, ...], ...] = ()
+    preview: Preview = Preview()  # how its feed shows a post (the compose page's preview)
     best_hours: tuple[tuple[str, int], ...] = DEFAULT_BEST_HOURS  # see DEFAULT_BEST_HOURS
 
     def endpoints(self, env: Callable[[str, str], str]) -> dict[str, str]:

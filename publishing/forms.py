@@ -10,13 +10,17 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django import forms
+from django.http import QueryDict
+from django.utils import timezone
 from rest_framework import serializers
 
 from dravo.errors import flatten_errors
 from providers import registry
 from publishing import display
 from publishing.models import Post
+from publishing.repeat import FREQUENCIES, WEEKDAYS, repeat_rule
 
+TIME_ZONES = sorted(zone for zone in zoneinfo.available_timezones() if "/" in zone or zone == "UTC")
 # What the live counter measures per network (its descriptor's text limit): characters,
 # UTF-16 code units or X's weighted count (twitter-text).
 TEXT_LIMITS = {
@@ -39,6 +43,7 @@ class OptionField:
     value: str | list[str] = ""
     errors: list[str] = field(default_factory=list)
     account_id: str = ""  # an option of one account (its destination), not of the network
+    required: bool = False  # the network needs it to publish (shown first, marked)
 
     @property
     def root(self) -> str:
@@ -86,6 +91,8 @@ def _hint(provider: str, path: tuple[str, ...], f) -> str:
         return hints[path]
     if path == ("text",):
         return "Replaces the shared text on this network."
+    if f.help_text:
+        return str(f.help_text)
     parts = []
     if getattr(f, "min_length", None):
         parts.append(f"at least {f.min_length:,}")
@@ -118,13 +125,27 @@ def _walk(provider: str, fields, path: tuple[str, ...] = ()):
         if isinstance(f, serializers.Serializer):
             yield from _walk(provider, f.fields, here)
             continue
-        label = f"Text on {registry.network(provider).label}" if here == ("text",) else _humanize(" ".join(here))
         choices = list(f.choices.items()) if isinstance(f, serializers.ChoiceField) else []
-        yield OptionField(provider, here, _kind(name, f), label, _hint(provider, here, f), choices)
+        yield OptionField(provider, here, _kind(name, f), _label(provider, here, f), _hint(provider, here, f), choices)
+
+
+def _label(provider: str, path: tuple[str, ...], f) -> str:
+    """The words a person reads: the serializer field's own label (given in the network's
+    rules), the shared text's override named after the network."""
+    if path == ("text",):
+        return f"Text on {registry.network(provider).label}"
+    return str(f.label) if f.label else _humanize(" ".join(path))
+
+
+def _fields_of(provider: str, serializer) -> list[OptionField]:
+    """A network's option fields, those it needs to publish first (the schema's order otherwise)."""
+    needed = registry.network(provider).required_options
+    fields = [replace(f, required=f.path in needed) for f in _walk(provider, serializer.fields)]
+    return sorted(fields, key=lambda f: not f.required)
 
 
 OPTION_FIELDS = {
-    provider: list(_walk(provider, client.options_serializer().fields)) for provider, client in registry.CLIENTS.items()
+    provider: _fields_of(provider, client.options_serializer()) for provider, client in registry.CLIENTS.items()
 }
 
 
@@ -151,7 +172,12 @@ def destination_fields(provider: str, accounts, destinations: dict) -> list[Opti
             continue
         listed = destinations.get(account.id, [])
         name = display.account_name(account=account)
-        common = {"path": (kind.option,), "label": f"{kind.label} for {name}", "account_id": account.id}
+        common = {
+            "path": (kind.option,),
+            "label": f"{kind.label} for {name}",
+            "account_id": account.id,
+            "required": kind.required,
+        }
         if isinstance(listed, str):
             fields.append(OptionField(provider, kind="text", help=f"Type its id: {listed}", **common))
             continue
@@ -174,6 +200,11 @@ class ComposeForm:
     `destinations` (account id → its destinations, or why they cannot be read) feeds the
     destination selects of networks that post to a place inside the account."""
 
+    # The Repeat fieldset's choices.
+    frequencies = FREQUENCIES
+    weekdays = WEEKDAYS
+    time_zones = TIME_ZONES
+
     def __init__(self, *, accounts, data=None, destinations=None):
         self.accounts = list(accounts)
         self.data = data if data is not None else {}
@@ -189,6 +220,7 @@ class ComposeForm:
             fields = destination_fields(provider, self.accounts, destinations) + [
                 f for f in fields if f.path != (kind.option,)
             ]
+        fields = sorted(fields, key=lambda f: not f.required)  # what the network needs, first
         return [replace(f, value=self._value(f), errors=[]) for f in fields]
 
     def _value(self, f: OptionField):
@@ -216,6 +248,65 @@ class ComposeForm:
     @property
     def scheduled_local(self) -> str:
         return self.data.get("scheduled_local", "")
+
+    # --- the Repeat fieldset (a recurring post's series) ---------------------------------------
+    @property
+    def repeat(self) -> str:
+        return self.data.get("repeat", "")
+
+    @property
+    def repeat_days(self) -> list[str]:
+        return self.data.getlist("repeat_days") if hasattr(self.data, "getlist") else []
+
+    @property
+    def rule(self) -> str:
+        """The RFC 5545 rule the Repeat fieldset gives ("" when the post does not repeat)."""
+        return repeat_rule(frequency=self.repeat, days=self.repeat_days, custom=self.data.get("rule", ""))
+
+    @property
+    def time_zone(self) -> str:
+        return self.data.get("time_zone") or self.data.get("tz") or ""
+
+    @property
+    def repeat_end(self) -> str:
+        return "until" if self.data.get("repeat_end") == "until" else "count"
+
+    @property
+    def count(self) -> str:
+        return self.data.get("count", "")
+
+    @property
+    def until(self) -> str:
+        return self.data.get("until", "")
+
+    def recurrence(self) -> dict | None:
+        """The `recurrence` of POST /v1/posts from the Repeat fieldset (None when the post
+        does not repeat); the first occurrence is the date and time under When."""
+        if not self.repeat:
+            return None
+        if not self.scheduled_local:
+            self.add_error("schedule", "Pick the date and time of the first post of the series.")
+            return None
+        recurrence = {"rule": self.rule, "time_zone": self.time_zone or "UTC", "start": self.scheduled_local}
+        if self.repeat_end == "until":
+            recurrence["until"] = self.until
+        elif self.count.strip().isdigit():
+            recurrence["count"] = int(self.count)
+        else:
+            self.add_error("repeat", "Say after how many posts the series ends (a whole number), or pick an end date.")
+            return None
+        return recurrence
+
+    @property
+    def revision(self) -> int | None:
+        """The revision of the post the form was rendered with (editing), if any."""
+        value = str(self.data.get("revision", ""))
+        return int(value) if value.isdigit() else None
+
+    @property
+    def scope(self) -> str:
+        """Editing a series' occurrence: "this" post only, or "following" ones too."""
+        return "following" if self.data.get("scope") == "following" else "this"
 
     # --- the payload of POST /v1/posts --------------------------------------------------------
     def targeted_providers(self) -> set[str]:
@@ -264,8 +355,10 @@ class ComposeForm:
             "media_urls": media,
             "platform_options": self.platform_options(),
         }
-        scheduled_at = self.scheduled_at()
-        if scheduled_at:
+        recurrence = self.recurrence()
+        if recurrence:
+            payload["recurrence"] = recurrence
+        elif scheduled_at := self.scheduled_at():
             payload["scheduled_at"] = scheduled_at
         return payload
 
@@ -286,6 +379,7 @@ class ComposeForm:
             ("media_urls", "media"),
             ("text", "text"),
             ("scheduled_at", "schedule"),
+            ("recurrence", "repeat"),
         ):
             if attr == prefix or attr.startswith((prefix + "[", prefix + ".")):
                 return where
@@ -319,6 +413,7 @@ class ComposeForm:
             "text": "id_text",
             "media": "id_media_urls",
             "schedule": "id_scheduled_local",
+            "repeat": "id_repeat",
             "other": "compose-form",
         }
         items = [(anchors[where], m) for where, messages in self.errors.items() for m in messages]
@@ -326,6 +421,85 @@ class ComposeForm:
             items += [(f"options-{group.provider}", m) for m in group.errors]
             items += [(f.id, f"{group.label} · {f.label}: {m}") for f in group.fields for m in f.errors]
         return items
+
+
+# --- editing a stored post ---------------------------------------------------------------------
+EDITED = ("text", "media_urls", "platform_options", "account_ids", "scheduled_at")
+
+
+def _option_text(f: OptionField, value) -> str | list[str]:
+    """A stored option value as the form's field shows it (the reverse of OptionField.parse)."""
+    if f.kind == "destinations":
+        return [str(item) for item in value] if isinstance(value, list) else [str(value)]
+    if f.kind == "bool":
+        return "true" if value is True else "false" if value is False else ""
+    if f.kind == "lines" and isinstance(value, list):
+        return "\n".join(str(item) for item in value)
+    return "" if value is None else str(value)
+
+
+def _stored_option(options: dict, f: OptionField):
+    value = options.get(f.root, {})
+    for part in f.path:
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def post_form_data(*, post: Post, form: "ComposeForm", tz: zoneinfo.ZoneInfo) -> QueryDict:
+    """What the compose form would hold had it written `post`: its accounts, text, media,
+    options (each in its field's format) and time in zone `tz`, plus the revision it
+    shows. `form` (unbound) gives the option fields to fill."""
+    data = QueryDict(mutable=True)
+    data.setlist("account_ids", list(post.account_ids))
+    data["text"] = post.text
+    data["media_urls"] = "\n".join(post.media_urls)
+    for group in form.groups:
+        for f in group.fields:
+            value = _stored_option(post.platform_options, f)
+            if value is None:
+                continue
+            shown = _option_text(f, value)
+            if isinstance(shown, list):
+                data.setlist(f.name, shown)
+            else:
+                data[f.name] = shown
+    data["when"] = "schedule" if post.scheduled_at else "now"
+    if post.scheduled_at:
+        data["scheduled_local"] = timezone.localtime(post.scheduled_at, tz).strftime("%Y-%m-%dT%H:%M")
+    data["tz"] = tz.key
+    data["revision"] = str(post.revision)
+    return data
+
+
+def options_kept(*, post: Post, form: "ComposeForm", options: dict) -> dict:
+    """`options` (the edit form's) plus each stored option of `post` the form has no field
+    for (one account's own text, say) under a network or account still targeted, so that
+    saving the form never drops what it could not show."""
+    shown = {(f.root, f.path[0]) for group in form.groups for f in group.fields}
+    targeted = set(form.selected) | form.targeted_providers()
+    merged = {root: dict(values) for root, values in options.items()}
+    for root, stored in post.platform_options.items():
+        if root not in targeted or not isinstance(stored, dict):
+            continue
+        for name, value in stored.items():
+            if (root, name) not in shown:
+                merged.setdefault(root, {})[name] = value
+    return merged
+
+
+def same_minute(chosen: str | None, stored: datetime | None) -> bool:
+    """Whether the form's time (UTC ISO 8601, minutes only) is the stored one, which may
+    carry seconds: a time the form shows back unchanged is no change (nor checked again)."""
+    if chosen is None or stored is None:
+        return False
+    return datetime.fromisoformat(chosen) == stored.replace(second=0, microsecond=0)
+
+
+def post_changes(*, post: Post, validated: dict) -> dict:
+    """The fields of `validated` (an edit's checked payload) that differ from `post`'s."""
+    return {name: validated.get(name) for name in EDITED if validated.get(name) != getattr(post, name)}
 
 
 class PostFilterForm(forms.Form):

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from providers.bluesky.client import BlueskyClient
 from providers.bluesky.rules import CAPABILITIES, LIMITS
-from providers.network import Network
+from providers.network import Network, Preview
 
 NETWORK = Network(
     key="bluesky",
@@ -41,4 +41,5 @@ NETWORK = Network(
         ("reply_to",): "The at:// URI of the post to reply to.",
         ("quote",): "The at:// URI of the post to quote.",
     },
+    preview=Preview(aspect="16 / 9", see_more=None),
 )

@@ -57,30 +57,41 @@ class LinkCardSerializer(StrictSerializer):
     """An external link card (`app.bsky.embed.external`): Bluesky never fetches the page, so
     Dravo sends what is given here (the title defaults to the URL)."""
 
-    url = serializers.URLField(max_length=2000)
-    title = StrictCharField(max_length=CARD_TITLE_MAX, required=False, allow_blank=True)
-    description = StrictCharField(max_length=CARD_DESCRIPTION_MAX, required=False, allow_blank=True)
-    thumbnail_url = serializers.URLField(max_length=2000, required=False)
+    url = serializers.URLField(max_length=2000, label="Link card address")
+    title = StrictCharField(max_length=CARD_TITLE_MAX, required=False, allow_blank=True, label="Title on the link card")
+    description = StrictCharField(
+        max_length=CARD_DESCRIPTION_MAX, required=False, allow_blank=True, label="Description on the link card"
+    )
+    thumbnail_url = serializers.URLField(max_length=2000, required=False, label="Link card image URL")
 
 
 class BlueskyOptionsSerializer(StrictSerializer):
     """`platform_options.bluesky`."""
 
-    text = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
-    thread = serializers.ListField(child=StrictCharField(trim_whitespace=False), max_length=MAX_THREAD, required=False)
+    text = StrictCharField(required=False, allow_blank=True, trim_whitespace=False, label="Text on this network")
+    thread = serializers.ListField(
+        child=StrictCharField(trim_whitespace=False),
+        max_length=MAX_THREAD,
+        required=False,
+        label="Thread: further posts",
+    )
     alt_texts = serializers.ListField(
         child=StrictCharField(allow_blank=True, max_length=10_000, trim_whitespace=False),
         max_length=MAX_IMAGES,
         required=False,
+        label="Media descriptions (alt text)",
+        help_text="One per line, in the order of the media.",
     )
     langs = serializers.ListField(
         child=StrictCharField(max_length=20, validators=[RegexValidator(LANG, "Not a BCP-47 language code.")]),
         max_length=MAX_LANGS,
         required=False,
+        label="Languages",
+        help_text="Language codes, one per line, e.g. en.",
     )
-    reply_to = StrictCharField(required=False, validators=[AT_URI_VALIDATOR])
-    quote = StrictCharField(required=False, validators=[AT_URI_VALIDATOR])
-    link_card = LinkCardSerializer(required=False)
+    reply_to = StrictCharField(required=False, validators=[AT_URI_VALIDATOR], label="Reply to a post (its at:// URI)")
+    quote = StrictCharField(required=False, validators=[AT_URI_VALIDATOR], label="Quote a post (its at:// URI)")
+    link_card = LinkCardSerializer(required=False, label="Link card")
 
     def validate_text(self, value):
         if problem := text_problem("text", value):

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from providers.facebook.client import FacebookClient
 from providers.facebook.rules import CAPABILITIES, LIMITS
-from providers.network import Credential, Network
+from providers.network import Credential, Network, Preview
 
 NETWORK = Network(
     key="facebook",
@@ -35,4 +35,5 @@ NETWORK = Network(
     credentials=(Credential("page_id", "Facebook Page id", "Required for Facebook."),),
     content_kinds=tuple(CAPABILITIES["content_kinds"]),
     refuses_repeated_text=True,  # its duplicate-content refusal
+    preview=Preview(aspect="4 / 5", see_more=480),
 )

@@ -17,11 +17,24 @@ REEL_MIN_SIZE = (540, 960)
 class FacebookOptions(StrictSerializer):
     """`platform_options.facebook`."""
 
-    text = StrictCharField(required=False, max_length=TEXT_LIMIT, trim_whitespace=False)
-    as_reel = StrictBooleanField(required=False)
-    first_comment = StrictCharField(required=False, min_length=1, max_length=8000, trim_whitespace=False)
-    link = serializers.URLField(required=False)
-    video_title = StrictCharField(required=False, max_length=255)
+    text = StrictCharField(required=False, max_length=TEXT_LIMIT, trim_whitespace=False, label="Text on this network")
+    as_reel = StrictBooleanField(
+        required=False,
+        label="Post the video as a Reel",
+        help_text="A short vertical video shown in Reels instead of the feed.",
+    )
+    first_comment = StrictCharField(
+        required=False,
+        min_length=1,
+        max_length=8000,
+        trim_whitespace=False,
+        label="Comment posted right after it",
+        help_text="Posted as a comment right after the post.",
+    )
+    link = serializers.URLField(
+        required=False, label="Link to share", help_text="The page shown as a link preview with the post."
+    )
+    video_title = StrictCharField(required=False, max_length=255, label="Title of the video")
 
     def validate(self, attrs):
         if attrs.get("as_reel") and attrs.get("link"):

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from providers.google_business.client import GoogleBusinessClient
 from providers.google_business.rules import CAPABILITIES, LIMITS
-from providers.network import Network
+from providers.network import Network, Preview
 
 NETWORK = Network(
     key="google_business",
@@ -43,4 +43,5 @@ NETWORK = Network(
         ("call_to_action", "url"): "Required except for CALL (which rings the profile's phone number).",
         ("offer", "redeem_online_url"): "OFFER only: where the offer is redeemed.",
     },
+    preview=Preview(aspect="4 / 3", see_more=150),
 )

@@ -68,11 +68,13 @@ class EventOptions(StrictSerializer):
     """An EVENT's (or OFFER's) title and schedule: dates as `YYYY-MM-DD`, times as `HH:MM`
     (24 h, the location's own time zone); without times the event lasts whole days."""
 
-    title = StrictCharField(required=False, min_length=1, max_length=EVENT_TITLE_LIMIT, trim_whitespace=False)
-    start_date = StrictRegexField(DATE, required=False)
-    start_time = StrictRegexField(TIME, required=False)
-    end_date = StrictRegexField(DATE, required=False)
-    end_time = StrictRegexField(TIME, required=False)
+    title = StrictCharField(
+        required=False, min_length=1, max_length=EVENT_TITLE_LIMIT, trim_whitespace=False, label="Event name"
+    )
+    start_date = StrictRegexField(DATE, required=False, label="Event starts on (date)", help_text="YYYY-MM-DD.")
+    start_time = StrictRegexField(TIME, required=False, label="Event starts at (time)", help_text="HH:MM, 24-hour.")
+    end_date = StrictRegexField(DATE, required=False, label="Event ends on (date)", help_text="YYYY-MM-DD.")
+    end_time = StrictRegexField(TIME, required=False, label="Event ends at (time)", help_text="HH:MM, 24-hour.")
 
     def validate(self, attrs):
         errors = {}
@@ -95,17 +97,21 @@ class EventOptions(StrictSerializer):
 class OfferOptions(StrictSerializer):
     """An OFFER's details; all optional (the offer itself is the post's text and event)."""
 
-    coupon_code = StrictCharField(required=False, min_length=1, max_length=COUPON_LIMIT, trim_whitespace=False)
-    redeem_online_url = serializers.URLField(required=False, max_length=URL_LIMIT)
-    terms_conditions = StrictCharField(required=False, min_length=1, max_length=TERMS_LIMIT, trim_whitespace=False)
+    coupon_code = StrictCharField(
+        required=False, min_length=1, max_length=COUPON_LIMIT, trim_whitespace=False, label="Coupon code to show"
+    )
+    redeem_online_url = serializers.URLField(required=False, max_length=URL_LIMIT, label="Where to redeem online")
+    terms_conditions = StrictCharField(
+        required=False, min_length=1, max_length=TERMS_LIMIT, trim_whitespace=False, label="Offer terms and conditions"
+    )
 
 
 class CallToActionOptions(StrictSerializer):
     """The post's button: an action and where it leads; CALL rings the profile's phone
     number, so it takes no url, and every other action needs one."""
 
-    action_type = StrictChoiceField(ACTION_TYPES)
-    url = serializers.URLField(required=False, max_length=URL_LIMIT)
+    action_type = StrictChoiceField(ACTION_TYPES, label="Button action")
+    url = serializers.URLField(required=False, max_length=URL_LIMIT, label="Button link")
 
     def validate(self, attrs):
         if attrs["action_type"] == "CALL" and "url" in attrs:
@@ -119,12 +125,14 @@ class GoogleBusinessOptions(StrictSerializer):
     """`platform_options.google_business`. Which objects a topic type takes is checked by
     validate() (the schema alone also checks options given per account)."""
 
-    topic_type = StrictChoiceField(TOPIC_TYPES, required=False)
-    language_code = StrictRegexField(LANGUAGE_CODE, required=False, max_length=35)
-    event = EventOptions(required=False)
-    offer = OfferOptions(required=False)
-    call_to_action = CallToActionOptions(required=False)
-    alert_type = StrictChoiceField(ALERT_TYPES, required=False)
+    topic_type = StrictChoiceField(TOPIC_TYPES, required=False, label="Kind of update")
+    language_code = StrictRegexField(
+        LANGUAGE_CODE, required=False, max_length=35, label="Language", help_text="A language code, e.g. en."
+    )
+    event = EventOptions(required=False, label="Event")
+    offer = OfferOptions(required=False, label="Offer")
+    call_to_action = CallToActionOptions(required=False, label="Button")
+    alert_type = StrictChoiceField(ALERT_TYPES, required=False, label="Alert kind")
 
 
 def option_field(*names: str) -> str:

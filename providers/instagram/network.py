@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from providers.instagram.client import InstagramClient
 from providers.instagram.rules import CAPABILITIES, LIMITS
-from providers.network import Credential, Network, week_hours
+from providers.network import Credential, Network, Preview, week_hours
 
 NETWORK = Network(
     key="instagram",
@@ -42,4 +42,5 @@ NETWORK = Network(
     best_hours=week_hours(
         (("tue", "wed", "thu"), (11, 13, 19)), (("mon", "fri"), (11, 13, 19)), (("sat", "sun"), (10, 19))
     ),
+    preview=Preview(aspect="4 / 5", see_more=125),
 )

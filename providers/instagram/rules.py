@@ -32,17 +32,41 @@ STORY_UNSUPPORTED = ("first_comment", "collaborators", "location_id", "alt_text"
 class InstagramOptions(StrictSerializer):
     """`platform_options.instagram`."""
 
-    text = serializers.CharField(required=False, allow_blank=True, max_length=CAPTION_LIMIT, trim_whitespace=False)
-    placement = serializers.ChoiceField(choices=["feed", "reel", "story"], required=False)
-    first_comment = serializers.CharField(required=False, min_length=1, max_length=2200, trim_whitespace=False)
-    share_to_feed = StrictBooleanField(required=False)
-    collaborators = serializers.ListField(
-        child=serializers.CharField(min_length=1, max_length=30), required=False, max_length=COLLABORATORS_MAX
+    text = serializers.CharField(
+        required=False, allow_blank=True, max_length=CAPTION_LIMIT, trim_whitespace=False, label="Text on this network"
     )
-    cover_url = serializers.URLField(required=False)
-    thumb_offset_ms = StrictIntegerField(required=False, min_value=0)
-    location_id = serializers.CharField(required=False, min_length=1)
-    alt_text = serializers.CharField(required=False, max_length=1000)
+    placement = serializers.ChoiceField(
+        choices=["feed", "reel", "story"],
+        required=False,
+        label="Where it appears",
+        help_text="The feed, Reels or a story.",
+    )
+    first_comment = serializers.CharField(
+        required=False,
+        min_length=1,
+        max_length=2200,
+        trim_whitespace=False,
+        label="Comment posted right after it",
+        help_text="Posted as a comment right after the post (a place for hashtags).",
+    )
+    share_to_feed = StrictBooleanField(required=False, label="Also show the Reel in the feed")
+    collaborators = serializers.ListField(
+        child=serializers.CharField(min_length=1, max_length=30),
+        required=False,
+        max_length=COLLABORATORS_MAX,
+        label="Collaborators",
+        help_text="Usernames invited as co-authors, one per line.",
+    )
+    cover_url = serializers.URLField(
+        required=False, label="Cover image URL", help_text="The image shown before a Reel plays."
+    )
+    thumb_offset_ms = StrictIntegerField(required=False, min_value=0, label="Cover frame (milliseconds into the video)")
+    location_id = serializers.CharField(
+        required=False, min_length=1, label="Tag a place (its location ID)", help_text="The ID of a place page to tag."
+    )
+    alt_text = serializers.CharField(
+        required=False, max_length=1000, label="Image description (alt text)", help_text="Read aloud by screen readers."
+    )
 
     def validate(self, attrs):
         if attrs.get("placement") == "story":

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from providers.linkedin.client import LinkedInClient
 from providers.linkedin.rules import CAPABILITIES, LIMITS
-from providers.network import Credential, Network, week_hours
+from providers.network import Credential, Network, Preview, week_hours
 
 NETWORK = Network(
     key="linkedin",
@@ -34,4 +34,5 @@ NETWORK = Network(
     best_hours=week_hours(
         (("tue", "wed", "thu"), (8, 10, 12)), (("mon", "fri"), (8, 10, 12)), (("tue", "wed", "thu"), (9, 17))
     ),
+    preview=Preview(aspect="1.91 / 1", see_more=210),
 )

@@ -33,13 +33,28 @@ DOCUMENT_MAX_PAGES = 300
 class LinkedInOptions(StrictSerializer):
     """`platform_options.linkedin`, typed strictly: a boolean is a JSON boolean, a text a JSON string."""
 
-    text = StrictCharField(required=False, trim_whitespace=False)  # length: validate() (3,000)
-    visibility = StrictChoiceField(choices=VISIBILITIES, required=False)
-    link_preview = StrictBooleanField(required=False)
-    link_title = StrictCharField(required=False)
-    link_description = StrictCharField(required=False)
-    document_title = StrictCharField(required=False, max_length=400)
-    first_comment = StrictCharField(required=False, min_length=1, max_length=COMMENT_LIMIT)
+    text = StrictCharField(
+        required=False, trim_whitespace=False, label="Text on this network"
+    )  # length: validate() (3,000)
+    visibility = StrictChoiceField(choices=VISIBILITIES, required=False, label="Who can see it")
+    link_preview = StrictBooleanField(
+        required=False, label="Show a link preview", help_text="A card for the first link in the text."
+    )
+    link_title = StrictCharField(required=False, label="Link preview title")
+    link_description = StrictCharField(required=False, label="Link preview description")
+    document_title = StrictCharField(
+        required=False,
+        max_length=400,
+        label="Title shown over the PDF",
+        help_text="The title shown over an attached PDF.",
+    )
+    first_comment = StrictCharField(
+        required=False,
+        min_length=1,
+        max_length=COMMENT_LIMIT,
+        label="Comment posted right after it",
+        help_text="Posted as a comment right after the post.",
+    )
 
     def validate(self, attrs):
         overrides = sorted({"link_title", "link_description"} & set(attrs))

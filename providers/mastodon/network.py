@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from providers.mastodon.client import MastodonClient
 from providers.mastodon.rules import CAPABILITIES, LIMITS
-from providers.network import Credential, Network
+from providers.network import Credential, Network, Preview
 
 NETWORK = Network(
     key="mastodon",
@@ -40,4 +40,5 @@ NETWORK = Network(
         ("thread",): "Further posts published as replies, one per line.",
         ("alt_texts",): "Alt text of each media, in order, one per line.",
     },
+    preview=Preview(aspect="16 / 9", see_more=500),
 )

@@ -118,25 +118,54 @@ def status_length(text: str, spoiler_text: str = "", per_url: int = 23) -> int:
 
 
 class PollSerializer(StrictSerializer):
-    options = serializers.ListField(child=StrictCharField(min_length=1, trim_whitespace=False), min_length=2)
-    expires_in = StrictIntegerField(min_value=1, help_text="Seconds the poll stays open.")
-    multiple = StrictBooleanField(required=False)
-    hide_totals = StrictBooleanField(required=False)
+    options = serializers.ListField(
+        child=StrictCharField(min_length=1, trim_whitespace=False), min_length=2, label="Poll choices"
+    )
+    expires_in = StrictIntegerField(
+        min_value=1, help_text="Seconds the poll stays open.", label="Poll length (seconds)"
+    )
+    multiple = StrictBooleanField(required=False, label="Allow several choices")
+    hide_totals = StrictBooleanField(required=False, label="Hide vote counts until the poll ends")
 
 
 class MastodonOptionsSerializer(StrictSerializer):
     """`platform_options.mastodon`."""
 
-    text = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
-    visibility = StrictChoiceField(choices=VISIBILITIES, required=False)
-    spoiler_text = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
-    sensitive = StrictBooleanField(required=False)
-    language = StrictCharField(required=False, validators=[LANGUAGE], help_text="ISO 639 code, e.g. en.")
-    poll = PollSerializer(required=False)
-    thread = serializers.ListField(child=StrictCharField(trim_whitespace=False), max_length=MAX_THREAD, required=False)
-    in_reply_to_id = StrictCharField(required=False, validators=[STATUS_ID])
-    alt_texts = serializers.ListField(child=StrictCharField(allow_blank=True, trim_whitespace=False), required=False)
-    focus_points = serializers.ListField(child=StrictCharField(validators=[FOCUS]), required=False)
+    text = StrictCharField(required=False, allow_blank=True, trim_whitespace=False, label="Text on this network")
+    visibility = StrictChoiceField(choices=VISIBILITIES, required=False, label="Who can see it")
+    spoiler_text = StrictCharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        label="Content warning",
+        help_text="Shown before the text, which stays folded until opened.",
+    )
+    sensitive = StrictBooleanField(
+        required=False, label="Mark media as sensitive", help_text="Media stay blurred until opened."
+    )
+    language = StrictCharField(
+        required=False, validators=[LANGUAGE], help_text="ISO 639 code, e.g. en.", label="Language"
+    )
+    poll = PollSerializer(required=False, label="Poll")
+    thread = serializers.ListField(
+        child=StrictCharField(trim_whitespace=False),
+        max_length=MAX_THREAD,
+        required=False,
+        label="Thread: further posts",
+    )
+    in_reply_to_id = StrictCharField(required=False, validators=[STATUS_ID], label="Reply to a post (its ID)")
+    alt_texts = serializers.ListField(
+        child=StrictCharField(allow_blank=True, trim_whitespace=False),
+        required=False,
+        label="Media descriptions (alt text)",
+        help_text="One per line, in the order of the media.",
+    )
+    focus_points = serializers.ListField(
+        child=StrictCharField(validators=[FOCUS]),
+        required=False,
+        label="Media focal points",
+        help_text="One x,y pair per line (from -1 to 1), in the order of the media.",
+    )
 
 
 def text_problems(field: str, text: str, spoiler_text: str, limits: dict, *, required: bool = False) -> list[Problem]:

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from providers.network import DestinationKind, Network
+from providers.network import DestinationKind, Network, Preview
 from providers.pinterest.client import PinterestClient
 from providers.pinterest.rules import CAPABILITIES, LIMITS
 
@@ -31,4 +31,5 @@ NETWORK = Network(
         ("cover_image_url",): "Video Pins: the cover image. Without it, the frame at cover_image_key_frame_time (0 s).",
     },
     destinations=DestinationKind(kind="board", option="board_id", label="Board", required=True),
+    preview=Preview(aspect="2 / 3", see_more=50),
 )

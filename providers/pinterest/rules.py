@@ -48,14 +48,32 @@ class PinterestOptions(StrictSerializer):
     """`platform_options.pinterest`. `board_id` is required on every Pin; validate() says so
     (the schema alone also checks options given without it, e.g. in a per-network override)."""
 
-    board_id = StrictRegexField(NUMERIC_ID, max_length=30, required=False)
-    board_section_id = StrictRegexField(NUMERIC_ID, max_length=30, required=False)
-    title = StrictCharField(required=False, min_length=1, max_length=TITLE_LIMIT, trim_whitespace=False)
-    link = serializers.URLField(required=False, max_length=LINK_LIMIT)
-    alt_text = StrictCharField(required=False, min_length=1, max_length=ALT_TEXT_LIMIT, trim_whitespace=False)
-    dominant_color = StrictRegexField(HEX_COLOR, required=False)
-    cover_image_url = serializers.URLField(required=False, max_length=LINK_LIMIT)
-    cover_image_key_frame_time = StrictIntegerField(required=False, min_value=0)
+    board_id = StrictRegexField(NUMERIC_ID, max_length=30, required=False, label="Board")
+    board_section_id = StrictRegexField(NUMERIC_ID, max_length=30, required=False, label="Board section (its ID)")
+    title = StrictCharField(
+        required=False, min_length=1, max_length=TITLE_LIMIT, trim_whitespace=False, label="Pin title"
+    )
+    link = serializers.URLField(
+        required=False, max_length=LINK_LIMIT, label="Destination link", help_text="Where the Pin leads when clicked."
+    )
+    alt_text = StrictCharField(
+        required=False,
+        min_length=1,
+        max_length=ALT_TEXT_LIMIT,
+        trim_whitespace=False,
+        label="Image description (alt text)",
+        help_text="Read aloud by screen readers.",
+    )
+    dominant_color = StrictRegexField(
+        HEX_COLOR,
+        required=False,
+        label="Placeholder colour",
+        help_text="A hex colour shown while the image loads, e.g. #6E7874.",
+    )
+    cover_image_url = serializers.URLField(required=False, max_length=LINK_LIMIT, label="Video cover image URL")
+    cover_image_key_frame_time = StrictIntegerField(
+        required=False, min_value=0, label="Video cover frame (seconds into the video)"
+    )
 
     def validate(self, attrs):
         if "cover_image_url" in attrs and "cover_image_key_frame_time" in attrs:

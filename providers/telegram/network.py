@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from providers.network import Credential, Network
+from providers.network import Credential, Network, Preview
 from providers.telegram.client import TelegramClient
 from providers.telegram.rules import CAPABILITIES, LIMITS
 
@@ -38,4 +38,5 @@ NETWORK = Network(
         ("show_caption_above_media",): "The caption above the photo or video.",
         ("message_thread_id",): "Forum topic of a supergroup.",
     },
+    preview=Preview(aspect="4 / 3", see_more=None),
 )

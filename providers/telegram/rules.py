@@ -39,11 +39,16 @@ METHODS = {"image": "sendPhoto", "video": "sendVideo", "gif": "sendAnimation", "
 class LinkPreviewSerializer(StrictSerializer):
     """`link_preview_options` of sendMessage (https://core.telegram.org/bots/api#linkpreviewoptions)."""
 
-    is_disabled = StrictBooleanField(required=False)
-    url = StrictCharField(required=False, max_length=2000)
-    prefer_small_media = StrictBooleanField(required=False)
-    prefer_large_media = StrictBooleanField(required=False)
-    show_above_text = StrictBooleanField(required=False)
+    is_disabled = StrictBooleanField(required=False, label="Hide the link preview")
+    url = StrictCharField(
+        required=False,
+        max_length=2000,
+        label="Link to preview",
+        help_text="Another link than the first one in the text.",
+    )
+    prefer_small_media = StrictBooleanField(required=False, label="Small preview image")
+    prefer_large_media = StrictBooleanField(required=False, label="Large preview image")
+    show_above_text = StrictBooleanField(required=False, label="Show the link preview above the text")
 
     def validate_url(self, value):
         parts = urlsplit(value)
@@ -62,13 +67,17 @@ class LinkPreviewSerializer(StrictSerializer):
 class TelegramOptionsSerializer(StrictSerializer):
     """`platform_options.telegram`."""
 
-    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    disable_notification = StrictBooleanField(required=False)
-    protect_content = StrictBooleanField(required=False)
-    link_preview_options = LinkPreviewSerializer(required=False)
-    show_caption_above_media = StrictBooleanField(required=False)
-    message_thread_id = StrictIntegerField(required=False, min_value=1)
-    reply_to_message_id = StrictIntegerField(required=False, min_value=1)
+    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, label="Text on this network")
+    disable_notification = StrictBooleanField(
+        required=False, label="Send silently", help_text="Members get the message without a sound."
+    )
+    protect_content = StrictBooleanField(required=False, label="Stop forwarding and saving")
+    link_preview_options = LinkPreviewSerializer(required=False, label="Link preview")
+    show_caption_above_media = StrictBooleanField(required=False, label="Show the caption above the media")
+    message_thread_id = StrictIntegerField(
+        required=False, min_value=1, label="Forum topic (its ID)", help_text="For a group with topics."
+    )
+    reply_to_message_id = StrictIntegerField(required=False, min_value=1, label="Reply to a message (its ID)")
 
     def validate_text(self, value):
         if problem := text_problem("text", value):

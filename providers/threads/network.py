@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from providers.network import Credential, Network
+from providers.network import Credential, Network, Preview
 from providers.threads.client import ThreadsClient
 from providers.threads.rules import CAPABILITIES, LIMITS
 
@@ -29,4 +29,5 @@ NETWORK = Network(
         ("topic_tag",): "One topic, without '.' or '&'.",
         ("link_attachment",): "A link card for a text-only post.",
     },
+    preview=Preview(aspect="3 / 4", see_more=None),
 )

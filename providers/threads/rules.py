@@ -74,23 +74,42 @@ class PollSerializer(StrictSerializer):
         child=StrictCharField(min_length=1, max_length=POLL_OPTION_CHARS, trim_whitespace=False),
         min_length=POLL_OPTIONS[0],
         max_length=POLL_OPTIONS[1],
+        label="Poll choices",
     )
 
 
 class ThreadsOptions(StrictSerializer):
     """`platform_options.threads`."""
 
-    text = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
-    reply_control = serializers.ChoiceField(choices=REPLY_CONTROL, required=False)
-    topic_tag = StrictCharField(required=False, min_length=1, max_length=TOPIC_TAG_CHARS)
-    link_attachment = serializers.URLField(required=False)
-    poll = PollSerializer(required=False)
-    thread = serializers.ListField(
-        child=StrictCharField(trim_whitespace=False, allow_blank=True), max_length=MAX_THREAD, required=False
+    text = StrictCharField(required=False, allow_blank=True, trim_whitespace=False, label="Text on this network")
+    reply_control = serializers.ChoiceField(choices=REPLY_CONTROL, required=False, label="Who can reply")
+    topic_tag = StrictCharField(
+        required=False,
+        min_length=1,
+        max_length=TOPIC_TAG_CHARS,
+        label="Topic (one tag)",
+        help_text="One topic, without the #.",
     )
-    quote_post_id = serializers.RegexField(POST_ID, required=False)
-    reply_to_post_id = serializers.RegexField(POST_ID, required=False)
-    alt_text = StrictCharField(required=False, min_length=1, max_length=ALT_TEXT_LIMIT, trim_whitespace=False)
+    link_attachment = serializers.URLField(
+        required=False, label="Link to attach", help_text="Shown as a link preview card."
+    )
+    poll = PollSerializer(required=False, label="Poll")
+    thread = serializers.ListField(
+        child=StrictCharField(trim_whitespace=False, allow_blank=True),
+        max_length=MAX_THREAD,
+        required=False,
+        label="Thread: further posts",
+    )
+    quote_post_id = serializers.RegexField(POST_ID, required=False, label="Quote a post (its ID)")
+    reply_to_post_id = serializers.RegexField(POST_ID, required=False, label="Reply to a post (its ID)")
+    alt_text = StrictCharField(
+        required=False,
+        min_length=1,
+        max_length=ALT_TEXT_LIMIT,
+        trim_whitespace=False,
+        label="Image description (alt text)",
+        help_text="Read aloud by screen readers.",
+    )
 
     def validate_topic_tag(self, value):
         if any(char in value for char in TOPIC_TAG_FORBIDDEN):

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from providers.network import Network, week_hours
+from providers.network import Network, Preview, week_hours
 from providers.tiktok.client import TikTokClient
 from providers.tiktok.rules import CAPABILITIES, LIMITS
 
@@ -26,7 +26,9 @@ NETWORK = Network(
     token_lifetime=timedelta(hours=2),  # 2 hours since TikTok's 2026 change (was 24 h)
     refresh_ahead=timedelta(minutes=20),
     content_kinds=tuple(CAPABILITIES["content_kinds"]),
-    option_hints={("privacy_level",): "Required by TikTok."},
+    option_hints={("privacy_level",): "Required by TikTok; the account may offer only some of these."},
+    required_options=(("privacy_level",),),
+    preview=Preview(aspect="9 / 16", see_more=100),
     # Leisure viewing: evenings, and the weekend.
     best_hours=week_hours(
         (("tue", "thu", "fri"), (19, 21)), (("sat", "sun"), (11, 19, 21)), (("mon", "wed"), (19, 21))

@@ -24,17 +24,32 @@ class TikTokOptionsSerializer(StrictSerializer):
     """`platform_options.tiktok`. privacy_level is required by
     TikTok but checked by `TikTokClient.validate()`, so a bare `text` override is a valid shape."""
 
-    text = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
-    privacy_level = serializers.ChoiceField(choices=PRIVACY_LEVELS, required=False)
-    disable_comment = StrictBooleanField(required=False)
-    disable_duet = StrictBooleanField(required=False)
-    disable_stitch = StrictBooleanField(required=False)
-    video_cover_timestamp_ms = StrictIntegerField(required=False, min_value=0)
-    brand_content_toggle = StrictBooleanField(required=False)
-    brand_organic_toggle = StrictBooleanField(required=False)
-    is_aigc = StrictBooleanField(required=False)
-    title = StrictCharField(required=False, allow_blank=True, max_length=PHOTO_TITLE_MAX, trim_whitespace=False)
-    auto_add_music = StrictBooleanField(required=False)
+    text = StrictCharField(required=False, allow_blank=True, trim_whitespace=False, label="Text on this network")
+    privacy_level = serializers.ChoiceField(
+        choices=PRIVACY_LEVELS,
+        required=False,
+        label="Who can watch",
+        help_text="TikTok requires a choice; the account may offer only some of these.",
+    )
+    disable_comment = StrictBooleanField(required=False, label="Turn off comments")
+    disable_duet = StrictBooleanField(required=False, label="Turn off Duet")
+    disable_stitch = StrictBooleanField(required=False, label="Turn off Stitch")
+    video_cover_timestamp_ms = StrictIntegerField(
+        required=False, min_value=0, label="Cover frame (milliseconds into the video)"
+    )
+    brand_content_toggle = StrictBooleanField(
+        required=False,
+        label="Paid partnership (branded content)",
+        help_text="Promotes another brand in exchange for something.",
+    )
+    brand_organic_toggle = StrictBooleanField(required=False, label="Promotes your own brand")
+    is_aigc = StrictBooleanField(
+        required=False, label="Disclose AI-generated content", help_text="Labels the post as made or edited with AI."
+    )
+    title = StrictCharField(
+        required=False, allow_blank=True, max_length=PHOTO_TITLE_MAX, trim_whitespace=False, label="Photo post title"
+    )
+    auto_add_music = StrictBooleanField(required=False, label="Add music automatically", help_text="For photo posts.")
 
     def validate(self, attrs):
         # Branded content cannot be private (TikTok's Direct Post guidelines; unconfirmed).

@@ -7,7 +7,7 @@ that host under `/self/<host>[/<path>]/wp-json/` (the sandbox does this).
 
 from datetime import timedelta
 
-from providers.network import Credential, DestinationKind, Network
+from providers.network import Credential, DestinationKind, Network, Preview
 from providers.wordpress.client import WordPressClient
 from providers.wordpress.rules import CAPABILITIES, LIMITS
 
@@ -55,4 +55,5 @@ NETWORK = Network(
         ("format",): "The theme's post format (standard unless the theme supports others).",
     },
     destinations=DestinationKind(kind="category", option="categories", label="Categories", multiple=True),
+    preview=Preview(aspect="16 / 9", see_more=300),
 )

@@ -70,17 +70,42 @@ class CategoryIdField(serializers.Field):
 class WordPressOptions(StrictSerializer):
     """`platform_options.wordpress`."""
 
-    title = StrictCharField(required=False, min_length=1, max_length=TITLE_LIMIT)
-    html = StrictBooleanField(required=False)
-    excerpt = StrictCharField(required=False, max_length=EXCERPT_LIMIT, trim_whitespace=False)
-    slug = StrictRegexField(SLUG_RE, required=False, max_length=SLUG_LIMIT)
-    categories = serializers.ListField(child=CategoryIdField(), required=False, max_length=MAX_CATEGORIES)
-    tags = serializers.ListField(
-        child=StrictCharField(min_length=1, max_length=TAG_LIMIT), required=False, max_length=MAX_TAGS
+    title = StrictCharField(required=False, min_length=1, max_length=TITLE_LIMIT, label="Post title")
+    html = StrictBooleanField(
+        required=False, label="The text is HTML", help_text="Without it, the text is escaped and its line breaks kept."
     )
-    format = StrictChoiceField(FORMATS, required=False)
-    comment_status = StrictChoiceField(COMMENT_STATUSES, required=False)
-    status = StrictChoiceField(STATUSES, required=False)
+    excerpt = StrictCharField(
+        required=False,
+        max_length=EXCERPT_LIMIT,
+        trim_whitespace=False,
+        label="Excerpt",
+        help_text="The summary shown in lists of posts.",
+    )
+    slug = StrictRegexField(
+        SLUG_RE,
+        required=False,
+        max_length=SLUG_LIMIT,
+        label="Address slug",
+        help_text="The end of the post's address, e.g. my-first-post.",
+    )
+    categories = serializers.ListField(
+        child=CategoryIdField(), required=False, max_length=MAX_CATEGORIES, label="Categories"
+    )
+    tags = serializers.ListField(
+        child=StrictCharField(min_length=1, max_length=TAG_LIMIT),
+        required=False,
+        max_length=MAX_TAGS,
+        label="Tags",
+        help_text="One per line.",
+    )
+    format = StrictChoiceField(FORMATS, required=False, label="Post format")
+    comment_status = StrictChoiceField(COMMENT_STATUSES, required=False, label="Comments")
+    status = StrictChoiceField(
+        STATUSES,
+        required=False,
+        label="Publish as",
+        help_text="Published, a draft, private or pending review on the site.",
+    )
 
     def validate_tags(self, value):
         names = [name.strip() for name in value]

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from providers.network import Network
+from providers.network import Network, Preview
 from providers.x.client import XClient
 from providers.x.rules import CAPABILITIES, LIMITS
 
@@ -26,4 +26,5 @@ NETWORK = Network(
         ("thread",): "Further posts published as replies, one per line.",
     },
     refuses_repeated_text=True,  # its duplicate-content refusal
+    preview=Preview(aspect="16 / 9", see_more=None),
 )

@@ -31,22 +31,43 @@ MEDIA_RULES = {  # https://docs.x.com/x-api/media/quickstart/best-practices
 
 class PollSerializer(StrictSerializer):
     options = serializers.ListField(
-        child=serializers.CharField(min_length=1, max_length=25, trim_whitespace=False), min_length=2, max_length=4
+        child=serializers.CharField(min_length=1, max_length=25, trim_whitespace=False),
+        min_length=2,
+        max_length=4,
+        label="Poll choices",
     )
-    duration_minutes = serializers.IntegerField(min_value=5, max_value=10080)
+    duration_minutes = serializers.IntegerField(
+        min_value=5,
+        max_value=10080,
+        label="Poll length (minutes)",
+        help_text="From 5 minutes to 7 days (10,080 minutes).",
+    )
 
 
 class XOptionsSerializer(StrictSerializer):
     """`platform_options.x`."""
 
-    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    poll = PollSerializer(required=False)
+    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, label="Text on this network")
+    poll = PollSerializer(required=False, label="Poll")
     thread = serializers.ListField(
-        child=serializers.CharField(trim_whitespace=False), max_length=MAX_THREAD, required=False
+        child=serializers.CharField(trim_whitespace=False),
+        max_length=MAX_THREAD,
+        required=False,
+        label="Thread: further posts",
     )
-    reply_settings = serializers.ChoiceField(choices=REPLY_SETTINGS, required=False)
-    quote_post_id = serializers.RegexField(r"^[0-9]{1,19}$", required=False)
-    reply_to_post_id = serializers.RegexField(r"^[0-9]{1,19}$", required=False)
+    reply_settings = serializers.ChoiceField(choices=REPLY_SETTINGS, required=False, label="Who can reply")
+    quote_post_id = serializers.RegexField(
+        r"^[0-9]{1,19}$",
+        required=False,
+        label="Quote a post (its ID)",
+        help_text="The numeric ID of the post to quote.",
+    )
+    reply_to_post_id = serializers.RegexField(
+        r"^[0-9]{1,19}$",
+        required=False,
+        label="Reply to a post (its ID)",
+        help_text="The numeric ID of the post this one answers.",
+    )
 
     def validate_text(self, value):
         if problem := text_problem("text", value):

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from providers.network import DestinationKind, Network
+from providers.network import DestinationKind, Network, Preview
 from providers.youtube.client import YouTubeClient
 from providers.youtube.rules import CAPABILITIES, LIMITS
 
@@ -44,4 +44,5 @@ NETWORK = Network(
         ("thumbnail_url",): "A JPEG or PNG ≤ 2 MB; a channel not allowed custom thumbnails gets a warning.",
     },
     destinations=DestinationKind(kind="playlist", option="playlist_id", label="Playlist"),
+    preview=Preview(aspect="16 / 9", see_more=100),
 )

@@ -63,21 +63,48 @@ class YouTubeOptions(StrictSerializer):
     """`platform_options.youtube`: the video's snippet and status fields, and what Dravo
     does after the upload (the playlist, the custom thumbnail)."""
 
-    title = StrictCharField(required=False, min_length=1, max_length=TITLE_LIMIT, trim_whitespace=False)
-    description = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
-    tags = serializers.ListField(child=TagField(), required=False, max_length=TAGS_LIMIT)
-    category_id = serializers.RegexField(r"^\d{1,4}$", required=False)
-    privacy_status = StrictChoiceField(PRIVACY, required=False)
-    made_for_kids = StrictBooleanField(required=False)
-    contains_synthetic_media = StrictBooleanField(required=False)
-    shorts = StrictBooleanField(required=False)
-    playlist_id = serializers.RegexField(ID_PATTERN, max_length=64, required=False)
-    thumbnail_url = serializers.URLField(required=False, max_length=2048)
-    notify_subscribers = StrictBooleanField(required=False)
-    default_language = serializers.RegexField(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", required=False)
-    license = StrictChoiceField(LICENSES, required=False)
-    embeddable = StrictBooleanField(required=False)
-    public_stats_viewable = StrictBooleanField(required=False)
+    title = StrictCharField(
+        required=False,
+        min_length=1,
+        max_length=TITLE_LIMIT,
+        trim_whitespace=False,
+        label="Video title",
+        help_text="Without it, the first line of the text.",
+    )
+    description = StrictCharField(required=False, allow_blank=True, trim_whitespace=False, label="Video description")
+    tags = serializers.ListField(
+        child=TagField(), required=False, max_length=TAGS_LIMIT, label="Tags", help_text="One per line."
+    )
+    category_id = serializers.RegexField(
+        r"^\d{1,4}$",
+        required=False,
+        label="Category (its ID)",
+        help_text="A YouTube category number, e.g. 22 for People & Blogs.",
+    )
+    privacy_status = StrictChoiceField(PRIVACY, required=False, label="Who can watch")
+    made_for_kids = StrictBooleanField(
+        required=False,
+        label="Made for children (COPPA)",
+        help_text="Required by law (COPPA) when it is aimed at children.",
+    )
+    contains_synthetic_media = StrictBooleanField(
+        required=False,
+        label="Disclose altered or AI-generated content",
+        help_text="Realistic content made or changed with AI or editing.",
+    )
+    shorts = StrictBooleanField(required=False, label="Publish as a Short")
+    playlist_id = serializers.RegexField(ID_PATTERN, max_length=64, required=False, label="Playlist")
+    thumbnail_url = serializers.URLField(required=False, max_length=2048, label="Thumbnail image URL")
+    notify_subscribers = StrictBooleanField(required=False, label="Tell subscribers it is out")
+    default_language = serializers.RegexField(
+        r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+        required=False,
+        label="Language of the title and description",
+        help_text="A language code, e.g. en.",
+    )
+    license = StrictChoiceField(LICENSES, required=False, label="Licence")
+    embeddable = StrictBooleanField(required=False, label="Allow embedding on other sites")
+    public_stats_viewable = StrictBooleanField(required=False, label="Show view statistics publicly")
 
     def to_internal_value(self, data):
         for name in ("category_id", "playlist_id", "default_language"):

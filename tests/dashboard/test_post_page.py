@@ -18,15 +18,16 @@ def draft(workspace, **fields):
     return Post.objects.create(workspace=workspace, mode="test", status="draft", text="hello", **fields)
 
 
+# The labels are each options serializer field's own (providers/<network>/rules.py).
 def test_options_are_labelled_rows_not_a_python_dict(browser_client, workspace):
     account = factories.make_account(workspace, provider="facebook", handle="Acme Page")
     options = {"facebook": {"as_reel": True, "first_comment": "More soon", "link": "https://example.com/a"}}
     post = draft(workspace, targets=[[account.pk, "facebook"]], platform_options=options)
     html = browser_client.get(f"/posts/{post.pk}").content.decode()
     assert "{&#x27;" not in html and "&#x27;as_reel&#x27;" not in html and "as_reel" not in html
-    assert "<dt>As reel</dt><dd>Yes</dd>" in html
-    assert "<dt>First comment</dt><dd>More soon</dd>" in html
-    assert "<dt>Link</dt><dd>https://example.com/a</dd>" in html
+    assert "<dt>Post the video as a Reel</dt><dd>Yes</dd>" in html
+    assert "<dt>Comment posted right after it</dt><dd>More soon</dd>" in html
+    assert "<dt>Link to share</dt><dd>https://example.com/a</dd>" in html
 
 
 def test_nested_options_and_lists_are_joined_and_false_is_no():
@@ -34,9 +35,9 @@ def test_nested_options_and_lists_are_joined_and_false_is_no():
         provider="x", options={"poll": {"options": ["Yes", "No"], "duration_minutes": 60}, "thread": ["a", "b"]}
     )
     assert [(r.label, r.value) for r in rows] == [
-        ("Poll: Options", "Yes, No"),
-        ("Poll: Duration minutes", "60"),
-        ("Thread", "a, b"),
+        ("Poll: Poll choices", "Yes, No"),
+        ("Poll: Poll length (minutes)", "60"),
+        ("Thread: further posts", "a, b"),
     ]
     assert display.option_value(value=False) == "No"
     assert display.humanize(key="reply_to_post_id") == "Reply to post ID"
@@ -56,7 +57,7 @@ def test_an_accounts_own_options_are_titled_with_its_name_and_network(browser_cl
     account = factories.make_account(workspace, provider="x", handle="@brand")
     post = draft(workspace, targets=[[account.pk, "x"]], platform_options={account.pk: {"reply_settings": "following"}})
     html = browser_client.get(f"/posts/{post.pk}").content.decode()
-    assert "@brand on X" in html and "<dt>Reply settings</dt>" in html
+    assert "@brand on X" in html and "<dt>Who can reply</dt>" in html
 
 
 def test_media_are_thumbnails_with_alt_text_and_videos_a_link(browser_client, workspace):

@@ -1,6 +1,6 @@
-// Compose page: live per-network counters (X weighted with twitter-text), a preview per
-// network, options shown for the selected networks only, uploads with progress, and the
-// browser's time zone for scheduling. The server checks everything again on submit.
+// Compose page: live per-network counters (weighted counts with twitter-text), options
+// shown for the selected networks only, uploads with progress, and the browser's time
+// zone for scheduling. The server checks everything again on submit.
 (function () {
   "use strict";
   var form = document.getElementById("compose-form");
@@ -16,6 +16,8 @@
   try {
     var tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (tz) {
+      var zoneField = document.getElementById("id_time_zone");  // a series' zone: yours unless chosen
+      if (zoneField && zoneField.value === document.getElementById("id_tz").value) { zoneField.value = tz; }
       document.getElementById("id_tz").value = tz;
       document.querySelectorAll("[data-tz-label]").forEach(function (el) { el.textContent = tz; });
     }
@@ -87,65 +89,27 @@
     return node;
   }
 
+  // Counters here, at each keystroke; the preview cards come from the server (htmx posts
+  // the form to /compose/preview), drawn with each network's own facts.
   function render() {
     var networks = selected();
     var counters = document.getElementById("counters");
-    var previews = document.getElementById("previews");
     counters.innerHTML = "";
-    previews.innerHTML = "";
     document.querySelectorAll("details[data-network]").forEach(function (box) {
       box.hidden = Object.keys(networks).length > 0 && !networks[box.getAttribute("data-network")];
     });
-    var media = mediaUrls.value.split("\n").map(function (s) { return s.trim(); }).filter(Boolean);
     Object.keys(networks).forEach(function (network) {
-      var value = textFor(network);
-      var used = measure(network, value);
+      var used = measure(network, textFor(network));
       var limit = limits[network].limit;
       var item = el("li", used > limit ? "over" : "", names[network] + ": " + (limit - used).toLocaleString() + " left");
       item.setAttribute("data-counter", network);
       counters.appendChild(item);
-
-      var card = el("section", "preview");
-      card.setAttribute("aria-label", "Preview on " + names[network]);
-      var head = el("div", "account-head");
-      var icon = el("span", "net small net-" + network, registry[network].icon);
-      icon.setAttribute("style", registry[network].badge);
-      icon.setAttribute("aria-hidden", "true");
-      head.appendChild(icon);
-      head.appendChild(el("strong", "", names[network] + " · " + networks[network].join(", ")));
-      card.appendChild(head);
-      var body = el("p", "body");
-      if (used > limit && limits[network].count !== "weighted" && limits[network].count !== "url23") {
-        var chars = limits[network].count === "graphemes" ? graphemes(value) : Array.from(value);
-        body.appendChild(document.createTextNode(chars.slice(0, limit).join("")));
-        body.appendChild(el("mark", "cut", chars.slice(limit).join("")));
-      } else {
-        body.textContent = value || "(no text)";
-      }
-      card.appendChild(body);
-      if (media.length) {
-        var strip = el("div", "preview-media");
-        media.forEach(function (url) {
-          if (/\.(jpe?g|png|gif|webp)(\?|$)/i.test(url)) {
-            var img = document.createElement("img");
-            img.src = url; img.alt = "Attached image"; img.loading = "lazy";
-            strip.appendChild(img);
-          } else {
-            strip.appendChild(el("span", "badge info", url.split("/").pop().slice(0, 30)));
-          }
-        });
-        card.appendChild(strip);
-      }
-      if (used > limit) { card.appendChild(el("p", "field-error", "Too long for " + names[network] + " by " + (used - limit) + ".")); }
-      previews.appendChild(card);
     });
-    if (!Object.keys(networks).length) {
-      previews.appendChild(el("p", "muted", "Select accounts to see how the post looks on each network."));
-    }
   }
 
   var submit = document.getElementById("submit-post");
   function label() {
+    if (!submit) { return; }  // the edit page saves changes: its button keeps its name
     var scheduled = form.querySelector("input[name=when]:checked");
     submit.textContent = scheduled && scheduled.value === "schedule" ? "Schedule post" : "Publish now";
   }
@@ -155,6 +119,15 @@
     document.getElementById("when-schedule").checked = true;
     label();
   });
+
+  // A repeating post starts at the date and time under When.
+  var repeat = document.getElementById("id_repeat");
+  if (repeat) {
+    repeat.addEventListener("change", function () {
+      var schedule = document.getElementById("when-schedule");
+      if (repeat.value && schedule) { schedule.checked = true; label(); }
+    });
+  }
 
   form.addEventListener("input", render);
   form.addEventListener("change", render);
@@ -198,7 +171,7 @@
           return upload(file).then(function (body) {
             mediaUrls.value = (mediaUrls.value.trim() ? mediaUrls.value.trim() + "\n" : "") + body.url;
             status.textContent = "Uploaded " + file.name + " (" + body.kind + ").";
-            render();
+            mediaUrls.dispatchEvent(new Event("change", { bubbles: true }));  // counters and previews
           });
         });
       }, Promise.resolve()).catch(function (error) {
