@@ -41,7 +41,7 @@ AXE_RULES = [
 ]  # fmt: skip
 MAIN_PAGES = {
     "home": "/", "accounts": "/accounts/", "compose": "/compose/", "posts": "/posts/", "calendar": "/calendar/",
-    "analytics": "/analytics/", "api-keys": "/api-keys/",
+    "analytics": "/analytics/", "api-keys": "/api-keys/", "import": "/import/",
 }  # fmt: skip
 TIMEZONE = "Europe/Paris"
 PASSWORD = "browser-pass-123"
