@@ -16,12 +16,16 @@ from django.conf import settings
 from rest_framework import serializers
 
 from providers import http
-from providers.errors import AccountMismatch, MediaUnavailable, ProcessingTimeout
+from providers.errors import AccountMismatch, MediaUnavailable, MetricsUnsupported, ProcessingTimeout
 
 MEDIA_KINDS = ("image", "video", "gif", "document")
 # The counts every network's analytics row also carries under one name, whatever the
 # network calls them (None where it has no such number).
 NORMALIZED_METRICS = ("views", "likes", "comments", "shares", "clicks")
+# The account-level numbers every network's are also read as (GET /v1/analytics/accounts):
+# its followers (subscribers, members…), and the reach and engagement the network counts
+# for the account over its last day, where it serves them.
+ACCOUNT_METRICS = ("followers", "reach", "engagement")
 
 
 @dataclass(frozen=True)
@@ -202,6 +206,26 @@ class ProviderClient(ABC):
         """The post's metrics with the keys of analytics-v1. Every network with post
         metrics implements it; one without sets `metrics_unsupported` instead."""
         raise NotImplementedError(self.metrics_unsupported or f"{type(self).__name__} has no fetch_metrics().")
+
+    # Which of this network's own account-level keys is each of ACCOUNT_METRICS (the first
+    # present wins), as normalized_metrics does for posts.
+    normalized_account_metrics: ClassVar[dict[str, tuple[str, ...]]] = {}
+
+    def fetch_account_metrics(self) -> dict[str, int | float]:
+        """The account's own numbers now, under the network's own names: its followers
+        and whatever account-level reach and engagement the network serves (its last
+        day's, where it counts by day). Raises MetricsUnsupported when the network gives
+        none to Dravo; the network's typed errors otherwise. No writes; safe to repeat."""
+        raise MetricsUnsupported(f"{type(self).__name__.removesuffix('Client')} serves no account metrics.")
+
+    @classmethod
+    def normalize_account_metrics(cls, metrics: dict) -> dict[str, int | None]:
+        """ACCOUNT_METRICS from this network's own keys; None where it has no such number."""
+        normalized = {}
+        for name in ACCOUNT_METRICS:
+            values = [metrics.get(key) for key in cls.normalized_account_metrics.get(name, ())]
+            normalized[name] = next((int(value) for value in values if is_count(value)), None)
+        return normalized
 
     def reconcile(self, content: Content, checkpoint: dict | None) -> PublishResult | None:
         """After a crash mid-publish: the live post if the network shows it, else None

@@ -153,6 +153,25 @@ def grown_metrics(record: SandboxRecord, keys_and_rates: dict[str, float]) -> di
     return {key: int(rate * factor * growth) for key, rate in keys_and_rates.items()}
 
 
+SANDBOX_EPOCH = 739617  # 2026-01-01's ordinal: the sandbox's accounts have their rates then
+
+
+def account_metrics(account_id: str, keys_and_rates: dict[str, float], *, day=None) -> dict[str, int]:
+    """Deterministic account-level numbers for the sandbox's accounts: each key is its rate
+    times a per-account factor (from the account id), followers growing by 0.2 % a day, so a
+    followers count rises plausibly from one day to the next and is the same on every read
+    of a day. `day`: a date (today by default)."""
+    day = day or timezone.now().date()
+    seed = int(hashlib.sha256(account_id.encode()).hexdigest()[:8], 16)
+    factor = 1 + (seed % 400) / 100
+    growth = 1.002 ** (day.toordinal() - SANDBOX_EPOCH)
+    wobble = 1 + ((seed >> 8) + day.toordinal()) % 7 / 100  # the other numbers vary a little by day
+    return {
+        key: int(rate * factor * (growth if key.startswith(("follow", "subscri", "member")) else wobble))
+        for key, rate in keys_and_rates.items()
+    }
+
+
 @dataclass(frozen=True)
 class PageMedia:
     """One media item on a post's public page: its URL when the sandbox knows it (a file
