@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.db import models
 from django.db.models import Q
 
-from accounts.models import Mode, Workspace
+from accounts.models import Mode, SocialAccount, Workspace
 from publishing.models import Delivery
 
 
@@ -75,3 +75,29 @@ class MetricsSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"snapshot {self.post_metrics_id} at {self.taken_at:%Y-%m-%d %H:%M}"
+
+
+class AccountMetrics(models.Model):
+    """An account's own numbers on one day (UTC): its followers and the account-level reach
+    and engagement its network serves, under the network's names. One row per account and
+    day, refreshed a few times a day; the rows of past days are the history."""
+
+    account = models.ForeignKey(SocialAccount, on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    mode = models.CharField(max_length=4, choices=Mode.choices)
+    provider = models.CharField(max_length=20)
+    day = models.DateField()
+    metrics = models.JSONField(default=dict, blank=True)
+    sync_status = models.CharField(
+        max_length=20, choices=PostMetrics.SyncStatus.choices, default=PostMetrics.SyncStatus.PENDING
+    )
+    error_message = models.TextField(blank=True)
+    last_updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "account metrics"
+        constraints = [models.UniqueConstraint(fields=["account", "day"], name="one_account_metrics_row_a_day")]
+        indexes = [models.Index(fields=["workspace", "mode", "day"], name="account_metrics_idx")]
+
+    def __str__(self) -> str:
+        return f"metrics of {self.account_id} on {self.day} ({self.sync_status})"

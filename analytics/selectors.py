@@ -6,8 +6,8 @@ from datetime import UTC, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Workspace
-from analytics.models import MetricsSnapshot, PostMetrics
+from accounts.models import SocialAccount, Workspace
+from analytics.models import AccountMetrics, MetricsSnapshot, PostMetrics
 from providers.base import NORMALIZED_METRICS, ProviderClient
 from providers.registry import CLIENTS
 
@@ -117,3 +117,41 @@ def engagement_by_hour(*, account_ids, since) -> dict[str, dict]:
             "hours": {hour: sum(per_hour) / len(per_hour) / mean for hour, per_hour in hours.items()},
         }
     return result
+
+
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+BEST_TIMES = 5
+
+
+def account_analytics_accounts(*, workspace: Workspace, mode: str, account_id=None, provider=None, after=None):
+    """The workspace's accounts GET /v1/analytics/accounts reports on, in id order."""
+    accounts = SocialAccount.objects.filter(workspace=workspace, mode=mode)
+    if account_id:
+        accounts = accounts.filter(pk=account_id)
+    if provider:
+        accounts = accounts.filter(provider=provider)
+    if after:
+        accounts = accounts.filter(pk__gt=after)
+    return accounts.order_by("pk")
+
+
+def account_metrics_days(*, accounts: list, from_day, to_day) -> dict[str, list[AccountMetrics]]:
+    """Each account's rows of the days from_day…to_day, oldest first. One query."""
+    rows = AccountMetrics.objects.filter(account__in=accounts, day__gte=from_day, day__lte=to_day).order_by("day")
+    by_account = defaultdict(list)
+    for row in rows:
+        by_account[row.account_id].append(row)
+    return by_account
+
+
+def best_times(history: dict | None) -> dict:
+    """An account's top hours of the week (UTC) from engagement_by_hour's entry for it."""
+    if not history:
+        return {"time_zone": "UTC", "posts": 0, "hours": []}
+    ranked = sorted(history["hours"].items(), key=lambda item: (-item[1], item[0]))[:BEST_TIMES]
+    hours = [{"day": DAY_NAMES[how // 24], "hour": how % 24, "score": round(score, 2)} for how, score in ranked]
+    return {"time_zone": "UTC", "posts": history["posts"], "hours": hours}
+
+
+def latest_account_row(*, account: SocialAccount) -> AccountMetrics | None:
+    return AccountMetrics.objects.filter(account=account).order_by("-day").first()

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from accounts import views as account_views
+from analytics import account_views as account_analytics_views
 from analytics import views as analytics_views
 from publishing import import_views
 from publishing import views as publishing_views
@@ -40,6 +41,7 @@ urlpatterns = [
     path("posts/<str:post_id>/reschedule", publishing_views.post_reschedule, name="post-reschedule"),
     # analytics
     path("analytics/", analytics_views.analytics_page, name="analytics"),
+    path("analytics/accounts/", account_analytics_views.account_analytics_page, name="analytics-accounts-page"),
     # CSV import and its jobs
     path("import/", import_views.import_page, name="import"),
     path("import/template.csv", import_views.import_template, name="import-template"),

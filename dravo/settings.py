@@ -427,6 +427,12 @@ CELERY_BEAT_SCHEDULE["analytics-refresh-stale"] = {
     "task": "analytics.tasks.refresh_stale_metrics_task",
     "schedule": 60.0,
 }
+# Accounts' own numbers (followers, reach, engagement): a sweep every 15 minutes refreshes
+# the accounts whose row of the day is missing or 6 hours old.
+CELERY_BEAT_SCHEDULE["analytics-refresh-accounts"] = {
+    "task": "analytics.tasks.refresh_account_metrics_due_task",
+    "schedule": 900.0,
+}
 
 # --- Dashboard -----------------------------------------------------------------------
 STATICFILES_DIRS = [BASE_DIR / "dravo" / "static"]

@@ -6,7 +6,7 @@ from rest_framework.routers import SimpleRouter
 from accounts.api.accounts_views import SocialAccountViewSet
 from accounts.api.views import ApiKeyViewSet, TokenObtainView, TokenRefreshView_, whoami
 from accounts.views import connect_complete, connect_open
-from analytics.api.views import PostAnalyticsView
+from analytics.api.views import AccountAnalyticsView, PostAnalyticsView
 from dravo.docs import RedocView, SwaggerView
 from dravo.errors import not_found
 from dravo.health import health
@@ -40,6 +40,7 @@ v1 = [
     path("docs", SwaggerView.as_view(url_name="schema", **public), name="docs"),
     path("redoc", RedocView.as_view(url_name="schema", **public), name="redoc"),
     path("analytics/posts", PostAnalyticsView.as_view(), name="analytics-posts"),
+    path("analytics/accounts", AccountAnalyticsView.as_view(), name="analytics-accounts"),
     path("calendar/token", CalendarFeedTokenView.as_view(), name="calendar-token"),
     path("calendar.ics", CalendarFeedView.as_view(), name="calendar-feed"),
     path("jobs/<str:job_id>", JobView.as_view(), name="job"),

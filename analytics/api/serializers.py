@@ -1,11 +1,12 @@
-from datetime import UTC
+from datetime import UTC, timedelta
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from analytics.selectors import metrics_normalized
 from dravo.query import TimeRangeParams
-from providers.registry import PROVIDERS
+from providers.registry import CLIENTS, PROVIDERS
 
 
 class AnalyticsParams(TimeRangeParams):
@@ -99,3 +100,71 @@ class AnalyticsPageSerializer(serializers.Serializer):
     page = serializers.IntegerField()
     limit = serializers.IntegerField()
     overview = OverviewSerializer()
+
+
+class AccountAnalyticsParams(serializers.Serializer):
+    """`from`/`to` are UTC days, both included (`from` is a Python keyword, hence get_fields)."""
+
+    to = serializers.DateField(required=False, help_text="The last day (UTC), today by default.")
+    account_id = serializers.CharField(required=False, max_length=64, help_text="One connected account.")
+    provider = serializers.ChoiceField(choices=PROVIDERS, required=False, help_text="One network.")
+    refresh = serializers.BooleanField(required=False, default=False, help_text="Read today's numbers again now.")
+    cursor = serializers.CharField(required=False, max_length=64, help_text="next_cursor of the previous page.")
+    limit = serializers.IntegerField(min_value=1, max_value=100, default=50)
+
+    def get_fields(self):
+        first = serializers.DateField(required=False, help_text="The first day (UTC), 29 days before to by default.")
+        return {"from": first, **super().get_fields()}
+
+    def validate(self, attrs):
+        attrs["to"] = attrs.get("to") or timezone.now().date()
+        attrs["from"] = attrs.get("from") or attrs["to"] - timedelta(days=29)
+        if attrs["from"] > attrs["to"]:
+            raise serializers.ValidationError({"from": ["Must not be after to."]}, code="invalid")
+        if (attrs["to"] - attrs["from"]).days > 365:
+            raise serializers.ValidationError({"from": ["At most 366 days from to."]}, code="invalid")
+        return attrs
+
+
+class AccountDaySerializer(serializers.Serializer):
+    date = serializers.DateField(source="day")
+    followers = serializers.IntegerField(
+        allow_null=True, help_text="Followers (subscribers, members…); null where the network has none."
+    )
+    reach = serializers.IntegerField(
+        allow_null=True, help_text="The account's reach (impressions, views) that day, where served."
+    )
+    engagement = serializers.IntegerField(allow_null=True, help_text="The account's engagement that day, where served.")
+    metrics = serializers.DictField(help_text="The network's own numbers, under its own names.")
+    sync_status = serializers.CharField()
+
+    def to_representation(self, row):
+        normalized = CLIENTS[row.provider].normalize_account_metrics(row.metrics or {})
+        return {"date": row.day.isoformat(), **normalized, "metrics": row.metrics, "sync_status": row.sync_status}
+
+
+class BestHourSerializer(serializers.Serializer):
+    day = serializers.CharField(help_text="mon … sun")
+    hour = serializers.IntegerField(help_text="0-23, UTC.")
+    score = serializers.FloatField(help_text="Its posts' mean engagement over the account's mean (1 = usual).")
+
+
+class BestTimesSerializer(serializers.Serializer):
+    time_zone = serializers.CharField()
+    posts = serializers.IntegerField(help_text="Posts with metrics (last 90 days) they come from.")
+    hours = BestHourSerializer(many=True)
+
+
+class AccountAnalyticsSerializer(serializers.Serializer):
+    account_id = serializers.CharField()
+    provider = serializers.CharField()
+    handle = serializers.CharField()
+    sync_status = serializers.CharField(help_text="Of today's row: synced, unsupported, failed, requires_reconnect…")
+    error = serializers.CharField(allow_null=True)
+    days = AccountDaySerializer(many=True)
+    best_times = BestTimesSerializer()
+
+
+class AccountAnalyticsPageSerializer(serializers.Serializer):
+    data = AccountAnalyticsSerializer(many=True)
+    next_cursor = serializers.CharField(allow_null=True)
