@@ -6,7 +6,7 @@ from django.urls import path
 from accounts import views as account_views
 from analytics import account_views as account_analytics_views
 from analytics import views as analytics_views
-from publishing import import_views
+from publishing import calendar_views, edit_views, import_views
 from publishing import views as publishing_views
 
 urlpatterns = [
@@ -27,9 +27,9 @@ urlpatterns = [
     # publishing
     path("compose/", publishing_views.compose, name="compose"),
     path("compose/media", publishing_views.compose_media, name="compose-media"),
-    path("compose/recurrence-preview", publishing_views.compose_recurrence_preview, name="compose-recurrence-preview"),
-    path("compose/preview", publishing_views.compose_preview, name="compose-preview"),
-    path("posts/<str:post_id>/edit", publishing_views.post_edit, name="post-edit"),
+    path("compose/recurrence-preview", edit_views.compose_recurrence_preview, name="compose-recurrence-preview"),
+    path("compose/preview", edit_views.compose_preview, name="compose-preview"),
+    path("posts/<str:post_id>/edit", edit_views.post_edit, name="post-edit"),
     path("posts/", publishing_views.posts_page, name="posts"),
     path("posts/live", publishing_views.posts_live, name="posts-live"),
     path("posts/<str:post_id>", publishing_views.post_detail, name="post-detail"),
@@ -37,8 +37,8 @@ urlpatterns = [
     path("posts/<str:post_id>/retry", publishing_views.post_retry, name="post-retry"),
     path("posts/<str:post_id>/publish", publishing_views.post_publish, name="post-publish"),
     path("posts/<str:post_id>/delete", publishing_views.post_delete, name="post-delete"),
-    path("calendar/", publishing_views.calendar_page, name="calendar"),
-    path("posts/<str:post_id>/reschedule", publishing_views.post_reschedule, name="post-reschedule"),
+    path("calendar/", calendar_views.calendar_page, name="calendar"),
+    path("posts/<str:post_id>/reschedule", calendar_views.post_reschedule, name="post-reschedule"),
     # analytics
     path("analytics/", analytics_views.analytics_page, name="analytics"),
     path("analytics/accounts/", account_analytics_views.account_analytics_page, name="analytics-accounts-page"),
