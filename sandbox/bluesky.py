@@ -7,7 +7,9 @@ refresh token dies), `getServiceAuth`, `resolveHandle`, `uploadBlob`, `createRec
 validated against `app.bsky.feed.post` (300 graphemes and 3,000 bytes, facets on UTF-8
 byte ranges that must not overlap, one embed, 1-4 images with `alt`, blobs of the author
 only, images of at most 1,000,000 bytes → `BlobTooLarge`, an rkey used once), `getRecord`,
-`listRecords`, `getPosts` (at most 25 URIs, public counters) and the video service
+`listRecords`, `getPosts` (at most 25 URIs, public counters), `app.bsky.actor.getProfile`
+(the AppView's profile view with its counters; a `takendown…` handle is `AccountTakedown`)
+and the video service
 (`getUploadLimits`, `uploadVideo`, `getJobStatus`: created → encoding → completed/failed).
 Errors are XRPC's `{"error": "<Name>", "message": "…"}`; rate limits answer 429
 `RateLimitExceeded` with the `ratelimit-*` headers. The 31st login of an account within 5
@@ -50,6 +52,7 @@ FEATURES = {
     "app.bsky.richtext.facet#tag": "tag",
 }
 COUNTERS = dict(likeCount=5, repostCount=1, replyCount=1, quoteCount=0.5, bookmarkCount=1)
+ACCOUNT_COUNTERS = dict(followersCount=320, followsCount=150, postsCount=90)  # per-account rates
 TID = regex.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")
 RECORD_KEY = regex.compile(r"^[A-Za-z0-9._:~-]{1,512}$")
 DATETIME = regex.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
@@ -520,6 +523,22 @@ def get_posts(request):
     return _json({"posts": [_post_view(post) for post in posts]})
 
 
+def get_profile(request):
+    """The AppView's `app.bsky.actor.getProfile`: public (no auth), the actor by DID or
+    handle, its counters from core.account_metrics; 400 for an unknown or taken-down one."""
+    actor = request.GET.get("actor", "").strip().lower().lstrip("@")
+    if not actor:
+        return _invalid('Params must have the property "actor"')
+    account = core.record_get(NETWORK, "account", _repo_did(actor))
+    if account is None:
+        return _invalid("Profile not found")
+    handle = account.data["handle"]
+    if handle.startswith("takendown"):
+        return _error(400, "AccountTakedown", "Account has been suspended")
+    view = {"did": account.object_id, "handle": handle, "displayName": f"Sandbox {handle.split('.')[0]}"}
+    return _json({**view, **core.account_metrics(account.object_id, ACCOUNT_COUNTERS)})
+
+
 def _post_view(post) -> dict:
     author = core.record_get(NETWORK, "account", post.owner)
     handle = author.data["handle"] if author else "handle.invalid"
@@ -623,6 +642,7 @@ QUERIES = {
     "com.atproto.repo.getRecord": get_record,
     "com.atproto.repo.listRecords": list_records,
     "app.bsky.feed.getPosts": get_posts,
+    "app.bsky.actor.getProfile": get_profile,
     "app.bsky.video.getUploadLimits": get_upload_limits,
     "app.bsky.video.getJobStatus": get_job_status,
 }

@@ -4,7 +4,8 @@ https://docs.joinmastodon.org/methods/ .
 
 Apps (`POST /api/v1/apps`), OAuth 2.0 with PKCE (`/oauth/authorize` consent page,
 `/oauth/token`; tokens never expire, no refresh grant), `GET /api/v1/accounts/verify_credentials`,
-`GET /api/v2/instance` (upstream default limits), media (`POST /api/v2/media`: 200 for
+`GET /api/v2/instance` (upstream default limits), the Account entity with its
+`followers_count`, `following_count` and `statuses_count` (core.account_metrics), media (`POST /api/v2/media`: 200 for
 images, 202 and `url: null` for a video or GIF still processing; `GET /api/v1/media/:id`:
 206 until processed, each read moves it on), `POST /api/v1/statuses` (with
 `Idempotency-Key`: the same key within an hour answers the status already made),
@@ -54,6 +55,7 @@ AUTHORIZE_PARAMS = (
 BAD_TOKEN = "The access token is invalid"
 NOT_PROCESSED = "Cannot attach files that have not finished processing. Try again in a moment!"
 COUNTS = dict(favourites_count=3, reblogs_count=1, replies_count=0.6)
+ACCOUNT_COUNTS = dict(followers_count=240, following_count=180, statuses_count=60)  # per-account rates
 # What the server counts (app/validators/status_length_validator.rb): URLs and mentions.
 URL = re.compile(r"(?<![\w@/])https?://[^\s<>\"]+", re.IGNORECASE)
 MENTION = re.compile(r"(?<![/\w])@([a-z0-9_]+(?:[a-z0-9_.-]+[a-z0-9_]+)?)(?:@[\w.-]+\w)?", re.IGNORECASE)
@@ -146,6 +148,7 @@ def _account(request, owner: str) -> dict:
         "url": f"{_root(request)}/@{username}",
         "locked": False,
         "bot": False,
+        **core.account_metrics(owner, ACCOUNT_COUNTS),
     }
 
 

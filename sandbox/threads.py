@@ -9,7 +9,8 @@ characters with an emoji counting its UTF-8 bytes and at most 5 links; a carouse
 2–20 carousel items; a poll (2–4 options of 1–25 characters) and a link attachment go on
 TEXT posts only; 250 posts and 1,000 replies per rolling 24 h, read at
 `threads_publishing_limit`; tokens: 1 h from the code, 60 days from `th_exchange_token`,
-`th_refresh_token` only for a long-lived token at least 24 h old. Errors are Graph's
+`th_refresh_token` only for a long-lived token at least 24 h old; the profile's
+`threads_insights` (core.account_metrics). Errors are Graph's
 envelope (sandbox.graph).
 """
 
@@ -28,6 +29,7 @@ from sandbox.core import (
     REJECT_REASON,
     PageMedia,
     account_id_for,
+    account_metrics,
     first_attempt,
     grown_metrics,
     is_refused_token,
@@ -60,6 +62,8 @@ CAROUSEL_MIN, CAROUSEL_MAX = 2, 20
 MEDIA_TYPES = ("TEXT", "IMAGE", "VIDEO", "CAROUSEL")
 REPLY_CONTROL = ("everyone", "accounts_you_follow", "mentioned_only", "parent_post_author_only", "followers_only")
 METRIC_RATES = {"views": 50, "likes": 6, "replies": 2, "reposts": 1, "quotes": 0.5, "shares": 1}
+# The profile's insights (threads_insights), per-account rates of core.account_metrics.
+USER_INSIGHT_RATES = {"views": 40, "likes": 30, "replies": 8, "reposts": 4, "quotes": 2, "followers_count": 900}
 SCOPES = "threads_basic,threads_content_publish,threads_manage_replies,threads_manage_insights"
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 SANDBOX_USER = account_id_for("threads-sandbox-user", 17)  # who "signs in" on the consent page
@@ -411,6 +415,35 @@ def insights(request, version, media_id):
     return JsonResponse({"data": data})
 
 
+@graph_view()
+def user_insights(request, version, user_id):
+    """GET /{user}/threads_insights: `views` as a daily series over since..until (the
+    sandbox gives one day's value), the others as `total_value`; `followers_count` grows a
+    little each day. Numbers from core.account_metrics, the same on every read of a day."""
+    refusal = owner_problem(request, user_id)
+    if refusal:
+        return refusal
+    names = [name for name in request.GET.get("metric", "").split(",") if name]
+    if not names:
+        return bad_param("The parameter metric is required")
+    for index, name in enumerate(names):
+        if name not in USER_INSIGHT_RATES:
+            allowed = ", ".join(USER_INSIGHT_RATES)
+            return bad_param(f"metric[{index}] must be one of the following values: {allowed}")
+    owner = user_of(request)
+    values = account_metrics(owner, USER_INSIGHT_RATES)
+    end_time = timezone.now().astimezone(UTC).replace(hour=8, minute=0, second=0, microsecond=0)
+    data = []
+    for name in names:
+        item = {"name": name, "period": "day", "title": name, "description": f"The profile's {name}."}
+        if name == "views":
+            item["values"] = [{"value": values[name], "end_time": end_time.strftime("%Y-%m-%dT%H:%M:%S+0000")}]
+        else:
+            item["total_value"] = {"value": values[name]}
+        data.append({**item, "id": f"{owner}/insights/{name}/day"})
+    return JsonResponse({"data": data})
+
+
 # --- tokens ------------------------------------------------------------------------------------
 def issue_token(owner: str, lifetime_s: int, *, long_lived: bool) -> str:
     """A token of `owner`; Threads has no refresh token (the long-lived token refreshes itself)."""
@@ -555,6 +588,7 @@ urlpatterns = [
     re_path(GRAPH + r"(?P<user_id>\d+|me)/replies$", user_replies),
     re_path(GRAPH + r"(?P<user_id>\d+|me)/threads_publish$", threads_publish),
     re_path(GRAPH + r"(?P<user_id>\d+|me)/threads_publishing_limit$", publishing_limit),
+    re_path(GRAPH + r"(?P<user_id>\d+|me)/threads_insights$", user_insights),
     re_path(GRAPH + r"(?P<media_id>\d+)/insights$", insights),
     re_path(GRAPH + r"(?P<object_id>[^/]+)$", graph_object),
 ]

@@ -1,6 +1,7 @@
 """The X sandbox: the API v2 subset Dravo uses, under /sandbox/x/.
 
-OAuth 2.0 with PKCE (`/i/oauth2/authorize`, `/2/oauth2/token`), `/2/users/me`,
+OAuth 2.0 with PKCE (`/i/oauth2/authorize`, `/2/oauth2/token`), `/2/users/me` (with
+`public_metrics` when asked),
 `/2/users/{id}/tweets`, `POST /2/tweets`, `GET /2/tweets/{id}` with metrics, and media
 upload (simple, and chunked with `processing_info`). Errors are problem+json as X sends
 them; rules enforced: weighted 280, ≤ 4 images or 1 GIF/video, poll XOR media, duplicate
@@ -42,6 +43,8 @@ NON_PUBLIC = dict(impression_count=40, url_link_clicks=2, user_profile_clicks=1,
 ORGANIC = dict(
     impression_count=40, like_count=4, reply_count=1, retweet_count=1, url_link_clicks=2, user_profile_clicks=1
 )
+# The user's `public_metrics` (per-account rates of core.account_metrics).
+USER_METRIC_RATES = dict(followers_count=700, following_count=220, tweet_count=150, listed_count=6, like_count=400)
 SANDBOX_USER = core.account_id_for("x-sandbox-user", 19)  # who "signs in" on the consent page
 CODE_LIFETIME_S = 30
 TOKEN_LIFETIME_S = 7200
@@ -150,9 +153,14 @@ def _body(request) -> dict | None:
 @require_GET
 @_authed
 def users_me(request):
+    """The token's user; `user.fields` may add `profile_image_url` and `public_metrics`
+    (the account's counts, from core.account_metrics)."""
     data = _user(request.x_user)
-    if "profile_image_url" in request.GET.get("user.fields", ""):
+    fields = request.GET.get("user.fields", "").split(",")
+    if "profile_image_url" in fields:
         data["profile_image_url"] = "https://pbs.twimg.com/profile_images/sandbox_normal.png"
+    if "public_metrics" in fields:
+        data["public_metrics"] = core.account_metrics(request.x_user, USER_METRIC_RATES)
     return _json({"data": data})
 
 

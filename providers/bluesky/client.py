@@ -61,6 +61,8 @@ LOGIN_REFUSALS = ("AccountTakedown", "AccountDeactivated", "AuthFactorTokenRequi
 VIDEO_DONE, VIDEO_FAILED = "JOB_STATE_COMPLETED", "JOB_STATE_FAILED"
 SERVICE_TOKEN_SECONDS = 30 * 60
 TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
+# The account's public counters on its profile view (app.bsky.actor.defs#profileViewDetailed).
+ACCOUNT_COUNTS = ("followersCount", "followsCount", "postsCount")
 
 
 class BlueskyClient(ProviderClient):
@@ -74,6 +76,8 @@ class BlueskyClient(ProviderClient):
     # Bluesky has public counters only: no views or clicks.
     normalized_metrics = {"likes": ("likeCount",), "comments": ("replyCount",), "shares": ("repostCount",)}
     metric_labels = {"repostCount": "Reposts", "quoteCount": "Quotes"}
+    # Bluesky counts no views nor account insights: followers only.
+    normalized_account_metrics = {"followers": ("followersCount",)}
     account_credential = "identifier"
 
     @classmethod
@@ -168,6 +172,23 @@ class BlueskyClient(ProviderClient):
         keys = ("likeCount", "repostCount", "replyCount", "quoteCount", "bookmarkCount")
         metrics = {key: post[key] for key in keys if isinstance(post.get(key), int) and not isinstance(post[key], bool)}
         return MetricsResult(metrics=metrics)
+
+    def fetch_account_metrics(self) -> dict[str, int | float]:
+        """The account's public counters now, `followersCount`, `followsCount` and
+        `postsCount`, from the public AppView (`app.bsky.actor.getProfile?actor=<DID>`, no
+        auth, as fetch_metrics: no session is used, so none can be refused). Bluesky has
+        no views nor account insights, so no reach nor engagement. ReconnectRequired when
+        the AppView says the account is taken down or deactivated (`AccountTakedown`,
+        `AccountDeactivated`, as its getProfile answers: names from the AppView's source,
+        **unconfirmed** in the docs); Rejected for an unknown actor. Safe to repeat."""
+        params = {"actor": self.did or self.credentials.get("handle", "")}
+        response = self.call("GET", self.xrpc("app.bsky.actor.getProfile", "appview_url"), params=params)
+        profile = http.json_or_empty(response)
+        return {
+            key: profile[key]
+            for key in ACCOUNT_COUNTS
+            if isinstance(profile.get(key), int) and not isinstance(profile[key], bool)
+        }
 
     def reconcile(self, content: Content, checkpoint: dict | None) -> PublishResult | None:
         """The live post after a crash: from the checkpoint's created posts, or its first

@@ -51,6 +51,8 @@ from providers.mastodon.rules import (
 
 DEFAULT_MIME = {"image": "image/jpeg", "gif": "image/gif", "video": "video/mp4"}
 METRICS = ("favourites_count", "reblogs_count", "replies_count", "quotes_count")
+# The account's own counts on its Account entity (https://docs.joinmastodon.org/entities/Account/).
+ACCOUNT_COUNTS = ("followers_count", "following_count", "statuses_count")
 NOT_PROCESSED = "not finished processing"
 # 403s that no retry can fix: the token lacks a scope, or the account cannot post.
 # https://docs.joinmastodon.org/methods/statuses/#create (403 errors), https://docs.joinmastodon.org/api/oauth-scopes/
@@ -76,6 +78,8 @@ class MastodonClient(ProviderClient):
         "shares": ("reblogs_count",),
     }
     metric_labels = {"favourites_count": "Favourites", "reblogs_count": "Boosts", "replies_count": "Replies"}
+    # Mastodon counts no reach (no views at all) nor account engagement: followers only.
+    normalized_account_metrics = {"followers": ("followers_count",)}
     # "<id>@<instance host>": an account id is unique on its instance only.
     account_credential = "account_id"
 
@@ -178,6 +182,16 @@ class MastodonClient(ProviderClient):
         metrics = {key: status[key] for key in METRICS if isinstance(status.get(key), int)}
         warnings = [] if metrics else ["The instance gave no counts for this status."]
         return MetricsResult(metrics=metrics, warnings=warnings, partial=not metrics)
+
+    def fetch_account_metrics(self) -> dict[str, int | float]:
+        """`followers_count`, `following_count` and `statuses_count` of the account behind
+        the token (`GET /api/v1/accounts/verify_credentials`, scope `profile` as at connect):
+        what its instance knows now (remote followers included). Mastodon has no insights
+        API, so no reach nor engagement. ReconnectRequired on a revoked token. Safe to repeat."""
+        if self.is_user_instance:
+            check_public(self.base)
+        me = http.json_or_empty(self.call("GET", self.api("v1/accounts/verify_credentials"), headers=self._auth()))
+        return {key: me[key] for key in ACCOUNT_COUNTS if isinstance(me.get(key), int)}
 
     def reconcile(self, content: Content, checkpoint: dict | None) -> PublishResult | None:
         """The live status after a crash: from a complete checkpoint, else the account's

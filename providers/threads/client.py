@@ -36,6 +36,10 @@ from providers.errors import (
 from providers.threads.rules import CAPABILITIES, ThreadsOptions, content_problems, kind_of
 
 METRICS = ("views", "likes", "replies", "reposts", "quotes", "shares")
+# The profile's insights (GET /{user-id}/threads_insights): `views` are views of the profile
+# (a daily series), the others totals over since..until, `followers_count` the total now
+# (it ignores the period). `clicks` (per URL) and `follower_demographics` are left out.
+ACCOUNT_INSIGHTS = ("views", "likes", "replies", "reposts", "quotes", "followers_count")
 RATE_LIMIT_CODES = {4, 9, 17, 32, 613}  # Graph throttling codes; (unconfirmed) for Threads
 MEDIA_FETCH_SUBCODES = {2207052}
 NOT_READY = (24, 4279009)  # threads_publish before the container is FINISHED: "Media Not Found"
@@ -61,6 +65,9 @@ class ThreadsClient(ProviderClient):
     # Threads' own names; reposts are its shares of a post on the profile, `shares` the
     # sends; it gives no clicks per post (only per account, per URL).
     normalized_metrics = {"views": ("views",), "likes": ("likes",), "comments": ("replies",), "shares": ("shares",)}
+    # Threads' account `views` are views of the profile, not the reach of its posts, and it
+    # sums no engagement: followers only (the rest stays under its own names).
+    normalized_account_metrics = {"followers": ("followers_count",)}
     account_credential = "threads_user_id"
 
     @classmethod
@@ -173,6 +180,27 @@ class ThreadsClient(ProviderClient):
         missing = [key for key in METRICS if key not in metrics]
         warnings = [f"Threads did not report {', '.join(missing)} for this post."] if missing else []
         return MetricsResult(metrics, warnings, partial=bool(missing))
+
+    def fetch_account_metrics(self) -> dict[str, int | float]:
+        """The profile's insights for the last whole day (UTC; `since`/`until` as Unix
+        seconds, the boundaries' inclusiveness **unconfirmed**): `views` (of the profile),
+        `likes`, `replies`, `reposts`, `quotes`, and `followers_count` now, from
+        `GET /{threads-user-id}/threads_insights` (`threads_manage_insights`, asked at
+        connect). A metric Threads leaves out is left out. TokenExpired or ReconnectRequired
+        for a refused token. Safe to repeat."""
+        until = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        params = {
+            "metric": ",".join(ACCOUNT_INSIGHTS),
+            "since": int((until - timedelta(days=1)).timestamp()),
+            "until": int(until.timestamp()),
+        }
+        data = self._get(f"/{self.user_id}/threads_insights", **params).get("data") or []
+        metrics = {}
+        for item in data:
+            value = _insight_total(item)
+            if item.get("name") in ACCOUNT_INSIGHTS and value is not None:
+                metrics[item["name"]] = value
+        return metrics
 
     # --- publishing steps -------------------------------------------------------------------
     def _check_quota(self, content: Content) -> None:
@@ -369,3 +397,12 @@ def _metric_value(item: dict) -> int | None:
     values = item.get("values") or []
     value = values[0].get("value") if values else (item.get("total_value") or {}).get("value")
     return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _insight_total(item: dict) -> int | None:
+    """A user insight's value: `total_value.value`, or the sum of a daily series' `values`."""
+    total = (item.get("total_value") or {}).get("value")
+    if total is None and item.get("values"):
+        values = [entry.get("value") for entry in item["values"] if isinstance(entry, dict)]
+        total = sum(values) if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values) else None
+    return int(total) if isinstance(total, int | float) and not isinstance(total, bool) else None

@@ -71,6 +71,9 @@ class XClient(ProviderClient):
         "url_link_clicks": "Link clicks",
         "user_profile_clicks": "Profile clicks",
     }
+    # X's user object counts followers but no account reach nor engagement (impressions
+    # exist per post only): followers only; the rest stays under X's own names.
+    normalized_account_metrics = {"followers": ("followers_count",)}
     account_credential = "user_id"
 
     @classmethod
@@ -166,6 +169,15 @@ class XClient(ProviderClient):
         if not body.get("data"):
             raise Rejected(f"X has no post {platform_post_id}: {_error_message(body, 200)}", raw=body)
         return MetricsResult(metrics=_flatten_metrics(body["data"]), warnings=warnings)
+
+    def fetch_account_metrics(self) -> dict[str, int | float]:
+        """The user's `public_metrics` now, flattened: `followers_count`, `following_count`,
+        `tweet_count`, `listed_count` (and `like_count`, `media_count` where X gives them),
+        from `GET /2/users/me?user.fields=public_metrics` (`users.read tweet.read`, asked
+        at connect). TokenExpired on 401. Safe to repeat (one billed read)."""
+        params = {"user.fields": "public_metrics"}
+        data = self._data(self.call("GET", self.api("users/me"), headers=self._auth(), params=params))
+        return _flatten_metrics(data)
 
     def reconcile(self, content: Content, checkpoint: dict | None) -> PublishResult | None:
         """The live post after a crash or a 403 duplicate: from a complete checkpoint, else the
