@@ -18,6 +18,9 @@ PROCESSING; the next read finds it LIVE with its `searchUrl`, or REJECTED when i
 holds a phone number (Google's policy). Posts are listed newest first by pages (`pageSize`
 1–100, default 20). `localPosts:reportInsights` answers each post's
 LOCAL_POST_VIEWS_SEARCH and LOCAL_POST_ACTIONS_CALL_TO_ACTION, growing with the post's age.
+The Performance API's `GET /v1/locations/{l}:fetchMultiDailyMetricsTimeSeries` (in place of
+businessprofileperformance.googleapis.com) answers a managed location's daily metrics, the
+newest two days without values yet.
 
 Sandbox conventions: a token starting with `invalid` is refused. The Google user signing
 in on the consent page (or derived from an unknown token) has one personal account with two
@@ -32,17 +35,20 @@ import base64
 import hashlib
 import json
 import re
+from datetime import date, timedelta
 from functools import wraps
 from urllib.parse import urlencode, urlsplit
 
 from django.http import JsonResponse
 from django.urls import re_path, reverse
+from django.utils import timezone
 
 from sandbox import google
 from sandbox.core import (
     REJECT_REASON,
     PageMedia,
     account_id_for,
+    account_metrics,
     bearer_token,
     first_attempt,
     grown_metrics,
@@ -69,6 +75,23 @@ POSTS_PAGE = (20, 100)
 MANY_LOCATIONS = 120
 SITES = (("Main Street", "12 Main Street"), ("Harbour", "3 Harbour Road"))
 METRIC_RATES = {"LOCAL_POST_VIEWS_SEARCH": 180, "LOCAL_POST_ACTIONS_CALL_TO_ACTION": 9}
+# A location's day on the Performance API, by DailyMetric; the newest PERFORMANCE_LAG days
+# have no values yet (Google's data arrives days late), the oldest day served is 18 months
+# back.
+DAILY_RATES = {
+    "BUSINESS_IMPRESSIONS_DESKTOP_MAPS": 24,
+    "BUSINESS_IMPRESSIONS_DESKTOP_SEARCH": 61,
+    "BUSINESS_IMPRESSIONS_MOBILE_MAPS": 88,
+    "BUSINESS_IMPRESSIONS_MOBILE_SEARCH": 130,
+    "BUSINESS_CONVERSATIONS": 1,
+    "BUSINESS_DIRECTION_REQUESTS": 7,
+    "CALL_CLICKS": 4,
+    "WEBSITE_CLICKS": 9,
+    "BUSINESS_BOOKINGS": 1,
+    "BUSINESS_FOOD_ORDERS": 0,
+    "BUSINESS_FOOD_MENU_CLICKS": 0,
+}
+PERFORMANCE_LAG, PERFORMANCE_DAYS = 2, 550
 PHONE = re.compile(r"(?<![\w.])\+?\(?\d[\d ()-]{6,}\d(?![\w.])")
 
 
@@ -463,6 +486,48 @@ def report_insights(request, user: str, account_id: str, location_id: str):
     return JsonResponse({"name": location_name, "timeZone": "Europe/London", "localPostMetrics": found})
 
 
+def _range(request) -> tuple[date, date] | None:
+    """dailyRange.startDate / endDate (year, month, day query parameters), or None."""
+    try:
+        start, end = (
+            date(*(int(request.GET[f"dailyRange.{edge}.{part}"]) for part in ("year", "month", "day")))
+            for edge in ("startDate", "endDate")
+        )
+    except (KeyError, ValueError):
+        return None
+    return start, end
+
+
+@api_view("GET")
+def daily_metrics(request, user: str, location_id: str):
+    """`locations/{l}:fetchMultiDailyMetricsTimeSeries`: each asked DailyMetric's values by
+    day (strings; a day without a value is 0 or not yet known, as Google answers),
+    deterministic per location and day (sandbox.core.account_metrics)."""
+    if not any(item["name"] == f"locations/{location_id}" for _, items in holdings(user) for item in items):
+        return _denied()
+    metrics = request.GET.getlist("dailyMetrics")
+    unknown = [metric for metric in metrics if metric not in DAILY_RATES]
+    if not metrics or unknown:
+        return google.error(400, "INVALID_ARGUMENT", f"Invalid dailyMetrics: {', '.join(unknown) or 'none given'}.")
+    dates = _range(request)
+    today = timezone.now().date()
+    if dates is None or dates[0] > dates[1] or dates[0] < today - timedelta(days=PERFORMANCE_DAYS):
+        return google.error(400, "INVALID_ARGUMENT", "Request contains an invalid argument: daily_range.")
+    start, end = dates
+    known_until = today - timedelta(days=PERFORMANCE_LAG + 1)
+    series = {metric: [] for metric in metrics}
+    for offset in range((end - start).days + 1):
+        day = start + timedelta(days=offset)
+        numbers = account_metrics(f"gbp:{location_id}", DAILY_RATES, day=day) if day <= known_until else {}
+        for metric in metrics:
+            dated = {"date": {"year": day.year, "month": day.month, "day": day.day}}
+            if numbers.get(metric):
+                dated["value"] = str(numbers[metric])
+            series[metric].append(dated)
+    answer = [{"dailyMetric": metric, "timeSeries": {"datedValues": values}} for metric, values in series.items()]
+    return JsonResponse({"multiDailyMetricTimeSeries": [{"dailyMetricTimeSeries": answer}]})
+
+
 @sandbox_view
 def place(request):
     """local.google.com/place?…&lpsid=…: the sandbox's page of the post (its searchUrl)."""
@@ -498,6 +563,7 @@ urlpatterns = [
     re_path(r"^v1/accounts$", accounts),
     re_path(r"^v1/accounts/(?P<account_id>\d+)/locations$", account_locations),
     re_path(r"^v1/locations/(?P<location_id>\d+)$", location),
+    re_path(r"^v1/locations/(?P<location_id>\d+):fetchMultiDailyMetricsTimeSeries$", daily_metrics),
     re_path(POST_PATH + r"$", local_posts),
     re_path(POST_PATH + r":reportInsights$", report_insights),
     re_path(POST_PATH + r"/(?P<post_id>\d+)$", local_post),

@@ -12,7 +12,9 @@ time). Video goes through `POST /v5/media` (a media id and a signed upload URL t
 a multipart form of every upload parameter plus the file, answered 204), then
 `GET /v5/media/{id}` reads registered → processing → succeeded (or failed for bytes that
 are not a video). Boards are listed by pages (`page_size` 1–250, default 25, and an
-opaque `bookmark`). Pin analytics read at most 90 days back, 90 days at a time. OAuth:
+opaque `bookmark`). Pin and account analytics (`/v5/user_account/analytics`, by day) read
+at most 90 days back, 90 days at a time; the account's follower_count, following_count and
+monthly_views are on `/v5/user_account`. OAuth:
 the consent page at /oauth/, and `POST /v5/oauth/token` with the app's Basic auth, whose
 refresh grant answers a new refresh token every time (the used one dies). Errors are
 `{"code": <int>, "message": "..."}`.
@@ -39,6 +41,7 @@ from sandbox.core import (
     REJECT_REASON,
     PageMedia,
     account_id_for,
+    account_metrics,
     bearer_token,
     first_attempt,
     grown_metrics,
@@ -65,6 +68,9 @@ PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX = 25, 250
 ANALYTICS_DAYS = 90
 METRIC_RATES = {"IMPRESSION": 240, "PIN_CLICK": 37, "OUTBOUND_CLICK": 20, "SAVE": 20}
 LIFETIME_RATES = {"TOTAL_COMMENTS": 2, "TOTAL_REACTIONS": 12}
+# The account's counts (user_account) and a day of its analytics (user_account/analytics).
+ACCOUNT_RATES = {"follower_count": 850, "following_count": 120, "monthly_views": 42000}
+ACCOUNT_DAY_RATES = {"IMPRESSION": 1400, "ENGAGEMENT": 95, "SAVE": 38, "PIN_CLICK": 41, "OUTBOUND_CLICK": 16}
 SCOPES = "boards:read,pins:read,pins:write,user_accounts:read"
 UPLOAD_FIELDS = (
     "x-amz-date",
@@ -144,6 +150,7 @@ def user_account(request, username: str):
             "business_name": username.replace("_", " ").title(),
             "profile_image": "https://i.pinimg.com/sandbox-avatar.jpg",
             "website_url": "https://dravo.dev",
+            **account_metrics(username, ACCOUNT_RATES),
         }
     )
 
@@ -469,6 +476,30 @@ def pin_analytics(request, username: str, pin_id: str):
     return JsonResponse({"all": {"lifetime_metrics": lifetime, "summary_metrics": summary, "daily_metrics": daily}})
 
 
+@api_view("GET")
+def user_account_analytics(request, username: str):
+    """The account's analytics by day (deterministic, sandbox.core.account_metrics): days
+    before today READY, today still PROCESSING; summary_metrics their sum."""
+    dates = _analytics_dates(request.GET)
+    types = [t for t in request.GET.get("metric_types", "").split(",") if t]
+    if dates is None:
+        return _fail(400, 400, "Invalid user account analytics parameters.")
+    types = types or list(ACCOUNT_DAY_RATES)
+    start, end = dates
+    today = timezone.now().date()
+    daily, summary = [], dict.fromkeys((t for t in types if t in ACCOUNT_DAY_RATES), 0)
+    for offset in range((end - start).days + 1):
+        day = start + timedelta(days=offset)
+        if day >= today:
+            daily.append({"date": day.isoformat(), "data_status": "PROCESSING", "metrics": {}})
+            continue
+        numbers = {k: v for k, v in account_metrics(username, ACCOUNT_DAY_RATES, day=day).items() if k in summary}
+        for key, value in numbers.items():
+            summary[key] += value
+        daily.append({"date": day.isoformat(), "data_status": "READY", "metrics": numbers})
+    return JsonResponse({"all": {"summary_metrics": summary, "daily_metrics": daily}})
+
+
 @sandbox_view
 def pin_page(request, pin_id: str):
     """www.pinterest.com/pin/{id}/: the sandbox's page of the Pin."""
@@ -578,6 +609,7 @@ urlpatterns = [
     path("oauth/", authorize, name="sandbox-pinterest-authorize"),
     path("v5/oauth/token", token, name="sandbox-pinterest-token"),
     path("v5/user_account", user_account),
+    path("v5/user_account/analytics", user_account_analytics),
     path("v5/boards", boards),
     re_path(r"^v5/boards/(?P<board_id>\d+)/pins$", board_pins),
     path("v5/pins", pins),

@@ -2,8 +2,8 @@
 under /sandbox/telegram/, written from https://core.telegram.org/bots/api.
 
 `/bot<token>/<method>` (method names case-insensitive; JSON, form or multipart bodies,
-or the query string): getMe, getChat, getChatMember, sendMessage, sendPhoto, sendVideo,
-sendAnimation, sendDocument, sendMediaGroup. Every answer is the Bot API envelope,
+or the query string): getMe, getChat, getChatMember, getChatMemberCount, sendMessage,
+sendPhoto, sendVideo, sendAnimation, sendDocument, sendMediaGroup. Every answer is the Bot API envelope,
 `{"ok": true, "result": …}` or `{"ok": false, "error_code", "description", "parameters"}`
 with the HTTP status equal to `error_code`.
 
@@ -400,6 +400,20 @@ def get_chat_member(request, bot, params):
     return _ok(_membership(chat, bot))
 
 
+def get_chat_member_count(request, bot, params):
+    """The chat's member count (https://core.telegram.org/bots/api#getchatmembercount): a
+    bare Integer as `result`, deterministic per chat and day (sandbox.core.account_metrics),
+    a channel's growing slowly. 403 for a bot kicked from the chat."""
+    chat, refusal = _chat_refusal(params.get("chat_id"))
+    if refusal:
+        return refusal
+    if _membership(chat, bot)["status"] == "kicked":
+        kind = "channel" if chat["type"] == "channel" else chat["type"]
+        return _error(403, f"Forbidden: bot was kicked from the {kind} chat")
+    rate = MEMBER_RATES.get(chat["type"], MEMBER_RATES["group"])
+    return _ok(core.account_metrics(str(chat["id"]), {"member_count": rate})["member_count"])
+
+
 def _behavior_refusal(request, token: str, chat: dict, method: str, text: str) -> JsonResponse | None:
     """The account's sandbox behaviour on a send: a revoked token, a refusal, or a first
     attempt rate-limited or failing."""
@@ -589,7 +603,14 @@ def _album_items(request, bot, params) -> tuple[list[dict], JsonResponse | None]
     return items, None
 
 
-METHODS = {"getme": get_me, "getchat": get_chat, "getchatmember": get_chat_member}
+METHODS = {
+    "getme": get_me,
+    "getchat": get_chat,
+    "getchatmember": get_chat_member,
+    "getchatmembercount": get_chat_member_count,
+}
+# Plausible member counts by chat type, before sandbox.core.account_metrics' per-chat factor.
+MEMBER_RATES = {"channel": 1200, "supergroup": 340, "group": 45}
 
 
 @core.sandbox_view

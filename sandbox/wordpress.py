@@ -2,7 +2,8 @@
 site, mounted at /sandbox/wordpress/:
 
 - WordPress.com sites at `wp/v2/sites/{site}/…` (in place of public-api.wordpress.com),
-  Bearer tokens, the post stats at `rest/v1.1/sites/{site}/stats/post/{id}` and the OAuth
+  Bearer tokens, the post stats at `rest/v1.1/sites/{site}/stats/post/{id}`, the site's stats
+  summary at `rest/v1.1/sites/{site}/stats` and the OAuth
   consent (`oauth2/authorize`, `oauth2/token`, answering `blog_id` and `blog_url`);
 - self-hosted sites at `self/{host}[/{path}]/wp-json/wp/v2/…` (in place of the site itself),
   Application Passwords by HTTP Basic auth, no stats.
@@ -32,7 +33,7 @@ import hashlib
 import html
 import json
 import re
-from datetime import UTC
+from datetime import UTC, date, timedelta
 from functools import wraps
 
 from django.conf import settings
@@ -45,8 +46,10 @@ from django.utils.text import slugify
 from sandbox import oauth
 from sandbox.core import (
     REJECT_REASON,
+    SANDBOX_EPOCH,
     PageMedia,
     account_id_for,
+    account_metrics,
     bearer_token,
     first_attempt,
     grown_metrics,
@@ -485,6 +488,63 @@ def post_stats(request, site: str, post_id: str):
     )
 
 
+# A WordPress.com site's day (visitors, views) and its lifetime numbers, before the site's factor.
+SITE_DAY_RATES = {"visitors": 140, "views": 310}
+SITE_RATES = {"followers_blog": 420, "followers_comments": 35, "views_total": 96_000, "comments_total": 1_300}
+
+
+@sandbox_view
+def site_stats(request, site: str):
+    """WordPress.com's `stats` (v1.1): the site's summary — today's and yesterday's visitors
+    and views, its followers, lifetime views, comments and posts — deterministic per site
+    and day (sandbox.core.account_metrics), and its last days' visits."""
+    caller = _wpcom_caller(request, site)
+    if isinstance(caller, JsonResponse):
+        return JsonResponse(
+            {"error": "authorization_required", "message": "An active access token must be used."}, status=403
+        )
+    seed = f"wordpress:{caller.site}"
+    today = timezone.now().date()
+    days = [today - timedelta(days=back) for back in range(6, -1, -1)]
+    visits = {day: account_metrics(seed, SITE_DAY_RATES, day=day) for day in days}
+    # Lifetime numbers only grow: the site's numbers on the sandbox's first day, plus a
+    # steady share of them for every day since.
+    first = date.fromordinal(SANDBOX_EPOCH)
+    start, daily = account_metrics(seed, SITE_RATES, day=first), account_metrics(seed, SITE_DAY_RATES, day=first)
+    elapsed = max((today - first).days, 0)
+    totals = {
+        **account_metrics(seed, SITE_RATES),
+        "views_total": start["views_total"] + elapsed * daily["views"],
+        "comments_total": start["comments_total"] + elapsed * daily["views"] // 200,
+    }
+    yesterday = visits[days[-2]]
+    best = max(days, key=lambda day: visits[day]["views"])  # of the days the sandbox shows
+    stats = {
+        "visitors_today": visits[today]["visitors"],
+        "visitors_yesterday": yesterday["visitors"],
+        "visitors": totals["views_total"] // 3,
+        "views_today": visits[today]["views"],
+        "views_yesterday": yesterday["views"],
+        "views_best_day": best.isoformat(),
+        "views_best_day_total": visits[best]["views"],
+        "views": totals["views_total"],
+        "comments": totals["comments_total"],
+        "posts": record_list(NET, "post", owner=caller.site).count(),
+        "followers_blog": totals["followers_blog"],
+        "followers_comments": totals["followers_comments"],
+        "comments_per_month": totals["comments_total"] // 24,
+        "shares": 0,
+    }
+    data = [[day.isoformat(), visits[day]["views"], visits[day]["visitors"]] for day in days]
+    return JsonResponse(
+        {
+            "date": today.isoformat(),
+            "stats": stats,
+            "visits": {"unit": "day", "fields": ["period", "views", "visitors"], "data": data},
+        }
+    )
+
+
 @sandbox_view
 def post_view(request, post_id: str):
     """The post's public page (its `link`)."""
@@ -576,6 +636,7 @@ urlpatterns = [
     path("oauth2/authorize", authorize, name="sandbox-wordpress-authorize"),
     path("oauth2/token", token, name="sandbox-wordpress-token"),
     re_path(r"^rest/v1\.1/sites/(?P<site>[a-z0-9.-]+)/stats/post/(?P<post_id>\d+)/?$", post_stats),
+    re_path(r"^rest/v1\.1/sites/(?P<site>[a-z0-9.-]+)/stats/?$", site_stats),
     re_path(r"^p/(?P<post_id>\d+)/$", post_view, name="sandbox-wordpress-post"),
     re_path(r"^uploads/(?P<media_id>\d+)/(?P<name>[^/]+)$", upload, name="sandbox-wordpress-upload"),
     *(re_path(rf"^wp/v2/sites/{SITE}/{route}/?$", view) for route, view in ROUTES),

@@ -21,8 +21,9 @@ Sandbox conventions, read from the channel id or handle: a channel whose id or h
 contains `unverified` may not set custom thumbnails (403 `forbidden`), `noquota` has
 used its project's daily quota (videos.insert answers 403 `quotaExceeded`), `uploadcap`
 has reached its 24-hour upload cap (400 `uploadLimitExceeded`), `unaudited` uploads as an
-API project that has not passed Google's audit (every video private) and `manylists` has
-120 playlists (three pages of 50); every other channel has three playlists. A token
+API project that has not passed Google's audit (every video private), `manylists` has
+120 playlists (three pages of 50) and `hiddensubs` hides its subscriber count
+(`channels.list?part=statistics`); every other channel has three playlists. A token
 starting with `invalid` is refused.
 """
 
@@ -41,6 +42,7 @@ from sandbox.core import (
     REJECT_REASON,
     PageMedia,
     account_id_for,
+    account_metrics,
     bearer_token,
     first_attempt,
     grown_metrics,
@@ -61,6 +63,7 @@ MANY_PLAYLISTS = 120
 PAGE_DEFAULT, PAGE_MAX = 5, 50
 RECENT_UPLOADS = 50
 STAT_RATES = {"viewCount": 180, "likeCount": 14, "commentCount": 3}
+CHANNEL_RATES = {"subscriberCount": 2600, "viewCount": 310_000}  # a channel's, before its factor
 SCOPES = (
     "https://www.googleapis.com/auth/youtube.upload",
     "https://www.googleapis.com/auth/youtube.readonly",
@@ -139,7 +142,28 @@ def channels(request, channel_id: str):
         },
         "contentDetails": {"relatedPlaylists": {"likes": "", "uploads": "UU" + channel_id[2:]}},
     }
+    if "statistics" in request.GET["part"].split(","):
+        item["statistics"] = channel_statistics(channel_id)
     return JsonResponse({"kind": "youtube#channelListResponse", "pageInfo": {"totalResults": 1}, "items": [item]})
+
+
+def channel_statistics(channel_id: str) -> dict:
+    """The channel's statistics, deterministic per channel and day (sandbox.core's
+    account_metrics; subscribers rounded down to three significant figures as YouTube
+    does, "0" and hiddenSubscriberCount for a channel whose id or handle contains
+    `hiddensubs`) and its uploads so far as videoCount. Counts are strings, as YouTube's."""
+    numbers = account_metrics(channel_id, CHANNEL_RATES)
+    subscribers = numbers["subscriberCount"]
+    if subscribers >= 1000:
+        unit = 10 ** (len(str(subscribers)) - 3)
+        subscribers -= subscribers % unit
+    hidden = _has(channel_id, "hiddensubs")
+    return {
+        "viewCount": str(numbers["viewCount"]),
+        "subscriberCount": "0" if hidden else str(subscribers),
+        "hiddenSubscriberCount": hidden,
+        "videoCount": str(record_list(NET, "post", owner=channel_id).count()),
+    }
 
 
 # --- playlists ------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ Docs: https://developers.google.com/my-business/reference/rest/v4/accounts.locat
 (posts and reportInsights), https://developers.google.com/my-business/content/posts-data
 (creating posts), https://developers.google.com/my-business/reference/accountmanagement/rest/v1/accounts/list,
 https://developers.google.com/my-business/reference/businessinformation/rest/v1/accounts.locations/list,
-https://developers.google.com/my-business/content/limits (quotas),
+https://developers.google.com/my-business/reference/performance/rest/v1/locations/fetchMultiDailyMetricsTimeSeries
+(the location's daily metrics), https://developers.google.com/my-business/content/limits (quotas),
 https://developers.google.com/identity/protocols/oauth2/web-server (tokens).
 Credentials: {"access_token", "refresh_token", "location_name"}.
 """
@@ -63,6 +64,20 @@ METRICS = {
     "LOCAL_POST_ACTIONS_CALL_TO_ACTION": "local_post_actions_call_to_action",
 }
 ANALYTICS_DAYS = 540  # v4 insights read up to 18 months back (unconfirmed)
+# The location's daily metrics (Performance API) read for its last day with numbers, and
+# the two sums Dravo makes of them (Google's own console shows both sums by these names):
+# impressions on Search and Maps, and the interactions they led to. A Business Profile
+# has no followers the APIs serve.
+IMPRESSION_METRICS = (
+    "BUSINESS_IMPRESSIONS_DESKTOP_MAPS",
+    "BUSINESS_IMPRESSIONS_DESKTOP_SEARCH",
+    "BUSINESS_IMPRESSIONS_MOBILE_MAPS",
+    "BUSINESS_IMPRESSIONS_MOBILE_SEARCH",
+)
+INTERACTION_METRICS = ("CALL_CLICKS", "WEBSITE_CLICKS", "BUSINESS_DIRECTION_REQUESTS", "BUSINESS_CONVERSATIONS")
+# Performance data arrives days late (unconfirmed how many): the newest of this many days
+# that has a value is the last day.
+PERFORMANCE_DAYS = 10
 
 
 class GoogleBusinessClient(ProviderClient):
@@ -78,6 +93,9 @@ class GoogleBusinessClient(ProviderClient):
         "local_post_views_search": "Views in Search",
         "local_post_actions_call_to_action": "Button clicks",
     }
+    # No followers; reach is the day's impressions on Search and Maps, engagement the calls,
+    # website clicks, direction requests and conversations they led to.
+    normalized_account_metrics = {"reach": ("business_impressions",), "engagement": ("business_interactions",)}
     account_credential = "location_name"
 
     @classmethod
@@ -90,6 +108,9 @@ class GoogleBusinessClient(ProviderClient):
 
     def info_api(self, path: str) -> str:
         return self.url("info_url", f"/v1/{path}")
+
+    def performance_api(self, path: str) -> str:
+        return self.url("performance_url", f"/v1/{path}")
 
     def accounts_api(self, path: str) -> str:
         return self.url("account_url", f"/v1/{path}")
@@ -291,6 +312,48 @@ class GoogleBusinessClient(ProviderClient):
                 raise
             return MetricsResult({}, [f"{LABEL} answered no insights for this post ({exc.message})."], partial=True)
         return metrics_of(answer, platform_post_id)
+
+    def fetch_account_metrics(self) -> dict[str, int | float]:
+        """The location's daily metrics (IMPRESSION_METRICS and INTERACTION_METRICS, from
+        `locations/{l}:fetchMultiDailyMetricsTimeSeries` over the last PERFORMANCE_DAYS days
+        to yesterday) of the newest day that has a value, each under Google's name, with
+        their sums `business_impressions` and `business_interactions`; {} while Google has
+        no day yet. No followers: Business Profile serves none. One call (scope
+        business.manage); typed errors of raise_for_response; no writes."""
+        match = LOCATION_NAME.match(self.location_name)
+        if not match:
+            raise Rejected(f"{self.location_name!r} is not a {LABEL} location (accounts/{{a}}/locations/{{l}}).")
+        end = datetime.now(UTC).date() - timedelta(days=1)
+        start = end - timedelta(days=PERFORMANCE_DAYS - 1)
+        params = [("dailyMetrics", metric) for metric in (*IMPRESSION_METRICS, *INTERACTION_METRICS)]
+        for edge, day in (("startDate", start), ("endDate", end)):
+            params += [(f"dailyRange.{edge}.{part}", getattr(day, part)) for part in ("year", "month", "day")]
+        url = self.performance_api(f"locations/{match[2]}:fetchMultiDailyMetricsTimeSeries")
+        answer = http.json_or_empty(self.call("GET", url, headers=self._headers(), params=params))
+        return last_day_metrics(answer)
+
+
+def last_day_metrics(answer: dict) -> dict[str, int]:
+    """The newest day's values of a fetchMultiDailyMetricsTimeSeries answer
+    (`multiDailyMetricTimeSeries[].dailyMetricTimeSeries[]`, values as strings; a day
+    without `value` is 0 — its newest day is the newest with any value), with their sums."""
+    days: dict[tuple, dict[str, int]] = {}
+    for group in answer.get("multiDailyMetricTimeSeries") or []:
+        for series in group.get("dailyMetricTimeSeries") or []:
+            metric = series.get("dailyMetric")
+            for dated in (series.get("timeSeries") or {}).get("datedValues") or []:
+                date = dated.get("date") or {}
+                key = (date.get("year") or 0, date.get("month") or 0, date.get("day") or 0)
+                value = http.int_or_none(dated.get("value"))
+                if metric and value is not None:
+                    days.setdefault(key, {})[metric] = value
+    if not days:
+        return {}
+    values = days[max(days)]
+    metrics = {metric: values.get(metric, 0) for metric in (*IMPRESSION_METRICS, *INTERACTION_METRICS)}
+    metrics["business_impressions"] = sum(metrics[name] for name in IMPRESSION_METRICS)
+    metrics["business_interactions"] = sum(metrics[name] for name in INTERACTION_METRICS)
+    return metrics
 
 
 def metrics_of(answer: dict, post_name: str) -> MetricsResult:

@@ -18,6 +18,7 @@ NETWORK = Network(
         "api_url": "https://mybusiness.googleapis.com",  # local posts (v4) and their insights
         "account_url": "https://mybusinessaccountmanagement.googleapis.com",  # accounts (v1)
         "info_url": "https://mybusinessbusinessinformation.googleapis.com",  # locations (v1)
+        "performance_url": "https://businessprofileperformance.googleapis.com",  # location metrics (v1)
         "oauth_url": "https://accounts.google.com",
         "token_url": "https://oauth2.googleapis.com",
         "api_version": "v4",

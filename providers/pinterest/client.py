@@ -7,6 +7,7 @@ Docs: https://developers.pinterest.com/docs/api/v5/pins-create (Pins),
 https://developers.pinterest.com/docs/api/v5/media-create (video upload),
 https://developers.pinterest.com/docs/api/v5/boards-list (boards),
 https://developers.pinterest.com/docs/api/v5/pins-analytics (metrics),
+https://developers.pinterest.com/docs/api/v5/user_account-analytics (account metrics),
 https://developers.pinterest.com/docs/getting-started/authentication-and-scopes/ (tokens),
 https://developers.pinterest.com/docs/reference/rate-limits/ (rate limits).
 Credentials: {"access_token", "refresh_token", "refresh_token_expires_at", "username"}.
@@ -25,6 +26,7 @@ from providers.base import (
     PublishResult,
     RefreshResult,
     checkpoint_state,
+    is_count,
 )
 from providers.errors import (
     MediaUnavailable,
@@ -57,6 +59,14 @@ METRIC_TYPES = {
 # Days of a Pin's analytics whose numbers are not final yet (the other data statuses are
 # READY or a reason there is no data for the day, such as BEFORE_PIN_CREATED).
 UNSETTLED_DAYS = {"PROCESSING", "ESTIMATE"}
+# The account's own counts on GET /user_account (the v5 spec's Account schema; only
+# username, account_type, profile_image and id are confirmed in Dravo's notes).
+ACCOUNT_COUNTS = ("follower_count", "following_count", "monthly_views")
+# The account analytics' metric types read for the last READY day (user_account/analytics,
+# scope user_accounts:read; ENGAGEMENT is every engagement with the account's Pins —
+# the metric names are the spec's, not yet seen live).
+ACCOUNT_METRIC_TYPES = ("IMPRESSION", "ENGAGEMENT", "SAVE", "PIN_CLICK", "OUTBOUND_CLICK")
+ACCOUNT_DAYS = 7  # how far back the newest READY day of account analytics is looked for
 RECENT_PINS = 25  # how many of the board's newest Pins an ambiguous create is looked for in
 
 
@@ -82,6 +92,13 @@ class PinterestClient(ProviderClient):
         "save_rate": "Save rate",
     }
     account_credential = "username"
+    # Pinterest counts no reach for an account: impressions (its Pins shown, last day) stand
+    # for it; engagement is its ENGAGEMENT metric (saves, clicks and reactions on its Pins).
+    normalized_account_metrics = {
+        "followers": ("follower_count",),
+        "reach": ("IMPRESSION",),
+        "engagement": ("ENGAGEMENT",),
+    }
 
     @classmethod
     def profile_credentials(cls, profile: Profile) -> dict:
@@ -343,6 +360,42 @@ class PinterestClient(ProviderClient):
         }
         body = self._get(f"/pins/{platform_post_id}/analytics", **params)
         return metrics_of(body.get("all") or {})
+
+    def fetch_account_metrics(self) -> dict[str, int | float]:
+        """The account's follower_count, following_count and monthly_views
+        (`GET /user_account`, those it answers) and, from `GET /user_account/analytics` over
+        the last ACCOUNT_DAYS days, the ACCOUNT_METRIC_TYPES of the newest READY day (none
+        while every day is still processing). Two calls; typed errors of
+        raise_for_response; no writes."""
+        account = self._get("/user_account")
+        metrics = {key: int(account[key]) for key in ACCOUNT_COUNTS if is_count(account.get(key))}
+        today = datetime.now(UTC).date()
+        params = {
+            "start_date": (today - timedelta(days=ACCOUNT_DAYS)).isoformat(),
+            "end_date": (today - timedelta(days=1)).isoformat(),
+            "metric_types": ",".join(ACCOUNT_METRIC_TYPES),
+            "app_types": "ALL",
+            "split_field": "NO_SPLIT",
+        }
+        body = self._get("/user_account/analytics", **params)
+        return {**metrics, **last_ready_day(body.get("all") or {})}
+
+
+def last_ready_day(section: dict) -> dict[str, int | float]:
+    """ACCOUNT_METRIC_TYPES of the newest READY day of an analytics answer's `all` section."""
+    days = [
+        day
+        for day in section.get("daily_metrics") or []
+        if day.get("data_status") == "READY" and isinstance(day.get("metrics"), dict) and day.get("date")
+    ]
+    if not days:
+        return {}
+    newest = max(days, key=lambda day: str(day["date"]))["metrics"]
+    return {
+        key: newest[key]
+        for key in ACCOUNT_METRIC_TYPES
+        if isinstance(newest.get(key), int | float) and not isinstance(newest.get(key), bool)
+    }
 
 
 def metrics_of(section: dict) -> MetricsResult:

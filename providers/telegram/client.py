@@ -81,6 +81,9 @@ class TelegramClient(ProviderClient):
     capabilities = CAPABILITIES
     account_credential = "chat_id"
     metrics_unsupported = NO_METRICS
+    # The Bot API's only account-level number is the chat's member count (a channel's
+    # subscribers): no reach or engagement is readable by a bot (see NO_METRICS).
+    normalized_account_metrics = {"followers": ("member_count",)}
 
     @classmethod
     def profile_credentials(cls, profile: Profile) -> dict:
@@ -177,6 +180,18 @@ class TelegramClient(ProviderClient):
         (`getMe`) and gives the same credentials back. ReconnectRequired when it was revoked."""
         self.api_call("getMe")
         return RefreshResult(credentials=dict(self.credentials), expires_at=None)
+
+    def fetch_account_metrics(self) -> dict[str, int | float]:
+        """The chat's member count (a channel's subscribers), `getChatMemberCount`:
+        {"member_count": n}. Its only account-level number for a bot: no reach or
+        engagement (the Bot API has no statistics method). Typed errors of
+        raise_for_response; no writes. Docs: https://core.telegram.org/bots/api#getchatmembercount
+        (the method is in the Bot API method list; not in Dravo's Telegram notes, so its
+        answer shape — a bare Integer as `result` — is as documented, not yet seen live)."""
+        count = self._result(self.api_call("getChatMemberCount", {"chat_id": self.chat}))
+        if not isinstance(count, int) or isinstance(count, bool):
+            raise ProviderUnavailable("Telegram answered getChatMemberCount without a number.")
+        return {"member_count": count}
 
     def raise_for_response(self, response) -> None:
         """The one mapping of Bot API answers to typed errors, from the HTTP status (which is

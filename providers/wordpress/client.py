@@ -15,7 +15,8 @@ https://developer.wordpress.org/rest-api/reference/tags/ (tags),
 https://developer.wordpress.org/rest-api/using-the-rest-api/pagination/ (pages),
 https://developer.wordpress.org/rest-api/using-the-rest-api/authentication/ (Application Passwords),
 https://developer.wordpress.com/docs/oauth2/ (WordPress.com tokens),
-https://developer.wordpress.com/docs/api/1.1/get/sites/%24site/stats/post/%24post_id/ (stats).
+https://developer.wordpress.com/docs/api/1.1/get/sites/%24site/stats/post/%24post_id/ (stats),
+https://developer.wordpress.com/docs/api/1.1/get/sites/%24site/stats/ (the site's stats).
 Credentials: {"site_url", "access_token"} for WordPress.com (plus "blog_id"/"blog_url"
 from an OAuth connect); {"site_url", "username", "access_token": the Application Password}
 for a self-hosted site: a `username` is what makes an account self-hosted.
@@ -79,6 +80,15 @@ NO_STATS = (
     "Self-hosted WordPress sites give no post metrics (views and likes come from plugins such "
     "as Jetpack, which Dravo does not read)."
 )
+NO_SITE_STATS = (
+    "Self-hosted WordPress sites give no account metrics (no followers or visits in core: they "
+    "come from plugins such as Jetpack, which Dravo does not read)."
+)
+# The site's numbers in WordPress.com's stats summary (`stats`), all integers: its
+# followers (WordPress.com followers of the blog; whether email followers are in it is
+# unconfirmed), yesterday's visitors and views (the last whole day), and its lifetime
+# views and comments. Field names from the v1.1 reference, not yet seen live.
+SITE_STATS = ("followers_blog", "visitors_yesterday", "views_yesterday", "views", "comments")
 TAG_RE = re.compile(r"<[^>]+>")
 
 
@@ -88,6 +98,9 @@ class WordPressClient(ProviderClient):
     capabilities = CAPABILITIES
     # WordPress.com's stats count views; comments are the post's approved comments.
     normalized_metrics = {"views": ("views",), "comments": ("comments",)}
+    # WordPress.com's stats: followers are the blog's followers, reach yesterday's visitors
+    # (unique people); no day's engagement is in the summary (comments count the site's life).
+    normalized_account_metrics = {"followers": ("followers_blog",), "reach": ("visitors_yesterday",)}
     # The site: a WordPress.com domain or blog id, or a self-hosted site's URL.
     account_credential = "site_url"
 
@@ -387,6 +400,18 @@ class WordPressClient(ProviderClient):
         else:
             metrics["comments"] = comments
         return MetricsResult(metrics, warnings, partial=bool(warnings))
+
+    def fetch_account_metrics(self) -> dict[str, int | float]:
+        """WordPress.com: the SITE_STATS of the site's stats summary
+        (`GET rest/v1.1/sites/{site}/stats`, those it answers). A self-hosted site has none:
+        MetricsUnsupported. One call; typed errors of raise_for_response; no writes."""
+        if self.self_hosted:
+            raise MetricsUnsupported(NO_SITE_STATS)
+        url = self.url("api_url", f"/rest/v1.1/sites/{self.site}/stats")
+        body = http.json_or_empty(self.call("GET", url, headers=self._headers()))
+        stats = body.get("stats") if isinstance(body.get("stats"), dict) else {}
+        values = {key: http.int_or_none(stats.get(key)) for key in SITE_STATS}
+        return {key: value for key, value in values.items() if value is not None}
 
 
 def total_views(stats: dict) -> int | None:

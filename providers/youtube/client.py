@@ -58,6 +58,10 @@ MAX_CHUNKS = 100_000  # a bound on an upload whose session never moves forward
 UPLOAD_LIMIT_RETRY_S = 24 * 3600.0  # the channel's 24-hour upload cap (uploadLimitExceeded)
 PAGE_SIZE = 50  # the most playlists.list / playlistItems.list give per page
 MAX_PAGES = 200
+# The channel's statistics (channels.list?part=statistics), strings in the answer: its
+# subscribers (rounded down to three significant figures by YouTube, absent while the
+# channel hides them), its videos' lifetime views and its public videos.
+CHANNEL_COUNTS = ("subscriberCount", "viewCount", "videoCount")
 RECENT_UPLOADS = 25  # how many of the channel's newest uploads reconcile() looks through
 
 
@@ -66,6 +70,10 @@ class YouTubeClient(ProviderClient):
     options_serializer = YouTubeOptions
     capabilities = CAPABILITIES
     normalized_metrics = {"views": ("views",), "likes": ("likes",), "comments": ("comments",)}
+    # Only the subscribers: a day's views or engagement of the channel are in the YouTube
+    # Analytics API (scope yt-analytics.readonly), which Dravo does not ask for; viewCount
+    # is the channel's lifetime views, not a reach.
+    normalized_account_metrics = {"followers": ("subscriberCount",)}
     account_credential = "channel_id"
     chunk_bytes = CHUNK_BYTES
 
@@ -390,3 +398,23 @@ class YouTubeClient(ProviderClient):
         if not items:
             raise Rejected(f"YouTube has no video {platform_post_id} (deleted, or not visible to this channel).")
         return metrics_of(items[0].get("statistics") or {})
+
+    def fetch_account_metrics(self) -> dict[str, int | float]:
+        """The channel's subscriberCount, viewCount (lifetime) and videoCount, as integers
+        (`channels.list?part=statistics&mine=true`, 1 quota unit; the token's channel is the
+        connected one, as verify() proved). subscriberCount is left out while the channel
+        hides it. Rejected for a Google account without a channel; typed errors of
+        raise_for_response; no writes.
+        Docs: https://developers.google.com/youtube/v3/docs/channels#statistics"""
+        body = self._get("channels.list", "/channels", part="statistics", mine="true")
+        items = body.get("items") or []
+        if not items:
+            raise Rejected("YouTube: this Google account has no YouTube channel.")
+        statistics = items[0].get("statistics") or {}
+        hidden = statistics.get("hiddenSubscriberCount") is True
+        metrics = {}
+        for key in CHANNEL_COUNTS:
+            value = http.int_or_none(statistics.get(key))
+            if value is not None and not (hidden and key == "subscriberCount"):
+                metrics[key] = value
+        return metrics
