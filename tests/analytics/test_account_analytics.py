@@ -120,3 +120,21 @@ def test_beat_refreshes_only_the_accounts_whose_numbers_are_due(workspace, setti
     refreshed = AccountMetrics.objects.filter(account__in=[stale, missing])
     assert all(row.last_updated_at > timezone.now() - timedelta(minutes=1) or row.error_message for row in refreshed)
     assert AccountMetrics.objects.get(account=fresh).metrics == {"followers_count": 5}  # not asked again
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sandbox_s_numbers_are_read_on_a_read_and_kept_for_the_day(sandbox, api_client, workspace):
+    accounts = [
+        factories.make_account(workspace, provider="x", handle="@acme"),
+        factories.make_account(workspace, provider="mastodon", handle="@acme@social.example"),
+    ]
+    first = {e["account_id"]: e for e in api_client.get("/v1/analytics/accounts").json()["data"]}
+    for account in accounts:
+        entry = first[account.pk]
+        assert entry["sync_status"] == "synced", entry
+        today = entry["days"][-1]
+        assert today["followers"] > 0 and today["metrics"]
+        assert today["date"] == timezone.now().date().isoformat()
+    again = {e["account_id"]: e for e in api_client.get("/v1/analytics/accounts", {"refresh": "true"}).json()["data"]}
+    assert [again[a.pk]["days"] for a in accounts] == [first[a.pk]["days"] for a in accounts]  # deterministic
+    assert AccountMetrics.objects.count() == 2
