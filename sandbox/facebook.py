@@ -24,6 +24,7 @@ from sandbox.core import (
     REJECT_REASON,
     PageMedia,
     account_id_for,
+    account_metrics,
     first_attempt,
     grown_metrics,
     is_refused_token,
@@ -64,6 +65,9 @@ VIDEO_METRICS = {
     ),
 }
 LONG_LIVED_S = 5_184_000
+# The Page's own numbers: node fields and Page Insights by day, as the client reads them.
+PAGE_RATES = {"followers_count": 1200, "fan_count": 1100}
+PAGE_INSIGHT_RATES = {"page_total_media_view_unique": 420, "page_post_engagements": 36}
 
 
 # --- answers -------------------------------------------------------------------------------
@@ -257,10 +261,13 @@ def node(request, version, node_id):
         token_binding(NETWORK, token, request, role="page")  # a connect's verify() names the token's Page
         kind, owner = _identity(token)
         return JsonResponse({"id": owner, "name": f"Sandbox {kind.title()} {owner[-4:]}"})
+    fields = {name.split(".")[0].split("{")[0] for name in params_of(request).get("fields", "id").split(",")}
+    if _identity(token) == ("page", node_id):  # the token's own Page node
+        values = {"id": node_id, "name": f"Sandbox Page {node_id[-4:]}", **account_metrics(node_id, PAGE_RATES)}
+        return JsonResponse({key: value for key, value in values.items() if key in fields | {"id"}})
     record = _object(node_id)
     if record is None:
         return not_found(node_id, kind="OAuthException")
-    fields = {name.split(".")[0].split("{")[0] for name in params_of(request).get("fields", "id").split(",")}
     unknown = sorted(fields - VIDEO_FIELDS) if record.kind == "video" else []
     if unknown:
         return bad_param(f"(#100) Tried accessing nonexisting field ({unknown[0]}) on node type (Video)")
@@ -543,6 +550,8 @@ def _get_insights(request, token, object_id, params):
     refused = _gate(request, token)
     if refused:
         return refused
+    if _identity(token) == ("page", object_id):
+        return _page_insights(object_id, params)
     record = _object(object_id)
     if record is None or record.kind == "photo":
         return not_found(object_id, kind="OAuthException")
@@ -562,6 +571,36 @@ def _get_insights(request, token, object_id, params):
             "title": name,
             "description": name,
             "id": f"{object_id}/insights/{name}/lifetime",
+        }
+        for name in names
+    ]
+    return JsonResponse({"data": data, "paging": {}})
+
+
+def _page_insights(page_id, params):
+    """`/{page-id}/insights?metric=…&period=day`: the Page's numbers of the last two days,
+    as Graph answers a `day` period (the last value is the latest day)."""
+    names = [name for name in params.get("metric", "").split(",") if name]
+    if not names or any(name not in PAGE_INSIGHT_RATES for name in names):
+        return bad_param("(#100) The value must be a valid insights metric")
+    if params.get("period", "day") != "day":
+        return bad_param("(#100) The period must be day for these metrics")
+    today = timezone.now().date()
+    days = [today - timedelta(days=2), today - timedelta(days=1)]
+    data = [
+        {
+            "name": name,
+            "period": "day",
+            "values": [
+                {
+                    "value": account_metrics(page_id, {name: PAGE_INSIGHT_RATES[name]}, day=day)[name],
+                    "end_time": f"{day + timedelta(days=1)}T08:00:00+0000",
+                }
+                for day in days
+            ],
+            "title": name,
+            "description": name,
+            "id": f"{page_id}/insights/{name}/day",
         }
         for name in names
     ]

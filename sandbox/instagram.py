@@ -21,6 +21,7 @@ from sandbox.core import (
     REJECT_REASON,
     PageMedia,
     account_id_for,
+    account_metrics,
     claimed_account,
     first_attempt,
     grown_metrics,
@@ -54,6 +55,10 @@ LONG_LIVED_S, SHORT_LIVED_S = 5_183_944, 3600
 FB_SCOPES = "instagram_basic,instagram_content_publish,pages_read_engagement,pages_show_list"
 IG_SCOPES = "instagram_business_basic,instagram_business_content_publish"
 METRIC_RATES = {"views": 40, "reach": 30, "likes": 6, "comments": 2, "shares": 1, "saved": 1}
+IG_USER_PREFIX = "17841"  # IG user ids look like 17841405822304914
+# The IG user's own numbers: node counts and last-day insights totals, as the client reads them.
+USER_RATES = {"followers_count": 2400, "follows_count": 180}
+USER_INSIGHT_RATES = {"reach": 650, "accounts_engaged": 48, "total_interactions": 75}
 LIVE_METRICS = {*METRIC_RATES, "total_interactions", "profile_visits", "follows", "replies", "navigation"}
 NOT_FOR_STORIES = {"likes", "comments", "saved"}
 
@@ -70,7 +75,7 @@ def identity(token: str) -> dict:
     if record:
         return record.data
     return {
-        "ig_user_id": "17841" + account_id_for("ig:" + token, 12),
+        "ig_user_id": IG_USER_PREFIX + account_id_for("ig:" + token, 12),
         "page_id": account_id_for("page:" + token, 15),
         "user_id": account_id_for("user:" + token, 15),
     }
@@ -453,12 +458,47 @@ def graph_object(request, version, object_id):
     if post:
         return JsonResponse(only(media_fields(post), request, "id"))
     if object_id.isdigit():
-        ident = bound_identity(request)
-        if record_get(NETWORK, "token", request.token) and ident["ig_user_id"] != object_id:
+        if not own_user(request, object_id):
             return not_found(object_id)  # an issued or bound token sees its own IG user only
         user = {"id": object_id, "username": username_for(object_id), "name": "Sandbox Instagram"}
+        user.update(account_metrics(object_id, USER_RATES))
+        user["media_count"] = record_list(NETWORK, "post", owner=object_id).count()
         return JsonResponse(only(user, request, "id"))
     return not_found(object_id)
+
+
+def own_user(request, ig_user_id: str) -> bool:
+    """Whether the request's token may read the IG user `ig_user_id`: an issued or bound
+    token its own only; a token the sandbox never saw, any."""
+    ident = bound_identity(request)
+    return not record_get(NETWORK, "token", request.token) or ident["ig_user_id"] == ig_user_id
+
+
+def user_insights(request, ig_user_id: str):
+    """`/{ig-user-id}/insights?metric=…&period=day&metric_type=total_value`: the account's
+    totals of the last day."""
+    names = [name for name in request.GET.get("metric", "").split(",") if name]
+    for index, name in enumerate(names):
+        if name not in USER_INSIGHT_RATES:
+            return bad_param(
+                f"metric[{index}] must be one of the following values: {', '.join(sorted(USER_INSIGHT_RATES))}"
+            )
+    if not names or request.GET.get("period") != "day":
+        return bad_param("The parameter period is required and must be day for these metrics")
+    if request.GET.get("metric_type") != "total_value":
+        return bad_param("The following metrics should be specified with parameter metric_type=total_value")
+    values = account_metrics(ig_user_id, USER_INSIGHT_RATES)
+    data = [
+        {
+            "name": name,
+            "period": "day",
+            "title": name.replace("_", " ").capitalize(),
+            "total_value": {"value": values[name]},
+            "id": f"{ig_user_id}/insights/{name}/day",
+        }
+        for name in names
+    ]
+    return JsonResponse({"data": data, "paging": {}})
 
 
 @graph_view(methods=("POST",))
@@ -476,7 +516,11 @@ def comments(request, version, media_id):
 
 @graph_view()
 def insights(request, version, media_id):
+    """A media's insights, or the IG user's own (`media_id` is then the user's id)."""
     post = record_get(NETWORK, "post", media_id)
+    is_user = media_id.startswith(IG_USER_PREFIX) and record_get(NETWORK, "container", media_id) is None
+    if post is None and is_user and own_user(request, media_id):
+        return user_insights(request, media_id)
     if post is None:
         return not_found(media_id)
     names = [name for name in request.GET.get("metric", "").split(",") if name]

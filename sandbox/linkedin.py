@@ -11,6 +11,7 @@ import json
 import re
 import secrets
 import time
+from datetime import UTC, datetime
 from functools import wraps
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from sandbox import oauth
 from sandbox.core import (
     REJECT_REASON,
     PageMedia,
+    account_metrics,
     bearer_token,
     claimed_account,
     first_attempt,
@@ -51,6 +53,18 @@ SHARE_RATES = {
     "commentCount": 1,
     "shareCount": 1,
 }
+# An organization's own numbers: its followers and its share statistics by day.
+FOLLOWER_RATES = {"followers": 3200}
+DAY_SHARE_RATES = {
+    "impressionCount": 900,
+    "uniqueImpressionsCount": 610,
+    "clickCount": 30,
+    "likeCount": 42,
+    "commentCount": 6,
+    "shareCount": 4,
+}
+DAY_MS = 86_400_000
+TIME_INTERVALS = re.compile(r"\(timeRange:\(start:(\d+),end:(\d+)\),timeGranularityType:(DAY|MONTH)\)")
 MEMBER_RATES = {"IMPRESSION": 40, "MEMBERS_REACHED": 30, "RESHARE": 1, "REACTION": 3, "COMMENT": 1}
 LITTLE_TEXT = re.compile(r"\\(.)|@\[([^\]]*)\]\(urn:li:[a-zA-Z]+:[^)]+\)|([\\|{}@\[\]()<>#*_~])|(.)", re.S)
 
@@ -463,6 +477,8 @@ def share_statistics(request):
     org = request.GET.get("organizationalEntity", "")
     if request.GET.get("q") != "organizationalEntity" or not may_act_as(request.token, org):
         return error(400, "q=organizationalEntity with an organization URN is required", code="ILLEGAL_ARGUMENT")
+    if "timeIntervals" in request.GET:
+        return daily_statistics(request, org)
     elements = []
     for field, param in (("share", "shares"), ("ugcPost", "ugcPosts")):
         for urn in restli_list(request.GET.get(param, "")):
@@ -470,6 +486,35 @@ def share_statistics(request):
             if record and record.owner == org:
                 elements.append({"totalShareStatistics": totals(record), field: urn, "organizationalEntity": org})
     return JsonResponse({"elements": elements, "paging": {"count": 10, "start": 0, "links": []}})
+
+
+def daily_statistics(request, org: str):
+    """The organization's own share statistics, one element per DAY of `timeIntervals`
+    (`(timeRange:(start:ms,end:ms),timeGranularityType:DAY)`), deterministic for each day."""
+    match = TIME_INTERVALS.fullmatch(request.GET.get("timeIntervals", ""))
+    start, end = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+    if not match or match.group(3) != "DAY" or not 0 < end - start <= 366 * DAY_MS:
+        message = "timeIntervals must be (timeRange:(start:…,end:…),timeGranularityType:DAY) of at most a year"
+        return error(400, message, code="ILLEGAL_ARGUMENT")
+    elements = []
+    for day_start in range(start, end, DAY_MS):
+        day = datetime.fromtimestamp(day_start / 1000, UTC).date()
+        stats = account_metrics(org, DAY_SHARE_RATES, day=day)
+        engaged = stats["clickCount"] + stats["likeCount"] + stats["commentCount"] + stats["shareCount"]
+        stats["engagement"] = round(engaged / stats["impressionCount"], 4) if stats["impressionCount"] else 0.0
+        time_range = {"start": day_start, "end": day_start + DAY_MS}
+        elements.append({"timeRange": time_range, "totalShareStatistics": stats, "organizationalEntity": org})
+    return JsonResponse({"elements": elements, "paging": {"count": 10, "start": 0, "links": []}})
+
+
+@rest()
+def network_sizes(request, urn: str):
+    """`GET /rest/networkSizes/{org urn}?edgeType=COMPANY_FOLLOWED_BY_MEMBER`: the organization's followers."""
+    if not urn.startswith("urn:li:organization:") or not may_act_as(request.token, urn):
+        return not_found(f"networkSizes {urn}")
+    if request.GET.get("edgeType") != "COMPANY_FOLLOWED_BY_MEMBER":
+        return error(400, "edgeType must be COMPANY_FOLLOWED_BY_MEMBER for an organization", code="ILLEGAL_ARGUMENT")
+    return JsonResponse({"firstDegreeSize": account_metrics(urn, FOLLOWER_RATES)["followers"]})
 
 
 def totals(record) -> dict:
@@ -624,4 +669,5 @@ urlpatterns = [
     path("rest/socialActions/<str:urn>/comments", comments),
     path("rest/organizationalEntityShareStatistics", share_statistics),
     path("rest/memberCreatorPostAnalytics", member_analytics),
+    path("rest/networkSizes/<str:urn>", network_sizes),
 ]

@@ -26,6 +26,7 @@ from sandbox.core import (
     REJECT_REASON,
     PageMedia,
     account_id_for,
+    account_metrics,
     bearer_token,
     claimed_account,
     first_attempt,
@@ -49,8 +50,12 @@ METRIC_RATES = {"view_count": 150, "like_count": 12, "comment_count": 2, "share_
 VIDEO_FIELDS = {"id", "title", "video_description", "create_time", "share_url", "duration", "cover_image_url",
                 *METRIC_RATES}
 USER_FIELDS = {"open_id", "union_id", "avatar_url", "display_name", "username"}
+# The user's counters (scope user.info.stats): followers grow day by day, video_count is the sandbox's posts.
+STATS_RATES = {"follower_count": 5400, "following_count": 140, "likes_count": 86000}
+STATS_FIELDS = {*STATS_RATES, "video_count"}
 ACCESS_SECONDS, REFRESH_SECONDS = 2 * 3600, 180 * 24 * 3600
 BAD_TOKEN = "The access token is invalid or not found in the request."
+SCOPE_REFUSED = "The user did not authorize the scope required for completing this request."
 
 
 @dataclass(frozen=True)
@@ -126,11 +131,20 @@ def api_view(method: str):
 # --- account ----------------------------------------------------------------------------
 @api_view("GET")
 def user_info(request, user: User):
+    """`GET /v2/user/info/?fields=…`: the profile, and the counters of STATS_FIELDS for a
+    token granted user.info.stats (a token issued without it gets scope_not_authorized; one
+    the sandbox never issued is taken as granting it)."""
     fields = [f for f in request.GET.get("fields", "").split(",") if f]
-    if not fields or set(fields) - USER_FIELDS:
-        return _fail(400, "invalid_params", f"fields must be some of {', '.join(sorted(USER_FIELDS))}.")
+    if not fields or set(fields) - USER_FIELDS - STATS_FIELDS:
+        return _fail(400, "invalid_params", f"fields must be some of {', '.join(sorted(USER_FIELDS | STATS_FIELDS))}.")
+    issued = record_get(NET, "token", user.token)
+    granted = issued.data.get("scope") if issued else None
+    if STATS_FIELDS & set(fields) and granted is not None and "user.info.stats" not in granted.split(","):
+        return _fail(401, "scope_not_authorized", SCOPE_REFUSED)
     profile = {"open_id": user.open_id, "union_id": f"sbx_union_{user.open_id[9:]}", "username": user.username,
-               "avatar_url": "https://p16.tiktokcdn.com/sandbox-avatar.jpeg", "display_name": user.username.title()}
+               "avatar_url": "https://p16.tiktokcdn.com/sandbox-avatar.jpeg", "display_name": user.username.title(),
+               **account_metrics(user.open_id, STATS_RATES),
+               "video_count": record_list(NET, "post", owner=user.open_id).count()}
     return _ok({"user": {key: profile[key] for key in fields}})
 
 

@@ -73,6 +73,13 @@ ENGAGED_USERS_GONE = (
     "post_engaged_users is no longer served by Facebook (deprecated Page Insights metric), so it is left out."
 )
 RECONCILE_WINDOW = timedelta(hours=1)
+# Account numbers: the Page node's `followers_count` and `fan_count` (Graph API Page
+# reference), and two Page Insights metrics by day (read_insights + pages_read_engagement,
+# both asked already): `page_total_media_view_unique` (the June 2026 replacement of
+# page_impressions_unique) and `page_post_engagements` (not on the deprecation lists read
+# 2026-11-22; that it still answers is an assumption, unconfirmed).
+PAGE_FIELDS = ("followers_count", "fan_count")
+PAGE_INSIGHTS = ("page_total_media_view_unique", "page_post_engagements")
 
 
 class FacebookClient(ProviderClient):
@@ -85,6 +92,11 @@ class FacebookClient(ProviderClient):
         "comments": ("comments",),
         "shares": ("shares",),
         "clicks": ("post_clicks",),
+    }
+    normalized_account_metrics = {
+        "followers": ("followers_count", "fan_count"),
+        "reach": ("page_total_media_view_unique",),
+        "engagement": ("page_post_engagements",),
     }
     metric_labels = {"post_clicks": "Post clicks", "blue_reels_play_count": "Reel plays"}
     account_credential = "page_id"
@@ -424,6 +436,25 @@ class FacebookClient(ProviderClient):
         metrics["comments"] = int(((node.get("comments") or {}).get("summary") or {}).get("total_count", 0))
         metrics["shares"] = int((node.get("shares") or {}).get("count", 0))  # absent when nobody shared
         return MetricsResult(metrics=metrics, warnings=warnings, partial=True)
+
+    def fetch_account_metrics(self) -> dict[str, int | float]:
+        """The Page's `followers_count` and `fan_count` (`GET /{page-id}?fields=…`), and its
+        last day's `page_total_media_view_unique` and `page_post_engagements` from
+        `GET /{page-id}/insights?period=day`. Insights Facebook refuses for this Page (code
+        100, e.g. under 100 likes) are left out, the follower counts kept; any other failure
+        raises the typed errors. No writes; safe to repeat."""
+        node = self.graph("GET", self.page_id, params={"fields": ",".join(PAGE_FIELDS)})
+        metrics = {key: _int(node[key]) for key in PAGE_FIELDS if key in node}
+        try:
+            insights = self.graph(
+                "GET", f"{self.page_id}/insights", params={"metric": ",".join(PAGE_INSIGHTS), "period": "day"}
+            )
+        except Rejected:
+            return metrics
+        for item in insights.get("data", []):
+            if item.get("name") in PAGE_INSIGHTS and item.get("values"):
+                metrics[item["name"]] = _total(item["values"][-1].get("value", 0))
+        return metrics
 
     def _video_metrics(self, video_id: str) -> MetricsResult:
         warnings = [ENGAGED_USERS_GONE, VIDEO_NO_CLICKS]

@@ -52,6 +52,14 @@ PAGE_PUBLISHING_AUTHORIZATION = 1404078
 # https://developers.facebook.com/docs/graph-api/guides/error-handling
 NO_ACCESS_SUBCODE = 33
 NOT_ENOUGH_VIEWERS = 2108006  # (unconfirmed) subcode of code 10 on insights of small audiences
+# Account numbers: the IG User node's counts (`followers_count`, `follows_count`,
+# `media_count`), and the IG User insights of the last day as totals (`period=day`,
+# `metric_type=total_value`, instagram_manage_insights / instagram_business_manage_insights):
+# `reach`, `accounts_engaged`, `total_interactions`. That without since/until the total is
+# the last day's is our reading of the IG User Insights reference (unconfirmed); the
+# deprecated `impressions` is not asked.
+USER_FIELDS = ("followers_count", "follows_count", "media_count")
+USER_INSIGHTS = ("reach", "accounts_engaged", "total_interactions")
 SUBCODE_IN_STATUS = re.compile(r"\b(2207\d{3})\b")
 
 
@@ -67,6 +75,11 @@ class InstagramClient(ProviderClient):
     options_serializer = InstagramOptions
     # Normalized counts: Instagram's own names; it reports no clicks per media.
     normalized_metrics = {"views": ("views",), "likes": ("likes",), "comments": ("comments",), "shares": ("shares",)}
+    normalized_account_metrics = {
+        "followers": ("followers_count",),
+        "reach": ("reach",),
+        "engagement": ("total_interactions", "accounts_engaged"),
+    }
     account_credential = "ig_user_id"
     capabilities = CAPABILITIES
 
@@ -201,6 +214,27 @@ class InstagramClient(ProviderClient):
             else []
         )
         return MetricsResult(metrics, warnings, partial=bool(missing))
+
+    def fetch_account_metrics(self) -> dict[str, int | float]:
+        """The IG user's `followers_count`, `follows_count` and `media_count`
+        (`GET /{ig-user-id}?fields=…`), and its last day's `reach`, `accounts_engaged` and
+        `total_interactions` (`GET /{ig-user-id}/insights?period=day&metric_type=total_value`).
+        Insights Instagram refuses for the account (code 100, e.g. under 100 followers) are
+        left out, the counts kept; other failures raise the typed errors. No writes; safe
+        to repeat."""
+        node = self._get(f"/{self.ig_user_id}", fields=",".join(USER_FIELDS))
+        metrics = {key: int(node[key]) for key in USER_FIELDS if isinstance(node.get(key), int | float)}
+        try:
+            data = self._get(
+                f"/{self.ig_user_id}/insights", metric=",".join(USER_INSIGHTS), period="day", metric_type="total_value"
+            ).get("data")
+        except Rejected:
+            return metrics
+        for item in data or []:
+            value = (item.get("total_value") or {}).get("value")
+            if item.get("name") in USER_INSIGHTS and isinstance(value, int | float):
+                metrics[item["name"]] = int(value)
+        return metrics
 
     # --- publishing steps -------------------------------------------------------------------
     def _ready_container(self, content: Content, state: dict, save) -> tuple[str, str]:

@@ -27,6 +27,7 @@ from providers.base import (
 from providers.errors import (
     AccountMismatch,
     MediaUnavailable,
+    MetricsUnsupported,
     ProviderError,
     ProviderUnavailable,
     RateLimited,
@@ -64,6 +65,18 @@ DUPLICATE = re.compile(r"duplicate of (urn:li:(?:share|ugcPost):\d+)", re.IGNORE
 # Organization roles that may post as the Page (organization access control by role).
 POSTING_ROLES = {"ADMINISTRATOR", "CONTENT_ADMINISTRATOR"}
 ACL_PAGE = 100
+# Account numbers of an organization: its followers, the `firstDegreeSize` of
+# `GET /rest/networkSizes/{org urn}?edgeType=COMPANY_FOLLOWED_BY_MEMBER` (Organization
+# Lookup API; that rw_organization_admin, asked already, grants it is unconfirmed), and its
+# share statistics of the last whole UTC day (`organizationalEntityShareStatistics` with a
+# DAY `timeIntervals`, rw_organization_admin). LinkedIn's `engagement` there is a ratio,
+# so the account has no engagement count. A member's follower count
+# (`memberFollowersCount`) needs r_member_profileAnalytics, a scope Dravo does not ask.
+FOLLOWER_EDGE = "COMPANY_FOLLOWED_BY_MEMBER"
+MEMBER_ACCOUNT_METRICS = (
+    "LinkedIn gives a member's follower count only with r_member_profileAnalytics (Community Management API), "
+    "which Dravo does not ask for; account metrics cover organization Pages."
+)
 
 
 def escape_little_text(text: str) -> str:
@@ -87,6 +100,12 @@ def snake(key: str) -> str:
 
 def encoded(urn: str) -> str:
     return quote(urn, safe="")
+
+
+def last_utc_day(now: datetime | None = None) -> tuple[int, int]:
+    """(start, end) in epoch milliseconds of the last whole UTC day before `now`."""
+    end = (now or datetime.now(UTC)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return int((end - timedelta(days=1)).timestamp() * 1000), int(end.timestamp() * 1000)
 
 
 class DuplicateContent(Rejected):
@@ -144,6 +163,11 @@ class LinkedInClient(ProviderClient):
         "share_statistics_engagement": "Engagement rate",
         "reaction": "Reactions",
         "reshare": "Reposts",
+        "first_degree_size": "Followers",
+    }
+    normalized_account_metrics = {
+        "followers": ("first_degree_size",),
+        "reach": ("share_statistics_unique_impressions_count",),
     }
     capabilities = CAPABILITIES
 
@@ -573,6 +597,34 @@ class LinkedInClient(ProviderClient):
                 continue
             metrics[query_type.lower()] = sum(int(e.get("count") or 0) for e in elements)
         return MetricsResult(metrics, warnings, partial=bool(warnings))
+
+    def fetch_account_metrics(self) -> dict[str, int | float]:
+        """An organization's `first_degree_size` (its followers, from `networkSizes`) and its
+        share statistics of the last whole UTC day as `share_statistics_<snake key>`
+        (impressions, unique impressions, clicks, likes, comments, shares, and the
+        `engagement` ratio), left out when LinkedIn has none for that day. A member
+        account raises MetricsUnsupported (see MEMBER_ACCOUNT_METRICS) without a call.
+        Otherwise the typed errors. No writes; safe to repeat."""
+        if not self.is_organization:
+            raise MetricsUnsupported(MEMBER_ACCOUNT_METRICS)
+        # https://learn.microsoft.com/en-us/linkedin/marketing/community-management/organizations/organization-lookup-api
+        path = f"/rest/networkSizes/{encoded(self.author_urn)}?edgeType={FOLLOWER_EDGE}"
+        metrics = {"first_degree_size": int(self._rest("GET", path).json().get("firstDegreeSize") or 0)}
+        # https://learn.microsoft.com/en-us/linkedin/marketing/community-management/organizations/share-statistics
+        start, end = last_utc_day()
+        intervals = f"(timeRange:(start:{start},end:{end}),timeGranularityType:DAY)"
+        query = f"q=organizationalEntity&organizationalEntity={encoded(self.author_urn)}&timeIntervals={intervals}"
+        elements = self._rest("GET", f"/rest/organizationalEntityShareStatistics?{query}").json().get("elements") or []
+        days = sorted(elements, key=lambda element: (element.get("timeRange") or {}).get("start") or 0)
+        stats = (days[-1].get("totalShareStatistics") or {}) if days else {}
+        metrics.update(
+            {
+                f"share_statistics_{snake(key)}": value
+                for key, value in stats.items()
+                if isinstance(value, int | float) and not isinstance(value, bool)
+            }
+        )
+        return metrics
 
     # --- errors -----------------------------------------------------------------------
     def raise_for_response(self, response) -> None:

@@ -21,6 +21,7 @@ from providers.base import (
 )
 from providers.errors import (
     MediaUnavailable,
+    MetricsUnsupported,
     ProviderUnavailable,
     RateLimited,
     ReconnectRequired,
@@ -43,6 +44,13 @@ OPT = "platform_options.tiktok"
 JSON = "application/json; charset=UTF-8"
 METRIC_KEYS = ("view_count", "like_count", "comment_count", "share_count")
 DAY = 24 * 3600.0
+# Account numbers: the user's counters of `GET /v2/user/info/` (follower_count,
+# following_count, likes_count = likes received over the account's life, video_count),
+# which need the `user.info.stats` scope. TikTok's Display API serves no account reach or
+# engagement (those live in its separate Business API), so there are none to normalize.
+STATS_FIELDS = ("follower_count", "following_count", "likes_count", "video_count")
+STATS_SCOPE = "user.info.stats"
+SCOPE_CODES = ("scope_not_authorized", "scope_permission_missed")
 CREATOR_FLAGS = (
     ("comment_disabled", "disable_comment"),
     ("duet_disabled", "disable_duet"),
@@ -67,6 +75,7 @@ class TikTokClient(ProviderClient):
         "comments": ("comment_count",),
         "shares": ("share_count",),
     }
+    normalized_account_metrics = {"followers": ("follower_count",)}
     account_credential = "open_id"
     capabilities = CAPABILITIES
 
@@ -333,6 +342,29 @@ class TikTokClient(ProviderClient):
         missing = [key for key in METRIC_KEYS if key not in metrics]
         warnings = [f"TikTok did not return {', '.join(missing)}."] if missing else []
         return MetricsResult(metrics, warnings, partial=bool(missing))
+
+    def fetch_account_metrics(self) -> dict[str, int | float]:
+        """The user's follower_count, following_count, likes_count and video_count from
+        `GET /v2/user/info/`. MetricsUnsupported when the token was not granted
+        `user.info.stats` (TikTok's scope error, or an answer without the counters) rather
+        than a reconnect: the account still publishes. Otherwise the typed errors
+        (TokenExpired for a refused token). No writes; safe to repeat."""
+        headers = {"Authorization": f"Bearer {self.access_token}"}
+        params = {"fields": ",".join(STATS_FIELDS)}
+        try:
+            response = self.call("GET", self._api("/user/info/"), headers=headers, params=params)
+        except ReconnectRequired as exc:
+            if _error_of(exc.raw or {})[0] not in SCOPE_CODES:
+                raise
+            raise MetricsUnsupported(
+                f"TikTok gives account counters only with the {STATS_SCOPE} scope, not granted to Dravo: {exc.message}",
+                status=exc.status,
+            ) from exc
+        user = (http.json_or_empty(response).get("data") or {}).get("user") or {}
+        metrics = {key: int(user[key]) for key in STATS_FIELDS if isinstance(user.get(key), int | float)}
+        if not metrics:
+            raise MetricsUnsupported(f"TikTok answered no account counters (is {STATS_SCOPE} granted?).")
+        return metrics
 
 
 def _error_of(body: dict) -> tuple[str, str]:
