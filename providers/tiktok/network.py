@@ -21,7 +21,7 @@ NETWORK = Network(
         "api_version": "v2",
     },
     # Only what publishing and analytics need (listed in the README).
-    scopes=("user.info.basic", "video.publish", "video.upload", "video.list"),
+    scopes=("user.info.basic", "user.info.stats", "video.publish", "video.upload", "video.list"),
     oauth_backend="providers.tiktok.oauth.TikTokConnect",
     token_lifetime=timedelta(hours=2),  # 2 hours since TikTok's 2026 change (was 24 h)
     refresh_ahead=timedelta(minutes=20),

@@ -105,7 +105,8 @@ def test_an_account_to_reconnect_is_not_asked_and_says_so(api_client, workspace)
     assert not AccountMetrics.objects.filter(account=account).exists()
 
 
-def test_beat_refreshes_only_the_accounts_whose_numbers_are_due(workspace, settings, eager_tasks):
+@pytest.mark.django_db(transaction=True)
+def test_beat_refreshes_only_the_accounts_whose_numbers_are_due(sandbox, workspace, eager_tasks):
     fresh = factories.make_account(workspace, provider="x", handle="@fresh")
     day_row(fresh, 0, {"followers_count": 5})
     stale = factories.make_account(workspace, provider="x", handle="@stale")
@@ -118,7 +119,10 @@ def test_beat_refreshes_only_the_accounts_whose_numbers_are_due(workspace, setti
     assert account_services.account_metrics_due() == sorted([stale.pk, missing.pk])
     refresh_account_metrics_due_task()
     refreshed = AccountMetrics.objects.filter(account__in=[stale, missing])
-    assert all(row.last_updated_at > timezone.now() - timedelta(minutes=1) or row.error_message for row in refreshed)
+    assert len(refreshed) == 2
+    for row in refreshed:  # read from the sandbox just now
+        assert row.sync_status == "synced" and row.metrics["followers_count"] > 1
+        assert row.last_updated_at > timezone.now() - timedelta(minutes=1)
     assert AccountMetrics.objects.get(account=fresh).metrics == {"followers_count": 5}  # not asked again
 
 
@@ -138,3 +142,16 @@ def test_the_sandbox_s_numbers_are_read_on_a_read_and_kept_for_the_day(sandbox, 
     again = {e["account_id"]: e for e in api_client.get("/v1/analytics/accounts", {"refresh": "true"}).json()["data"]}
     assert [again[a.pk]["days"] for a in accounts] == [first[a.pk]["days"] for a in accounts]  # deterministic
     assert AccountMetrics.objects.count() == 2
+
+
+def test_a_network_that_serves_an_account_nothing_reads_unsupported_never_zeros(api_client, workspace):
+    member = factories.make_account(
+        workspace,
+        provider="linkedin",
+        handle="pat",
+        credentials={"access_token": "tok-1", "author_urn": "urn:li:person:7"},
+    )
+    entry = api_client.get("/v1/analytics/accounts").json()["data"][0]
+    assert (entry["account_id"], entry["sync_status"]) == (member.pk, "unsupported")
+    assert entry["error"] and entry["days"][-1]["metrics"] == {}
+    assert (entry["days"][-1]["followers"], entry["days"][-1]["reach"]) == (None, None)
