@@ -16,6 +16,7 @@ from publishing.api.media_views import MediaViewSet
 from publishing.api.queue_views import QueueShuffleView, QueueView
 from publishing.api.views import PostViewSet, PublishViewSet
 from publishing.media_serve import media_file
+from webhooks.api.views import WebhookViewSet
 
 router = SimpleRouter(trailing_slash=False)
 router.register("api-keys", ApiKeyViewSet, basename="api-key")
@@ -23,6 +24,7 @@ router.register("accounts", SocialAccountViewSet, basename="account")
 router.register("posts", PostViewSet, basename="post")
 router.register("publish", PublishViewSet, basename="publish")
 router.register("media", MediaViewSet, basename="media")
+router.register("webhooks", WebhookViewSet, basename="webhook")
 
 handler400 = "dravo.errors.handler400"
 handler403 = "dravo.errors.handler403"
