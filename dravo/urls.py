@@ -10,6 +10,7 @@ from analytics.api.views import AccountAnalyticsView, PostAnalyticsView
 from dravo.docs import RedocView, SwaggerView
 from dravo.errors import not_found
 from dravo.health import health
+from dravo.mcp import McpView
 from providers.api.views import NetworkListView
 from publishing.api.calendar_views import CalendarFeedTokenView, CalendarFeedView
 from publishing.api.job_views import JobView
@@ -56,6 +57,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("v1/", include(v1)),
     path("v1", not_found),
+    path("mcp", McpView.as_view(), name="mcp"),
     path("sandbox/", include("sandbox.urls")),
     path("media/<str:media_id>/<str:filename>", media_file, name="media-file"),
     path("connect/<str:token>", connect_open, name="connect-open"),
