@@ -5,6 +5,7 @@ import json
 import anyio
 import httpx
 import pytest
+from mcp import MCPError
 
 from publishing.models import Post
 from tests import factories
@@ -139,3 +140,13 @@ def test_a_missing_or_bad_key_is_the_api_401(live_server, db, header):
     assert response.status_code == 401
     assert response.json()["type"] == "client_error"
     assert response.json()["errors"][0]["code"] in {"not_authenticated", "authentication_failed", "token_not_valid"}
+
+
+def test_an_unknown_resource_is_an_mcp_error_naming_the_known_ones(mcp_http):
+    async def scenario(session):
+        try:
+            await session.read_resource("dravo://nothing")
+        except MCPError as error:
+            return error.message
+
+    assert "dravo://accounts" in mcp_http(scenario)

@@ -19,10 +19,11 @@ from typing import Any
 
 import anyio
 import httpx
-from mcp import types
+from mcp import MCPError, types
 from mcp.server.context import ServerRequestContext
 from mcp.server.lowlevel import Server
 from mcp.server.stdio import stdio_server
+from mcp.types import INTERNAL_ERROR, INVALID_PARAMS, INVALID_REQUEST
 
 from dravo_sdk.client import Dravo
 from dravo_sdk.errors import DravoError
@@ -83,8 +84,13 @@ def build_server(openapi: dict, client_for: ClientFactory) -> Server:
     async def read_resource(ctx, params: types.ReadResourceRequestParams) -> types.ReadResourceResult:
         uri = str(params.uri)
         if uri not in RESOURCES:
-            raise ValueError(f"Unknown resource {uri}; there are {', '.join(RESOURCES)}.")
-        document = await _in_thread(client_for(ctx), lambda dravo: read_document(dravo, uri))
+            raise MCPError(INVALID_PARAMS, f"Unknown resource {uri}; there are {', '.join(RESOURCES)}.")
+        try:
+            document = await _in_thread(client_for(ctx), lambda dravo: read_document(dravo, uri))
+        except DravoError as error:
+            raise MCPError(INVALID_REQUEST, error_result(error, uri).content[0].text) from None
+        except httpx.TransportError as error:
+            raise MCPError(INTERNAL_ERROR, unreachable_result(error, uri).content[0].text) from None
         contents = types.TextResourceContents(uri=uri, mime_type="application/json", text=as_json(document))
         return types.ReadResourceResult(contents=[contents])
 
