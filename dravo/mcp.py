@@ -115,8 +115,9 @@ bridge = McpBridge()
 
 @extend_schema(exclude=True)
 class McpView(APIView):
-    """`/mcp` (POST, and GET/DELETE as the transport defines them): the MCP server for
-    the caller's workspace and mode."""
+    """`POST /mcp`: the MCP server for the caller's workspace and mode. Stateless, it
+    offers no event stream (GET) and no session to end (DELETE): those are the API's
+    405, as the transport allows, rather than a stream held open on a WSGI thread."""
 
     throttle_classes = []  # each tool call is throttled as the /v1 requests it makes
 
@@ -126,5 +127,3 @@ class McpView(APIView):
 
     def post(self, request):
         return bridge.respond(request)
-
-    get = delete = post

@@ -150,3 +150,27 @@ def test_an_unknown_resource_is_an_mcp_error_naming_the_known_ones(mcp_http):
             return error.message
 
     assert "dravo://accounts" in mcp_http(scenario)
+
+
+def test_tool_calls_share_the_key_s_v1_throttle_and_say_how_long_to_wait(mcp_http, settings, api_client):
+    settings.THROTTLE_RATE = "3/min"
+
+    async def scenario(session):
+        return [await session.call_tool("list_posts", {}) for _ in range(3)]
+
+    assert api_client.get("/v1/posts").status_code == 200  # the /v1 request spends one of three
+    first, second, refused = mcp_http(scenario)
+
+    assert not first.is_error and not second.is_error
+    assert refused.is_error and "HTTP 429" in refused.content[0].text
+    assert f"wait {refused.structured_content['retry_after']:g} s" in refused.content[0].text
+
+
+@pytest.mark.parametrize("method", ["GET", "DELETE"])
+def test_get_and_delete_on_mcp_are_a_405_at_once_not_a_stream_held_open(live_server, api_key, method):
+    headers = {"Authorization": f"Bearer {api_key}", "Accept": "text/event-stream"}
+
+    response = httpx.request(method, f"{live_server.url}/mcp", headers=headers, timeout=10)
+
+    assert response.status_code == 405
+    assert response.json()["errors"][0]["code"] == "method_not_allowed"
