@@ -1,10 +1,12 @@
 """Dravo's `/mcp` over streamable HTTP, with the API key as the Bearer token."""
 
 import json
+from datetime import timedelta
 
 import anyio
 import httpx
 import pytest
+from django.utils import timezone
 from mcp import MCPError
 
 from publishing.models import Post
@@ -174,3 +176,36 @@ def test_get_and_delete_on_mcp_are_a_405_at_once_not_a_stream_held_open(live_ser
 
     assert response.status_code == 405
     assert response.json()["errors"][0]["code"] == "method_not_allowed"
+
+
+def test_a_scheduled_post_is_edited_then_canceled_twice_with_the_same_answer(mcp_http, workspace):
+    account = factories.make_account(workspace)
+    later = (timezone.now() + timedelta(days=2)).isoformat()
+
+    async def scenario(session):
+        created = payload(await session.call_tool(
+            "create_post", {"account_ids": [account.pk], "text": "Later", "scheduled_at": later}
+        ))
+        edited = await session.call_tool("update_post", {"post_id": created["id"], "text": "Later, edited",
+                                                         "if_match": 1})
+        stale = await session.call_tool("update_post", {"post_id": created["id"], "text": "Stale", "if_match": 1})
+        canceled = [await session.call_tool("cancel_post", {"post_id": created["id"]}) for _ in range(2)]
+        return edited, stale, canceled
+
+    edited, stale, canceled = mcp_http(scenario)
+    assert payload(edited)["text"] == "Later, edited"
+    assert stale.is_error and "HTTP 412" in stale.content[0].text
+    assert [payload(result)["status"] for result in canceled] == ["canceled", "canceled"]
+
+
+def test_destinations_and_a_refused_media_url_go_through_the_api(mcp_http, workspace):
+    account = factories.make_account(workspace)
+
+    async def scenario(session):
+        destinations = await session.call_tool("list_destinations", {"account_id": account.pk})
+        media = await session.call_tool("upload_media_from_url", {"url": "http://127.0.0.1/picture.png"})
+        return destinations, media
+
+    destinations, media = mcp_http(scenario)
+    assert payload(destinations)["items"] == []
+    assert media.is_error and "HTTP 400" in media.content[0].text and "field url" in media.content[0].text
