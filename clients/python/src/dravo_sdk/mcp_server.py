@@ -57,52 +57,60 @@ def fetch_openapi(dravo: Dravo) -> dict:
 def build_server(openapi: dict, client_for: ClientFactory) -> Server:
     """The MCP server: tool schemas read from `openapi`; every call and read made with
     the client `client_for(ctx)` gives for the request being served."""
-    tools = [spec.tool(openapi) for spec in TOOLS]
+    handlers = Handlers([spec.tool(openapi) for spec in TOOLS], client_for)
+    return Server(
+        "dravo",
+        version="0.1.0",
+        instructions=INSTRUCTIONS,
+        on_list_tools=handlers.list_tools,
+        on_call_tool=handlers.call_tool,
+        on_list_resources=handlers.list_resources,
+        on_read_resource=handlers.read_resource,
+    )
 
-    async def list_tools(ctx, params) -> types.ListToolsResult:
-        return types.ListToolsResult(tools=tools)
 
-    async def call_tool(ctx, params: types.CallToolRequestParams) -> types.CallToolResult:
+class Handlers:
+    """The MCP requests Dravo answers. A refusal by the API is a tool result in words
+    (`is_error`), or for a resource an MCP error carrying the same words."""
+
+    def __init__(self, tools: list[types.Tool], client_for: ClientFactory):
+        self.tools = tools
+        self.client_for = client_for
+
+    async def list_tools(self, ctx, params) -> types.ListToolsResult:
+        return types.ListToolsResult(tools=self.tools)
+
+    async def call_tool(self, ctx, params: types.CallToolRequestParams) -> types.CallToolResult:
         spec = TOOLS_BY_NAME.get(params.name)
         if spec is None:
             return types.CallToolResult(content=[types.TextContent(text=f"Unknown tool {params.name}.")], is_error=True)
         arguments = params.arguments or {}
         try:
-            result = await _in_thread(client_for(ctx), lambda dravo: spec.call(dravo, arguments))
+            result = await _in_thread(self.client_for(ctx), lambda dravo: spec.call(dravo, arguments))
         except DravoError as error:
             return error_result(error, spec.name)
         except httpx.TransportError as error:
             return unreachable_result(error, spec.name)
         return validation_result(result) if spec.name == "validate_post" else ok_result(result)
 
-    async def list_resources(ctx, params) -> types.ListResourcesResult:
+    async def list_resources(self, ctx, params) -> types.ListResourcesResult:
         return types.ListResourcesResult(resources=[
             types.Resource(uri=uri, name=name, description=text, mime_type="application/json")
             for uri, (name, text) in RESOURCES.items()
         ])
 
-    async def read_resource(ctx, params: types.ReadResourceRequestParams) -> types.ReadResourceResult:
+    async def read_resource(self, ctx, params: types.ReadResourceRequestParams) -> types.ReadResourceResult:
         uri = str(params.uri)
         if uri not in RESOURCES:
             raise MCPError(INVALID_PARAMS, f"Unknown resource {uri}; there are {', '.join(RESOURCES)}.")
         try:
-            document = await _in_thread(client_for(ctx), lambda dravo: read_document(dravo, uri))
+            document = await _in_thread(self.client_for(ctx), lambda dravo: read_document(dravo, uri))
         except DravoError as error:
             raise MCPError(INVALID_REQUEST, error_result(error, uri).content[0].text) from None
         except httpx.TransportError as error:
             raise MCPError(INTERNAL_ERROR, unreachable_result(error, uri).content[0].text) from None
         contents = types.TextResourceContents(uri=uri, mime_type="application/json", text=as_json(document))
         return types.ReadResourceResult(contents=[contents])
-
-    return Server(
-        "dravo",
-        version="0.1.0",
-        instructions=INSTRUCTIONS,
-        on_list_tools=list_tools,
-        on_call_tool=call_tool,
-        on_list_resources=list_resources,
-        on_read_resource=read_resource,
-    )
 
 
 def read_document(dravo: Dravo, uri: str) -> dict:

@@ -79,8 +79,7 @@ class ToolSpec:
         """Send the request these arguments make and answer the API's JSON. Raises
         DravoError for a refusal and httpx.TransportError when Dravo cannot be reached."""
         args = dict(arguments)
-        path = self.path.format(**{name: quote(str(args.pop(name, "")), safe="") for name in self.extra
-                                   if "{" + name + "}" in self.path})
+        path = self._path(args)
         key = args.pop("idempotency_key", None)
         headers = {"If-Match": str(args.pop("if_match"))} if "if_match" in args else None
         if self.body:
@@ -88,6 +87,12 @@ class ToolSpec:
                 key = derived_idempotency_key(self.name, args)
             return dravo.request(self.method, path, json=args, headers=headers, idempotency_key=key)
         return dravo.request(self.method, path, params=args, headers=headers)
+
+    def _path(self, args: dict[str, Any]) -> str:
+        """The path with its `{name}` parts taken (out of `args`) and escaped, so an id can
+        never reach another route."""
+        names = [name for name in self.extra if "{" + name + "}" in self.path]
+        return self.path.format(**{name: quote(str(args.pop(name, "")), safe="") for name in names})
 
 
 def derived_idempotency_key(tool: str, body: dict) -> str:
