@@ -19,16 +19,11 @@ import io
 import json
 import threading
 
-import httpx
-from a2wsgi import ASGIMiddleware
 from django.core.handlers.wsgi import WSGIHandler
 from django.http import HttpResponse
-from dravo_sdk.client import Dravo
-from dravo_sdk.mcp_server import build_server
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.utils import extend_schema
-from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from rest_framework.views import APIView
 
 # After the answer is sent, how long a2wsgi waits for the MCP app to wind down.
@@ -40,7 +35,7 @@ class _ManagedApp:
     """The session manager as an ASGI app whose `run()` (its task group) is entered on
     the event loop at the first request and held until the process ends."""
 
-    def __init__(self, manager: StreamableHTTPSessionManager):
+    def __init__(self, manager):
         self.manager = manager
         self._started: asyncio.Event | None = None
         self._task: asyncio.Task | None = None
@@ -63,29 +58,51 @@ class _ManagedApp:
             self._started.set()
 
 
+def build_mcp_app():
+    """The WSGI app of the MCP server: the tools read the OpenAPI document built here, and
+    each request's calls get a client holding its Bearer token that calls `/v1` through
+    Django's WSGI handler, in-process.
+
+    The MCP SDK (and httpx) are imported here, on the first `/mcp` request, rather than
+    with the URLconf: they cost every web and Celery process about 2 s and 45 MB at start,
+    which most of them would never use."""
+    import httpx
+    from a2wsgi import ASGIMiddleware
+    from dravo_sdk.client import Dravo
+    from dravo_sdk.mcp_server import build_server
+    from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
+
+    django = WSGIHandler()
+
+    def client_for(ctx) -> Dravo:
+        request = ctx.request
+        token = request.headers.get("authorization", "").partition(" ")[2]
+        transport = httpx.WSGITransport(app=django)
+        return Dravo(str(request.base_url), token, transport=transport, max_retries=0, user_agent="dravo-mcp")
+
+    server = build_server(openapi_document(), client_for)
+    manager = StreamableHTTPSessionManager(app=server, json_response=True, stateless=True)
+    return ASGIMiddleware(_ManagedApp(manager), wait_time=WIND_DOWN_SECONDS)
+
+
+def openapi_document() -> dict:
+    """The OpenAPI document `GET /v1/schema?format=json` serves, built in-process."""
+    schema = spectacular_settings.DEFAULT_GENERATOR_CLASS().get_schema(request=None, public=True)
+    return json.loads(OpenApiJsonRenderer().render(schema, renderer_context={}))
+
+
 class McpBridge:
     """The process's MCP app, built once, on first use, under a lock."""
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._app: ASGIMiddleware | None = None
-        self._django: WSGIHandler | None = None
+        self._app = None
 
-    def app(self) -> ASGIMiddleware:
+    def app(self):
         with self._lock:
             if self._app is None:
-                self._django = WSGIHandler()
-                server = build_server(openapi_document(), self.client_for)
-                manager = StreamableHTTPSessionManager(app=server, json_response=True, stateless=True)
-                self._app = ASGIMiddleware(_ManagedApp(manager), wait_time=WIND_DOWN_SECONDS)
+                self._app = build_mcp_app()
             return self._app
-
-    def client_for(self, ctx) -> Dravo:
-        """A client calling `/v1` in-process with the Bearer token of the request being served."""
-        request = ctx.request
-        token = request.headers.get("authorization", "").partition(" ")[2]
-        transport = httpx.WSGITransport(app=self._django)
-        return Dravo(str(request.base_url), token, transport=transport, max_retries=0, user_agent="dravo-mcp")
 
     def respond(self, request) -> HttpResponse:
         """Hand the (already authenticated) Django request to the MCP app and answer what it answers."""
@@ -102,12 +119,6 @@ class McpBridge:
             if name.lower() not in HOP_BY_HOP:
                 response[name] = value
         return response
-
-
-def openapi_document() -> dict:
-    """The OpenAPI document `GET /v1/schema?format=json` serves, built in-process."""
-    schema = spectacular_settings.DEFAULT_GENERATOR_CLASS().get_schema(request=None, public=True)
-    return json.loads(OpenApiJsonRenderer().render(schema, renderer_context={}))
 
 
 bridge = McpBridge()
