@@ -209,3 +209,16 @@ def test_destinations_and_a_refused_media_url_go_through_the_api(mcp_http, works
     destinations, media = mcp_http(scenario)
     assert payload(destinations)["items"] == []
     assert media.is_error and "HTTP 400" in media.content[0].text and "field url" in media.content[0].text
+
+
+def test_a_dashboard_user_s_test_mode_jwt_works_as_on_v1(live_server, workspace, anon_client):
+    account = factories.make_account(workspace, mode="test")
+    user = factories.make_user(workspace)
+    body = {"username": user.username, "password": "s3cret-pass!", "mode": "test"}
+    token = anon_client.post("/v1/auth/token", body, format="json").json()["access"]
+
+    async def scenario():
+        async with http_session(live_server.url, token) as session:
+            return await session.call_tool("list_accounts", {})
+
+    assert [item["id"] for item in payload(anyio.run(scenario))["items"]] == [account.pk]
