@@ -28,7 +28,8 @@ class EndpointForm(forms.Form):
         checked = set(self["events"].value() or [])
         groups: dict[str, list[dict]] = {}
         for name, description in EVENT_TYPES.items():
-            option = {"name": name, "description": description, "checked": name in checked}
+            # The descriptions are the README's Markdown: drop its code quotes here.
+            option = {"name": name, "description": description.replace("`", ""), "checked": name in checked}
             groups.setdefault(name.split(".")[0], []).append(option)
         return [{"prefix": prefix, "events": events} for prefix, events in groups.items()]
 
