@@ -4,6 +4,8 @@ delivery log, redelivery, disable and enable, rotation, delete, the members' rea
 view, and the warning of a disabled endpoint on the home and Webhooks pages."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.crypto import decrypt_credentials
@@ -11,7 +13,7 @@ from tests import factories
 from tests.dashboard.conftest import login_as
 from tests.webhooks.conftest import receiver  # noqa: F401 (a fixture)
 from webhooks.models import Endpoint, EventDelivery
-from webhooks.services.endpoints import endpoint_create
+from webhooks.services.endpoints import endpoint_create, endpoint_send_test
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -164,3 +166,16 @@ def test_the_log_shows_the_newest_fifty_with_a_pager(browser_client, eager_tasks
     first = browser_client.get(f"/webhooks/{endpoint.pk}").content.decode()
     assert first.count('id="delivery-') == 50 and "Page 1 of 2" in first
     assert browser_client.get(f"/webhooks/{endpoint.pk}?page=2").content.decode().count('id="delivery-') == 1
+
+
+def test_the_endpoint_page_reads_its_log_in_a_constant_number_of_queries(
+    browser_client, eager_tasks, endpoint, django_assert_num_queries
+):
+    for _ in range(3):
+        endpoint_send_test(endpoint=endpoint)
+    with CaptureQueriesContext(connection) as few:
+        assert browser_client.get(f"/webhooks/{endpoint.pk}").status_code == 200
+    for _ in range(20):
+        endpoint_send_test(endpoint=endpoint)
+    with django_assert_num_queries(len(few)):
+        assert browser_client.get(f"/webhooks/{endpoint.pk}").content.decode().count('id="delivery-') == 23
