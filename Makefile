@@ -26,6 +26,8 @@ setup: $(BIN)/.installed
 run: export DRAVO_DATA_DIR := $(RUN_DATA_DIR)
 run: export PORT := $(PORT)
 run: export DRAVO_LOG_LEVEL ?= INFO
+# A receiver on this machine may take webhooks in development (`dravo webhooks listen`).
+run: export DRAVO_WEBHOOK_ALLOWED_HOSTS ?= 127.0.0.1,localhost
 run: setup
 	@mkdir -p "$(RUN_DATA_DIR)"
 	@printf '# Written by make run: commands run on this data dir see the same Dravo.\nDRAVO_DEBUG=%s\nDRAVO_BASE_URL=%s\n' \

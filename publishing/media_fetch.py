@@ -51,9 +51,9 @@ def check_url(url: str, allowed_hosts_setting: str = "MEDIA_ALLOWED_HOSTS") -> N
     except ValueError as exc:
         raise UrlRefused(f"{url!r} is not a valid URL.") from exc
     if parts.scheme not in ALLOWED_PORTS or not parts.hostname:
-        raise UrlRefused("Only http:// and https:// URLs are fetched.")
+        raise UrlRefused("Only http:// and https:// URLs are allowed.")
     if port not in (None, ALLOWED_PORTS[parts.scheme]) and not _allowed_host(parts.hostname, allowed_hosts_setting):
-        raise UrlRefused(f"Only the default ports are fetched (80 for http, 443 for https), not {port}.")
+        raise UrlRefused(f"Only the default ports are allowed (80 for http, 443 for https), not {port}.")
 
 
 def is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:

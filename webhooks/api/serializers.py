@@ -7,6 +7,13 @@ from webhooks.models import Endpoint, EventDelivery
 
 EVENTS_HELP = 'Event types to receive, or ["*"] for all.'
 EVENT_CHOICES = ["*", *EVENT_TYPES]
+UNKNOWN_EVENT = {"invalid_choice": '"{input}" is not an event type: ' + ", ".join(EVENT_CHOICES) + "."}
+
+
+def event_list(**kwargs) -> serializers.ListField:
+    """A list of event types (or "*"), each checked against the known ones."""
+    child = serializers.ChoiceField(choices=EVENT_CHOICES, error_messages=UNKNOWN_EVENT)
+    return serializers.ListField(child=child, min_length=1, max_length=50, help_text=EVENTS_HELP, **kwargs)
 
 
 class WebhookSerializer(serializers.ModelSerializer):
@@ -32,18 +39,13 @@ class WebhookCreatedSerializer(WebhookSerializer):
 
 class WebhookCreateSerializer(StrictSerializer):
     url = serializers.URLField(max_length=2000, help_text="https:// URL that takes the events (POST, JSON).")
-    events = serializers.ListField(
-        child=serializers.ChoiceField(choices=EVENT_CHOICES), min_length=1, max_length=50, help_text=EVENTS_HELP
-    )
+    events = event_list()
     description = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class WebhookUpdateSerializer(StrictSerializer):
     url = serializers.URLField(max_length=2000, required=False)
-    events = serializers.ListField(
-        child=serializers.ChoiceField(choices=EVENT_CHOICES), min_length=1, max_length=50, required=False,
-        help_text=EVENTS_HELP,
-    )
+    events = event_list(required=False)
     description = serializers.CharField(max_length=500, required=False, allow_blank=True)
     enabled = serializers.BooleanField(required=False, help_text="false pauses it; true enables it again.")
 
