@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import threading
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,28 @@ def test_the_installed_dravo_command_runs_with_the_environments_settings(sandbox
     done = subprocess.run([str(command), "accounts", "--json"], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert [a["id"] for a in json.loads(done.stdout)] == [account.pk]
+
+
+def test_a_named_profile_of_the_config_file_is_used(sandbox, api_key, workspace, tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text(f'[default]\nurl = "{sandbox}"\napi_key = "dra_test_wrong"\n\n'
+                      f'[local]\nurl = "{sandbox}"\napi_key = "{api_key}"\n')
+    runner = CliRunner(env={"DRAVO_CONFIG": str(config), "DRAVO_URL": None, "DRAVO_API_KEY": None})
+    me = runner.invoke(app, ["--profile", "local", "whoami", "--json"])
+    assert me.exit_code == 0 and json.loads(me.stdout)["workspace"] == workspace.name
+    refused = runner.invoke(app, ["whoami"])  # the default profile's key
+    assert refused.exit_code == 1 and "HTTP 401" in refused.stderr
+
+
+def test_without_a_key_the_command_says_where_to_put_one(tmp_path):
+    runner = CliRunner(env={"DRAVO_CONFIG": str(tmp_path / "none.toml"), "DRAVO_URL": None, "DRAVO_API_KEY": None})
+    result = runner.invoke(app, ["accounts"])
+    assert result.exit_code == 2 and "no API key" in result.stderr
+
+
+def test_post_to_the_queue_takes_the_next_slot(dravo_cli, workspace, sandbox, api_key):
+    account = sandbox_account(workspace)
+    Dravo(sandbox, api_key).queues.set(account.pk, time_zone="UTC", slots=[{"day": "wed", "time": "10:00"}])
+    accepted = json.loads(dravo_cli("post", "Queued", "--to", account.pk, "--queue", "--json").stdout)
+    scheduled = datetime.fromisoformat(accepted["scheduled_at"].replace("Z", "+00:00"))
+    assert (scheduled.weekday(), scheduled.hour, scheduled.minute) == (2, 10, 0)

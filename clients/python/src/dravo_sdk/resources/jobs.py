@@ -9,7 +9,7 @@ from typing import Any
 
 from dravo_sdk.models import BulkJob, Job, JobAccepted
 from dravo_sdk.operations import Resource, operation
-from dravo_sdk.resources.posts import iso, post_body
+from dravo_sdk.resources.posts import history_params, post_body
 
 
 class Jobs(Resource):
@@ -49,9 +49,8 @@ class LegacyPublish(Resource):
     def list(self, *, status: str | None = None, account_id: str | None = None, provider: str | None = None,
              q: str | None = None, from_: datetime | str | None = None, to: datetime | str | None = None,
              limit: int | None = None) -> Iterator[Job]:
-        params = {"status": status, "account_id": account_id, "provider": provider, "q": q,
-                  "from": iso(from_), "to": iso(to), "limit": limit}
-        return self._pages(self.list, Job, params)
+        return self._pages(self.list, Job, history_params(status=status, account_id=account_id, provider=provider,
+                                                           q=q, from_=from_, to=to, limit=limit))
 
     @operation("GET", "/publish/{id}")
     def get(self, job_id: str) -> Job:

@@ -31,6 +31,13 @@ def post_body(*, text: str, account_ids: list[str], media_urls: list[str] | None
     return {key: value for key, value in body.items() if value is not None}
 
 
+def history_params(*, status: str | None, account_id: str | None, provider: str | None, q: str | None,
+                   from_: datetime | str | None, to: datetime | str | None, limit: int | None) -> dict[str, Any]:
+    """The query of a post history (`/posts`, and the legacy `/publish`)."""
+    return {"status": status, "account_id": account_id, "provider": provider, "q": q,
+            "from": iso(from_), "to": iso(to), "limit": limit}
+
+
 class Posts(Resource):
     @operation("POST", "/posts")
     def create(self, *, text: str, account_ids: list[str], idempotency_key: str | None = None,
@@ -49,9 +56,8 @@ class Posts(Resource):
              limit: int | None = None) -> Iterator[Post]:
         """Every post matching the filters, newest first, fetched page by page (`limit`
         per page) as the iterator is read."""
-        params = {"status": status, "account_id": account_id, "provider": provider, "q": q,
-                  "from": iso(from_), "to": iso(to), "limit": limit}
-        return self._pages(self.list, Post, params)
+        return self._pages(self.list, Post, history_params(status=status, account_id=account_id, provider=provider,
+                                                            q=q, from_=from_, to=to, limit=limit))
 
     @operation("GET", "/posts/{id}")
     def get(self, post_id: str) -> PostDetail:
