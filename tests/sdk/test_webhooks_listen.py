@@ -18,7 +18,7 @@ import httpx
 import pytest
 from dravo_sdk.cli_listen import EventReceiver
 
-from tests.sdk.test_webhooks_verify import EVENT, SECRET, signed
+from tests.sdk.signing import EVENT, SECRET, signed
 
 
 @pytest.fixture

@@ -1,25 +1,12 @@
 """`dravo_sdk.webhooks.verify()` on requests signed here with the Standard Webhooks library."""
 
 import base64
-import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from dravo_sdk.webhooks import InvalidSignature, verify
-from standardwebhooks import Webhook
 
-SECRET = "whsec_" + base64.b64encode(b"a secret of thirty-two bytes!!!!").decode()
-
-
-def signed(event: dict, *, secret: str = SECRET, at: datetime | None = None, msg_id: str = "msg_1"):
-    """(body, headers) as Dravo sends an event."""
-    body = json.dumps(event).encode()
-    at = at or datetime.now(UTC)
-    signature = Webhook(secret).sign(msg_id, at, body)
-    return body, {"Webhook-Id": msg_id, "Webhook-Timestamp": str(int(at.timestamp())), "Webhook-Signature": signature}
-
-
-EVENT = {"type": "post.published", "timestamp": "2026-12-05T12:00:00Z", "data": {"id": "post_1"}}
+from tests.sdk.signing import EVENT, SECRET, signed
 
 
 def test_a_genuine_event_is_answered_parsed():
