@@ -31,3 +31,9 @@ def social_account_refresh_task(account_id: str) -> None:
 def prune_throttle_counters_task() -> None:
     """Beat, hourly: delete the database throttle counters whose window has closed."""
     services.throttle_counters_prune()
+
+
+@shared_task(ignore_result=True)
+def warn_expiring_tokens_task() -> None:
+    """Beat, hourly: tell `account.token_expiring` for tokens Dravo will not renew in time."""
+    services.social_accounts_warn_expiring()

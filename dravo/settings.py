@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "analytics",
     "providers",
     "sandbox",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -401,6 +402,8 @@ CELERY_TASK_ROUTES = {
     "publishing.tasks.prune_idempotency_keys_task": {"queue": "scheduler"},
     "accounts.tasks.prune_throttle_counters_task": {"queue": "scheduler"},
     "accounts.tasks.refresh_due_tokens_task": {"queue": "scheduler"},
+    "accounts.tasks.warn_expiring_tokens_task": {"queue": "scheduler"},
+    "webhooks.tasks.webhook_dispatch_due_task": {"queue": "scheduler"},
     "analytics.tasks.refresh_stale_metrics_task": {"queue": "scheduler"},
     "dravo.celery.prune_broker_task": {"queue": "scheduler"},
 }
@@ -415,12 +418,34 @@ CELERY_BEAT_SCHEDULE = {
     "publishing-prune-idempotency-keys": {"task": "publishing.tasks.prune_idempotency_keys_task", "schedule": 3600.0},
     "accounts-refresh-tokens": {"task": "accounts.tasks.refresh_due_tokens_task", "schedule": 300.0},
     "accounts-prune-throttle-counters": {"task": "accounts.tasks.prune_throttle_counters_task", "schedule": 3600.0},
+    "accounts-warn-expiring-tokens": {"task": "accounts.tasks.warn_expiring_tokens_task", "schedule": 3600.0},
+    "webhooks-dispatch-due": {
+        "task": "webhooks.tasks.webhook_dispatch_due_task",
+        "schedule": 1.0,
+        "options": {"expires": 5},
+    },
 }
 if CELERY_BROKER_URL.startswith(("sqla+", "sqlalchemy+")):
     CELERY_BEAT_SCHEDULE["broker-prune"] = {"task": "dravo.celery.prune_broker_task", "schedule": 600.0}
 
 # Analytics: how long a read may spend refreshing stale rows before answering from the
 # cache, and how many rows per network one background sweep refreshes.
+# Webhooks (webhooks/): attempts after the first, in seconds (5 s, 5 min, 30 min, 2 h,
+# 5 h, 10 h, 10 h, each ±10%); an answer other than 2xx within WEBHOOK_TIMEOUT is a failure.
+WEBHOOK_RETRY_SCHEDULE = [
+    float(seconds) for seconds in env_list("DRAVO_WEBHOOK_RETRY_SCHEDULE", "5,300,1800,7200,18000,36000,36000")
+]
+WEBHOOK_TIMEOUT = env_float("DRAVO_WEBHOOK_TIMEOUT", 10.0)
+WEBHOOK_CONNECT_TIMEOUT = env_float("DRAVO_WEBHOOK_CONNECT_TIMEOUT", 5.0)
+WEBHOOK_DISABLE_AFTER_DAYS = env_int("DRAVO_WEBHOOK_DISABLE_AFTER_DAYS", 5)
+WEBHOOK_SECRET_OVERLAP_HOURS = env_int("DRAVO_WEBHOOK_SECRET_OVERLAP_HOURS", 24)
+WEBHOOK_REQUIRE_HTTPS = env_bool("DRAVO_WEBHOOK_REQUIRE_HTTPS", not DEBUG)
+# Host names that skip the address and port rules (a local receiver in tests); empty by default.
+WEBHOOK_ALLOWED_HOSTS = [h.lower() for h in env_list("DRAVO_WEBHOOK_ALLOWED_HOSTS")]
+WEBHOOK_LEASE_SECONDS = env_int("DRAVO_WEBHOOK_LEASE_SECONDS", 60)
+WEBHOOK_REDISPATCH_SECONDS = env_int("DRAVO_WEBHOOK_REDISPATCH_SECONDS", 30)
+WEBHOOK_ENDPOINTS_CACHE_SECONDS = env_int("DRAVO_WEBHOOK_ENDPOINTS_CACHE_SECONDS", 5)
+TOKEN_EXPIRING_WARNING_DAYS = 7
 ANALYTICS_READ_BUDGET_SECONDS = env_float("DRAVO_ANALYTICS_READ_BUDGET_SECONDS", 5.0)
 ANALYTICS_BATCH_PER_NETWORK = env_int("DRAVO_ANALYTICS_BATCH_PER_NETWORK", 50)
 CELERY_BEAT_SCHEDULE["analytics-refresh-stale"] = {

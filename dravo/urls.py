@@ -10,12 +10,15 @@ from analytics.api.views import AccountAnalyticsView, PostAnalyticsView
 from dravo.docs import RedocView, SwaggerView
 from dravo.errors import not_found
 from dravo.health import health
+from dravo.mcp import McpView
+from providers.api.views import NetworkListView
 from publishing.api.calendar_views import CalendarFeedTokenView, CalendarFeedView
 from publishing.api.job_views import JobView
 from publishing.api.media_views import MediaViewSet
 from publishing.api.queue_views import QueueShuffleView, QueueView
 from publishing.api.views import PostViewSet, PublishViewSet
 from publishing.media_serve import media_file
+from webhooks.api.views import WebhookViewSet
 
 router = SimpleRouter(trailing_slash=False)
 router.register("api-keys", ApiKeyViewSet, basename="api-key")
@@ -23,6 +26,7 @@ router.register("accounts", SocialAccountViewSet, basename="account")
 router.register("posts", PostViewSet, basename="post")
 router.register("publish", PublishViewSet, basename="publish")
 router.register("media", MediaViewSet, basename="media")
+router.register("webhooks", WebhookViewSet, basename="webhook")
 
 handler400 = "dravo.errors.handler400"
 handler403 = "dravo.errors.handler403"
@@ -44,6 +48,7 @@ v1 = [
     path("calendar/token", CalendarFeedTokenView.as_view(), name="calendar-token"),
     path("calendar.ics", CalendarFeedView.as_view(), name="calendar-feed"),
     path("jobs/<str:job_id>", JobView.as_view(), name="job"),
+    path("networks", NetworkListView.as_view(), name="networks"),
     path("accounts/<str:account_id>/queue", QueueView.as_view(), name="account-queue"),
     path("accounts/<str:account_id>/queue/shuffle", QueueShuffleView.as_view(), name="account-queue-shuffle"),
     *router.urls,
@@ -54,6 +59,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("v1/", include(v1)),
     path("v1", not_found),
+    path("mcp", McpView.as_view(), name="mcp"),
     path("sandbox/", include("sandbox.urls")),
     path("media/<str:media_id>/<str:filename>", media_file, name="media-file"),
     path("connect/<str:token>", connect_open, name="connect-open"),

@@ -38,12 +38,13 @@ class UrlRefused(requests.RequestException):
     """A hop's URL breaks the scheme or port rule."""
 
 
-def _allowed_host(host: str | None) -> bool:
-    return bool(host) and host.lower() in settings.MEDIA_ALLOWED_HOSTS
+def _allowed_host(host: str | None, setting: str = "MEDIA_ALLOWED_HOSTS") -> bool:
+    return bool(host) and host.lower() in getattr(settings, setting)
 
 
-def check_url(url: str) -> None:
-    """Raises UrlRefused unless `url` is http(s) with a host, on the scheme's default port."""
+def check_url(url: str, allowed_hosts_setting: str = "MEDIA_ALLOWED_HOSTS") -> None:
+    """Raises UrlRefused unless `url` is http(s) with a host, on the scheme's default port
+    (any port for a host listed in the setting named `allowed_hosts_setting`)."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -51,29 +52,32 @@ def check_url(url: str) -> None:
         raise UrlRefused(f"{url!r} is not a valid URL.") from exc
     if parts.scheme not in ALLOWED_PORTS or not parts.hostname:
         raise UrlRefused("Only http:// and https:// URLs are fetched.")
-    if port not in (None, ALLOWED_PORTS[parts.scheme]) and not _allowed_host(parts.hostname):
+    if port not in (None, ALLOWED_PORTS[parts.scheme]) and not _allowed_host(parts.hostname, allowed_hosts_setting):
         raise UrlRefused(f"Only the default ports are fetched (80 for http, 443 for https), not {port}.")
 
 
-def _is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+def is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     if ip.version == 6 and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_link_local)
 
 
 class GuardedAdapter(IPFilterAdapter):
-    """requests-hardened's IP-pinning adapter plus Dravo's per-hop URL and address rules."""
+    """requests-hardened's IP-pinning adapter plus Dravo's per-hop URL and address rules.
+    The hosts that skip them are those of the setting `allowed_hosts_setting` names."""
+
+    allowed_hosts_setting = "MEDIA_ALLOWED_HOSTS"
 
     def send(self, request, **kwargs):
-        check_url(request.url)
+        check_url(request.url, self.allowed_hosts_setting)
         return super().send(request, **kwargs)
 
     def build_connection_pool_key_attributes(self, request, verify, cert=None):
-        if _allowed_host(urlsplit(request.url).hostname):
+        if _allowed_host(urlsplit(request.url).hostname, self.allowed_hosts_setting):
             return HTTPAdapter.build_connection_pool_key_attributes(self, request, verify, cert)
         host_params, pool_kwargs = super().build_connection_pool_key_attributes(request, verify, cert)
         ip = ipaddress.ip_address(host_params["host"].strip("[]"))  # the pinned, already resolved address
-        if not _is_public(ip):
+        if not is_public(ip):
             raise InvalidIPAddress(ip)
         return host_params, pool_kwargs
 

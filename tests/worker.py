@@ -21,7 +21,8 @@ def test_database_url() -> str:
 
 
 @contextmanager
-def celery_worker(*, sandbox_url: str, pool: str = "prefork", concurrency: int = 2, extra_env: dict | None = None):
+def celery_worker(*, sandbox_url: str, pool: str = "prefork", concurrency: int = 2, extra_env: dict | None = None,
+                  include: str | None = None):
     """A worker consuming a queue of its own until the block ends: this process sends its
     tasks there meanwhile, so tests running beside it (pytest-xdist) on the same broker
     neither feed it their messages nor take its own."""
@@ -43,6 +44,8 @@ def celery_worker(*, sandbox_url: str, pool: str = "prefork", concurrency: int =
     }
     command = [sys.executable, "-m", "celery", "-A", "dravo", "worker", "--pool", pool, "--concurrency",
                str(concurrency), "--without-mingle", "--without-gossip", "--loglevel", "WARNING"]
+    if include:  # a test module the worker imports at start (e.g. one that makes it die on cue)
+        command += ["--include", include]
     process = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR)
     try:
         yield process

@@ -26,6 +26,7 @@ from accounts.services.social_accounts import (  # noqa: F401
     social_account_verify,
     social_accounts_refresh_due,
     social_accounts_rotate_encryption,
+    social_accounts_warn_expiring,
 )
 from accounts.services.workspaces import (  # noqa: F401
     api_key_create,

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils.dateparse import parse_datetime
 from accounts.crypto import decrypt_credentials, encrypt_credentials, reencrypt
 from accounts.errors import AccountNotGranted, AccountVerificationFailed, ProviderUnreachable, RefreshFailed
 from accounts.models import SocialAccount, Workspace
+from dravo.events import event_emit
 from dravo.leases import lease_claim
 from providers import registry
 from providers.errors import (
@@ -161,9 +163,18 @@ def social_account_store(
     lookup = {"workspace": workspace, "mode": mode, "provider": provider, "platform_account_id": platform_account_id}
     try:
         with transaction.atomic():
-            return SocialAccount.objects.update_or_create(**lookup, defaults=fields)
+            account, created = SocialAccount.objects.update_or_create(**lookup, defaults=fields)
+            _tell("account.connected", account)
+            return account, created
     except IntegrityError:  # a concurrent connect of the same account won the insert
-        return SocialAccount.objects.update_or_create(**lookup, defaults=fields)[0], False
+        with transaction.atomic():
+            account = SocialAccount.objects.update_or_create(**lookup, defaults=fields)[0]
+            _tell("account.connected", account)
+            return account, False
+
+
+def _tell(event: str, account: SocialAccount) -> None:
+    event_emit(event, workspace_id=account.workspace_id, mode=account.mode, subject=account)
 
 
 def _without_expiry(credentials: dict) -> dict:
@@ -173,18 +184,29 @@ def _without_expiry(credentials: dict) -> dict:
 def social_account_disconnect(*, account: SocialAccount) -> SocialAccount:
     """Erase the credentials and mark the account disconnected; its history stays. Safe to repeat."""
     now = timezone.now()
-    SocialAccount.objects.filter(pk=account.pk).update(
-        health=Health.DISCONNECTED, credentials_encrypted="", token_expires_at=None, disconnected_at=now, updated_at=now
-    )
+    with transaction.atomic():
+        changed = SocialAccount.objects.filter(pk=account.pk).exclude(health=Health.DISCONNECTED).update(
+            health=Health.DISCONNECTED, credentials_encrypted="", token_expires_at=None, disconnected_at=now,
+            updated_at=now,
+        )
+        if changed:
+            _tell("account.disconnected", account)
     account.refresh_from_db()
     return account
 
 
 def social_account_mark_reconnect(*, account_id: str, reason: str) -> None:
-    """The network refused the grant for good: the account must be reconnected."""
-    SocialAccount.objects.filter(pk=account_id).exclude(health=Health.DISCONNECTED).update(
-        health=Health.REQUIRES_RECONNECT, health_reason=reason[:2000], updated_at=timezone.now()
-    )
+    """The network refused the grant for good: the account must be reconnected (told as
+    `account.requires_reconnect` when it was not so already). Safe to repeat."""
+    with transaction.atomic():
+        accounts = SocialAccount.objects.filter(pk=account_id).exclude(health=Health.DISCONNECTED)
+        newly = accounts.exclude(health=Health.REQUIRES_RECONNECT).update(
+            health=Health.REQUIRES_RECONNECT, health_reason=reason[:2000], updated_at=timezone.now()
+        )
+        if newly:
+            _tell("account.requires_reconnect", SocialAccount.objects.get(pk=account_id))
+        else:
+            accounts.update(health_reason=reason[:2000], updated_at=timezone.now())
 
 
 def _claim_refresh(account_id: str) -> bool:
@@ -225,7 +247,8 @@ def social_account_refresh(*, account_id: str, wait: float = 30.0) -> SocialAcco
     try:
         result = client_for(account, old).refresh()
     except (ReconnectRequired, TokenExpired) as exc:
-        _release_refresh(account_id, health=Health.REQUIRES_RECONNECT, health_reason=str(exc)[:2000])
+        _release_refresh(account_id)
+        social_account_mark_reconnect(account_id=account_id, reason=str(exc))
         raise RefreshFailed(f"The network refused the refresh: {exc}") from exc
     except ProviderError as exc:
         _release_refresh(account_id, health_reason=f"Refresh deferred: {exc}"[:2000])
@@ -253,6 +276,30 @@ def social_accounts_refresh_due(*, now=None) -> list[str]:
     qs = SocialAccount.objects.filter(due, health__in=SocialAccount.USABLE_HEALTH, token_expires_at__isnull=False)
     qs = qs.filter(Q(refresh_lease_until__isnull=True) | Q(refresh_lease_until__lt=now))
     return list(qs.values_list("id", flat=True)[:500])
+
+
+def social_accounts_warn_expiring(*, now=None) -> int:
+    """Tell `account.token_expiring` once per token (per account and expiry) for usable
+    accounts whose token expires within TOKEN_EXPIRING_WARNING_DAYS (7) and that Dravo
+    will not renew in time: networks that cannot renew a token without the user, and
+    renewable ones whose renewal is an hour overdue (it keeps failing). Safe to repeat."""
+    now = now or timezone.now()
+    warning = timedelta(days=settings.TOKEN_EXPIRING_WARNING_DAYS)
+    due = Q()
+    for provider, ahead in REFRESH_AHEAD.items():
+        window = min(warning, ahead - timedelta(hours=1)) if ahead else warning
+        if window > timedelta(0):
+            due |= Q(provider=provider, token_expires_at__lte=now + window)
+    if not due:
+        return 0
+    expiring = SocialAccount.objects.filter(due, health__in=SocialAccount.USABLE_HEALTH, token_expires_at__gt=now)
+    count = 0
+    for account in expiring[:500]:
+        with transaction.atomic():
+            event_emit("account.token_expiring", workspace_id=account.workspace_id, mode=account.mode,
+                       subject=account, dedupe_key=f"token_expiring:{account.pk}:{account.token_expires_at:%s}")
+        count += 1
+    return count
 
 
 def social_accounts_rotate_encryption() -> int:

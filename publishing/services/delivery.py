@@ -30,6 +30,7 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.errors import ProviderUnreachable, RefreshFailed
 from accounts.models import SocialAccount
+from dravo.events import event_emit, event_transaction
 from dravo.leases import lease_claim
 from providers import registry
 from providers.base import Content, Media, PublishResult
@@ -161,7 +162,7 @@ def post_mark_processing(*, post_id: str) -> None:
     Post.objects.filter(pk=post_id, status=PStatus.QUEUED).update(status=PStatus.PROCESSING, updated_at=timezone.now())
 
 
-def post_refresh_status(*, post_id: str) -> None:
+def post_refresh_status(*, post_id: str, workspace_id: str | None = None, mode: str | None = None) -> None:
     """Derive the post's status from its deliveries (queued → processing → published |
     partial | failed). Only touches posts that are in delivery. Safe to repeat.
 
@@ -172,7 +173,9 @@ def post_refresh_status(*, post_id: str) -> None:
     only compute `processing`, and the guard (`queued` or `processing` only) keeps it from
     undoing a final status (on PostgreSQL, an UPDATE that waited on the row lock checks
     the guard again on the row as committed). Portable SQL: PostgreSQL and SQLite (3.33 and
-    later) both take UPDATE … FROM."""
+    later) both take UPDATE … FROM … RETURNING. The status it makes final is told
+    (`post.published`, `post.partial`, `post.failed`) in the same transaction (none is
+    opened when the post's workspace and mode are given and nobody listens to them)."""
     d = connection.ops.quote_name(Delivery._meta.db_table)
     p = connection.ops.quote_name(Post._meta.db_table)
     final = ", ".join(["%s"] * len(Delivery.FINAL))
@@ -201,7 +204,8 @@ def post_refresh_status(*, post_id: str) -> None:
         f"UPDATE {p} SET status = s.new, "
         "finished_at = CASE WHEN s.new IN (%s, %s, %s) THEN %s ELSE NULL END, updated_at = %s "
         f"FROM ({new_status}) AS s "
-        f"WHERE {p}.id = %s AND {p}.status IN (%s, %s) AND s.new IS NOT NULL AND s.new <> {p}.status"
+        f"WHERE {p}.id = %s AND {p}.status IN (%s, %s) AND s.new IS NOT NULL AND s.new <> {p}.status "
+        f"RETURNING {p}.status, {p}.workspace_id, {p}.mode"
     )
     params = [
         PStatus.PUBLISHED,
@@ -214,8 +218,14 @@ def post_refresh_status(*, post_id: str) -> None:
         PStatus.QUEUED,
         PStatus.PROCESSING,
     ]
-    with connection.cursor() as cursor:
+    listened = (
+        event_transaction(workspace_id=workspace_id, mode=mode) if workspace_id and mode else transaction.atomic()
+    )
+    with listened, connection.cursor() as cursor:
         cursor.execute(sql, params)
+        changed = cursor.fetchone()
+        if changed and changed[0] in Post.FINAL:  # post.published, post.partial or post.failed
+            event_emit(f"post.{changed[0]}", workspace_id=changed[1], mode=changed[2], subject=Post(pk=post_id))
 
 
 def _lease() -> timedelta:
@@ -234,16 +244,24 @@ def _claim(delivery_id: int) -> bool:
     )
 
 
-def _finish(delivery: Delivery, **fields) -> None:
+def _finish(delivery: Delivery, event: str = "", **fields) -> None:
+    """Record the attempt's outcome (and tell `event`, in the same transaction); then the
+    post's status follows, in a transaction of its own, once this row is committed (see
+    post_refresh_status)."""
     if getattr(delivery, "checkpoint_noted", False):  # kept with the outcome (see _publish)
         fields["checkpoint"] = delivery.checkpoint
-    Delivery.objects.filter(pk=delivery.pk).update(lease_until=None, updated_at=timezone.now(), **fields)
-    post_refresh_status(post_id=delivery.post_id)
+    workspace_id, mode = delivery.post.workspace_id, delivery.post.mode
+    with event_transaction(workspace_id=workspace_id, mode=mode):
+        Delivery.objects.filter(pk=delivery.pk).update(lease_until=None, updated_at=timezone.now(), **fields)
+        if event:
+            event_emit(event, workspace_id=workspace_id, mode=mode, subject=delivery)
+    post_refresh_status(post_id=delivery.post_id, workspace_id=workspace_id, mode=mode)
 
 
 def _published(delivery: Delivery, result: PublishResult) -> None:
     _finish(
         delivery,
+        "delivery.published",
         status=DStatus.PUBLISHED,
         platform_post_id=result.platform_post_id,
         platform_post_url=result.url or "",
@@ -258,13 +276,15 @@ def _published(delivery: Delivery, result: PublishResult) -> None:
 
 
 def _failed(delivery: Delivery, *, code: str, error: str) -> None:
-    _finish(delivery, status=DStatus.FAILED, error=error[:4000], error_code=code[:40], next_attempt_at=None)
+    fields = {"error": error[:4000], "error_code": code[:40], "next_attempt_at": None}
+    _finish(delivery, "delivery.failed", status=DStatus.FAILED, **fields)
 
 
 def _again(delivery: Delivery, *, delay: timedelta, code: str, error: str) -> None:
     """Back to pending, due after `delay`; the dispatcher sends it again then."""
     _finish(
         delivery,
+        "delivery.retrying",
         status=DStatus.PENDING,
         next_attempt_at=timezone.now() + delay,
         dispatched_at=None,
@@ -346,7 +366,7 @@ def delivery_attempt(*, delivery_id: int) -> None:
         post_mark_processing(post_id=delivery.post_id)
     account = delivery.account
     if delivery.platform_post_id:
-        _finish(delivery, status=DStatus.PUBLISHED)
+        _finish(delivery, "delivery.published", status=DStatus.PUBLISHED)
         return
     if not account.is_usable:
         _failed(delivery, code="account_not_usable", error=f"The account is {account.health}; reconnect it.")
@@ -403,14 +423,15 @@ def posts_release_due(*, batch: int = 1000, max_batches: int = 50) -> int:
 
 @transaction.atomic
 def _release_batch(batch: int) -> int:
-    ids = list(
+    rows = list(
         Post.objects.select_for_update(skip_locked=True)
         .filter(status=PStatus.SCHEDULED, scheduled_at__lte=Now())
         .order_by("scheduled_at")
-        .values_list("pk", flat=True)[:batch]
+        .values_list("pk", "workspace_id", "mode")[:batch]
     )
-    if not ids:
+    if not rows:
         return 0
+    ids = [pk for pk, _, _ in rows]
     now = timezone.now()
     Post.objects.filter(pk__in=ids, status=PStatus.SCHEDULED).update(
         status=PStatus.QUEUED, released_at=Now(), updated_at=now
@@ -418,6 +439,8 @@ def _release_batch(batch: int) -> int:
     pending = Delivery.objects.filter(post_id__in=ids, status=DStatus.PENDING)
     delivery_ids = list(pending.values_list("pk", flat=True))
     pending.update(next_attempt_at=Now(), dispatched_at=now, updated_at=now)
+    for pk, workspace_id, mode in rows:
+        event_emit("post.queued", workspace_id=workspace_id, mode=mode, subject=Post(pk=pk))
     deliveries_enqueue(delivery_ids)
     return len(ids)
 
@@ -478,7 +501,7 @@ def deliveries_recover_stuck(*, batch: int = 200) -> int:
 
 def _reconcile(delivery: Delivery) -> None:
     if delivery.platform_post_id:
-        _finish(delivery, status=DStatus.PUBLISHED)
+        _finish(delivery, "delivery.published", status=DStatus.PUBLISHED)
         return
     try:
         credentials = account_services.credentials_of(delivery.account)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from rest_framework.exceptions import APIException
 
 from accounts.models import Workspace
+from dravo.events import event_emit
 from dravo.leases import lease_claim, lease_free
 from publishing.api.creation import PostMaker, error_dicts
 from publishing.models import Job
@@ -104,8 +105,12 @@ def job_run(*, job_id: str) -> Job | None:
 
 
 def _finish(job: Job, status: str) -> Job:
+    """The job ends `status` (`completed`, or `failed` for an atomic job with a refused
+    post), told as `job.completed` in the same transaction."""
     now = timezone.now()
-    Job.objects.filter(pk=job.pk).update(status=status, finished_at=now, leased_until=None)
+    with transaction.atomic():
+        Job.objects.filter(pk=job.pk).update(status=status, finished_at=now, leased_until=None)
+        event_emit("job.completed", workspace_id=job.workspace_id, mode=job.mode, subject=job)
     job.status, job.finished_at = status, now
     return job
 

