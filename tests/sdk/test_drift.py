@@ -10,14 +10,6 @@ from dravo_sdk.models import all_models
 from dravo_sdk.operations import operations_of
 from drf_spectacular.generators import SchemaGenerator
 
-# The webhooks routes are written against their agreed contract, ahead of the schema:
-# remove them from here once the webhooks API is on main (then they are checked as any).
-AHEAD_OF_SCHEMA = {
-    ("POST", "/webhooks"), ("GET", "/webhooks"), ("GET", "/webhooks/{}"), ("PATCH", "/webhooks/{}"),
-    ("DELETE", "/webhooks/{}"), ("POST", "/webhooks/{}/rotate-secret"), ("POST", "/webhooks/{}/test"),
-    ("GET", "/webhooks/{}/deliveries"), ("POST", "/webhooks/{}/deliveries/{}/redeliver"),
-}
-
 
 @pytest.fixture(scope="module")
 def schema():
@@ -48,15 +40,8 @@ def test_every_operation_of_the_schema_has_an_sdk_method(schema):
 
 
 def test_every_sdk_method_calls_an_operation_of_the_schema(schema):
-    unknown = {op: names for op, names in sdk_operations().items()
-               if op not in schema_operations(schema) and op not in AHEAD_OF_SCHEMA}
+    unknown = {op: names for op, names in sdk_operations().items() if op not in schema_operations(schema)}
     assert unknown == {}
-
-
-def test_the_routes_ahead_of_the_schema_are_only_the_webhooks_contract(schema):
-    landed = AHEAD_OF_SCHEMA & schema_operations(schema)
-    assert landed == set(), f"now in the schema, drop them from AHEAD_OF_SCHEMA: {sorted(landed)}"
-    assert AHEAD_OF_SCHEMA <= set(sdk_operations())
 
 
 def model_drift(models, components) -> dict[str, dict[str, list[str]]]:

@@ -87,9 +87,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_listen(dravo: StandIn, port: int, tmp_path: Path, *options: str) -> subprocess.Popen:
-    """`dravo webhooks listen --port PORT …` in a subprocess, once it says it listens."""
-    env = {**os.environ, "DRAVO_URL": dravo.url, "DRAVO_API_KEY": "dra_test_key", "PYTHONUNBUFFERED": "1",
+def start_listen(url: str, api_key: str, port: int, tmp_path: Path, *options: str) -> subprocess.Popen:
+    """`dravo webhooks listen --port PORT …` on the Dravo at `url`, in a subprocess, once
+    it says it listens."""
+    env = {**os.environ, "DRAVO_URL": url, "DRAVO_API_KEY": api_key, "PYTHONUNBUFFERED": "1",
            "DRAVO_CONFIG": str(tmp_path / "none.toml"),
            "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "clients/python/src")}
     command = [str(Path(sys.executable).with_name("dravo")), "webhooks", "listen", "--port", str(port), *options]
@@ -101,7 +102,7 @@ def start_listen(dravo: StandIn, port: int, tmp_path: Path, *options: str) -> su
 def test_listen_makes_an_endpoint_prints_verified_events_and_deletes_it_on_ctrl_c(tmp_path):
     dravo = StandIn()
     port = free_port()
-    listener = start_listen(dravo, port, tmp_path, "--events", "post.published,post.failed")
+    listener = start_listen(dravo.url, "dra_test_key", port, tmp_path, "--events", "post.published,post.failed")
     try:
         body, headers = signed(EVENT, msg_id="msg_good")
         assert httpx.post(f"http://127.0.0.1:{port}/", content=body, headers=headers).status_code == 204
@@ -124,7 +125,7 @@ def test_listen_makes_an_endpoint_prints_verified_events_and_deletes_it_on_ctrl_
 def test_listen_with_json_and_count_prints_each_event_and_stops(tmp_path):
     dravo = StandIn()
     port = free_port()
-    listener = start_listen(dravo, port, tmp_path, "--count", "1", "--json")
+    listener = start_listen(dravo.url, "dra_test_key", port, tmp_path, "--count", "1", "--json")
     body, headers = signed(EVENT)
     httpx.post(f"http://127.0.0.1:{port}/", content=body, headers=headers)
     out, err = listener.communicate(timeout=30)

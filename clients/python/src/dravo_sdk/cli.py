@@ -275,15 +275,15 @@ def listen(ctx: typer.Context,
     try:
         endpoint = dravo.webhooks.create(url=receiver.url, events=[e.strip() for e in events.split(",") if e.strip()],
                                          description="dravo webhooks listen")
-        receiver.secret = endpoint["secret"]
-        output.error_console().print(f"Listening on {receiver.url} as {endpoint['id']} (Ctrl-C to stop)")
+        receiver.secret = endpoint.secret
+        output.error_console().print(f"Listening on {receiver.url} as {endpoint.id} (Ctrl-C to stop)")
         try:
             received.wait()
         except KeyboardInterrupt:
             pass
         finally:
-            dravo.webhooks.delete(endpoint["id"])
-            output.error_console().print(f"Deleted {endpoint['id']}")
+            dravo.webhooks.delete(endpoint.id)
+            output.error_console().print(f"Deleted {endpoint.id}")
     finally:
         receiver.stop()
 

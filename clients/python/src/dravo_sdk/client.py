@@ -11,12 +11,13 @@ import os
 import random
 import time
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 
 from dravo_sdk.errors import DravoError, error_from_response
-from dravo_sdk.models import Health, WhoAmI
+from dravo_sdk.models import Health, Network, WhoAmI
 from dravo_sdk.operations import Resource, operation
 from dravo_sdk.resources.accounts import Accounts, Queues
 from dravo_sdk.resources.analytics import Analytics
@@ -67,6 +68,10 @@ class Dravo:
     def health(self) -> Health:
         """Whether Dravo and what it depends on are up (a 503 raises `ServerError`)."""
         return self.meta.health()
+
+    def networks(self, *, provider: str | None = None) -> list[Network]:
+        """The networks Dravo publishes to and their rules (or one network's)."""
+        return list(self.meta.networks(provider=provider))
 
     def resources(self) -> dict[str, Resource]:
         """The resource groups by attribute name (`posts`, `accounts`…)."""
@@ -126,6 +131,10 @@ class Meta(Resource):
     @operation("GET", "/health")
     def health(self) -> Health:
         return Health.from_dict(self._send(self.health))
+
+    @operation("GET", "/networks")
+    def networks(self, *, provider: str | None = None) -> Iterator[Network]:
+        return self._pages(self.networks, Network, {"provider": provider})
 
 
 def _answer(response: httpx.Response) -> Any:

@@ -467,6 +467,81 @@ class Health(Model):
     checks: Any = None
 
 
+# Networks ---------------------------------------------------------------------------------
+
+@dataclass(kw_only=True)
+class Network(Model):
+    """A network's rules: its text limit, media, options (as JSON Schema), destinations."""
+
+    component = "Network"
+    key: str | None = None
+    label: str | None = None
+    text_limit: Any = None
+    media: list[Any] | None = None
+    media_required: bool | None = None
+    content_kinds: list[str] | None = None
+    rules: Any = None
+    options: Any = None
+    required_options: list[str] | None = None
+    option_hints: Any = None
+    destinations: Any = None
+    refuses_repeated_text: bool | None = None
+
+
+# Webhooks ---------------------------------------------------------------------------------
+
+@dataclass(kw_only=True)
+class Webhook(Model):
+    """An endpoint (`wh_…`) Dravo sends signed events to."""
+
+    component = "Webhook"
+    id: str | None = None
+    url: str | None = None
+    description: str | None = None
+    events: Any = None
+    enabled: bool | None = None
+    disabled_reason: str | None = None
+    failing_since: str | None = None
+    secret_previous_until: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+@dataclass(kw_only=True)
+class WebhookCreated(Webhook):
+    """A new endpoint, or one whose secret was rotated: `secret` (`whsec_…`) is shown this once."""
+
+    component = "WebhookCreated"
+    secret: str | None = None
+
+
+@dataclass(kw_only=True)
+class WebhookTest(Model):
+    component = "WebhookTest"
+    event_id: str | None = None
+    delivery_id: str | None = None
+
+
+@dataclass(kw_only=True)
+class EventDelivery(Model):
+    """One event's delivery to an endpoint: its attempts and the last answer."""
+
+    component = "EventDelivery"
+    id: str | None = None
+    event_id: str | None = None
+    event_type: str | None = None
+    status: str | None = None
+    attempts: int | None = None
+    last_status_code: int | None = None
+    last_response_ms: int | None = None
+    next_attempt_at: str | None = None
+    delivered_at: str | None = None
+    last_error: str | None = None
+    response_excerpt: str | None = None
+    payload: Any = None
+    created_at: str | None = None
+
+
 def all_models() -> list[type[Model]]:
     """Every model class, for the drift check."""
     found, pending = [], list(Model.__subclasses__())
