@@ -6,7 +6,8 @@ each makes `post.queued`, one `delivery.published` per account and `post.publish
 1,100 events to one endpoint that takes them all. A local receiver (a threaded HTTP
 server in this process) answers 204 and notes when each event arrived; the lag is that
 moment minus the event's `timestamp` (the change's commit, in the payload). One web
-process, one worker (8 threads) on Redis and PostgreSQL, no Beat: an event that needed
+process, one worker (8 threads, consuming the deliveries' queue and the events' own
+queue, as `make run`'s does) on Redis and PostgreSQL, no Beat: an event that needed
 the sweep would show as missing.
 
 Usage: .venv/bin/python bench/webhooks.py"""
@@ -45,12 +46,14 @@ def start_receiver(arrivals: list) -> ThreadingHTTPServer:
 
 def main() -> None:
     env = bench_env(PORT) | {"DRAVO_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1"}
+    env["DRAVO_WEBHOOK_QUEUE"] = env["DRAVO_CELERY_QUEUE"] + "-webhooks"
+    queues = f"{env['DRAVO_WEBHOOK_QUEUE']},{env['DRAVO_CELERY_QUEUE']}"  # in make run's order
     arrivals: list = []
     receiver = start_receiver(arrivals)
     with database(env):
         _, key, account_ids = make_tenant(ACCOUNTS, "x")
         api, auth = f"http://127.0.0.1:{PORT}/v1", {"Authorization": f"Bearer {key}"}
-        with web(env, PORT, workers=2, threads=8), worker(env, env["DRAVO_CELERY_QUEUE"], concurrency=8,
+        with web(env, PORT, workers=2, threads=8), worker(env, queues, concurrency=8,
                                                           pool="threads"):
             time.sleep(3)  # let the worker connect
             hook = requests.post(f"{api}/webhooks", headers=auth, json={

@@ -8,6 +8,7 @@ from analytics import account_views as account_analytics_views
 from analytics import views as analytics_views
 from publishing import calendar_views, edit_views, import_views
 from publishing import views as publishing_views
+from webhooks import views as webhook_views
 
 urlpatterns = [
     path("login/", account_views.LoginView.as_view(), name="login"),
@@ -24,6 +25,18 @@ urlpatterns = [
     # API keys
     path("api-keys/", account_views.api_keys_page, name="api-keys"),
     path("api-keys/<str:key_id>/revoke", account_views.api_key_revoke, name="api-key-revoke"),
+    # webhooks
+    path("webhooks/", webhook_views.webhooks_page, name="webhooks"),
+    path("webhooks/<str:endpoint_id>", webhook_views.webhook_detail, name="webhook-detail"),
+    path("webhooks/<str:endpoint_id>/test", webhook_views.webhook_send_test, name="webhook-test"),
+    path("webhooks/<str:endpoint_id>/enabled", webhook_views.webhook_toggle, name="webhook-toggle"),
+    path("webhooks/<str:endpoint_id>/rotate-secret", webhook_views.webhook_rotate_secret, name="webhook-rotate"),
+    path("webhooks/<str:endpoint_id>/delete", webhook_views.webhook_delete, name="webhook-delete"),
+    path(
+        "webhooks/<str:endpoint_id>/deliveries/<str:delivery_id>/redeliver",
+        webhook_views.webhook_redeliver,
+        name="webhook-redeliver",
+    ),
     # publishing
     path("compose/", publishing_views.compose, name="compose"),
     path("compose/media", publishing_views.compose_media, name="compose-media"),

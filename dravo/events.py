@@ -25,7 +25,7 @@ EVENT_TYPES = {
     "delivery.retrying": "One account's delivery failed for now and will be tried again (`next_attempt_at`).",
     "account.connected": "An account was connected (or connected again).",
     "account.requires_reconnect": "An account's token was refused for good: it must be connected again.",
-    "account.token_expiring": "An account's token expires within 7 days and cannot be renewed without the user.",
+    "account.token_expiring": "A token expires within 7 days and Dravo cannot renew it in time: the user must.",
     "account.disconnected": "An account was disconnected.",
     "job.completed": "A bulk create or CSV import job finished.",
     "webhook.test": "Sent on request by POST /v1/webhooks/{id}/test.",

@@ -171,6 +171,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "webhooks.context_processors.webhook_warnings",
             ],
         },
     },
@@ -325,7 +326,13 @@ if CELERY_BROKER_URL.startswith(("sqla+", "sqlalchemy+")):
 else:
     # Longer than the longest delivery, so a late-acked message is not redelivered
     # while its worker is still at it.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("DRAVO_VISIBILITY_TIMEOUT", 3600)}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("DRAVO_VISIBILITY_TIMEOUT", 3600),
+        # A worker takes from its queues in the order of its -Q list, not in turn: the
+        # scheduler's ticks and the events' sends (small, and bounded by what happens)
+        # first, then deliveries (`-Q scheduler,webhooks,celery`).
+        "queue_order_strategy": "priority",
+    }
 CELERY_TASK_DEFAULT_QUEUE = env_str("DRAVO_CELERY_QUEUE", "celery")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -394,7 +401,7 @@ RETRY_BASE_SECONDS = env_float("DRAVO_RETRY_BASE_SECONDS", 10.0)
 REDISPATCH_SECONDS = env_int("DRAVO_REDISPATCH_SECONDS", 120)
 
 # Beat's periodic work has its own queue, so a release tick never waits behind a backlog
-# of deliveries (workers consume both: `-Q celery,scheduler`).
+# of deliveries (workers consume them all, in this order: `-Q scheduler,webhooks,celery`).
 CELERY_TASK_ROUTES = {
     "publishing.tasks.dispatch_due_task": {"queue": "scheduler"},
     "publishing.tasks.recover_stuck_task": {"queue": "scheduler"},
@@ -435,6 +442,8 @@ if CELERY_BROKER_URL.startswith(("sqla+", "sqlalchemy+")):
 WEBHOOK_RETRY_SCHEDULE = [
     float(seconds) for seconds in env_list("DRAVO_WEBHOOK_RETRY_SCHEDULE", "5,300,1800,7200,18000,36000,36000")
 ]
+# Events have their own queue, so a send never waits behind a burst of deliveries.
+WEBHOOK_QUEUE = env_str("DRAVO_WEBHOOK_QUEUE", "webhooks")
 WEBHOOK_TIMEOUT = env_float("DRAVO_WEBHOOK_TIMEOUT", 10.0)
 WEBHOOK_CONNECT_TIMEOUT = env_float("DRAVO_WEBHOOK_CONNECT_TIMEOUT", 5.0)
 WEBHOOK_DISABLE_AFTER_DAYS = env_int("DRAVO_WEBHOOK_DISABLE_AFTER_DAYS", 5)

@@ -30,6 +30,7 @@ def celery_worker(*, sandbox_url: str, pool: str = "prefork", concurrency: int =
 
     queue = f"e2e-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     default_queue, app.conf.task_default_queue = app.conf.task_default_queue, queue
+    webhook_queue, settings.WEBHOOK_QUEUE = settings.WEBHOOK_QUEUE, queue
     env = {
         **os.environ,
         "DATABASE_URL": test_database_url(),
@@ -40,6 +41,7 @@ def celery_worker(*, sandbox_url: str, pool: str = "prefork", concurrency: int =
         "DRAVO_SANDBOX_URL": sandbox_url,
         "DRAVO_POLL_INTERVAL": "0",
         "DRAVO_CELERY_QUEUE": queue,
+        "DRAVO_WEBHOOK_QUEUE": queue,
         **(extra_env or {}),
     }
     command = [sys.executable, "-m", "celery", "-A", "dravo", "worker", "--pool", pool, "--concurrency",
@@ -50,7 +52,7 @@ def celery_worker(*, sandbox_url: str, pool: str = "prefork", concurrency: int =
     try:
         yield process
     finally:
-        app.conf.task_default_queue = default_queue
+        app.conf.task_default_queue, settings.WEBHOOK_QUEUE = default_queue, webhook_queue
         if process.poll() is None:
             process.terminate()
             try:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-APPS = ("accounts", "analytics", "dravo", "providers", "publishing", "sandbox")
+APPS = ("accounts", "analytics", "dravo", "providers", "publishing", "sandbox", "webhooks")
 
 # (module, imported module) pairs allowed inside a function, each with its reason.
 LOCAL_IMPORTS_ALLOWED = {
@@ -19,6 +19,8 @@ LOCAL_IMPORTS_ALLOWED = {
     ("analytics.apps", "publishing.services.delivery"),
     ("analytics.apps", "analytics.selectors"),
     ("analytics.apps", "publishing.services.autoschedule"),
+    ("webhooks.apps", "dravo.events"),
+    ("webhooks.apps", "webhooks.services.outbox"),
     # `python -m providers.check` sets Django up before reading the registry.
     ("providers.check", "providers.registry"),
     # The demo command imports the sandbox's Instagram module only when it runs.

@@ -49,7 +49,7 @@ def test_a_replayed_create_answers_the_same_endpoint_without_its_secret(api_clie
         ({"url": "ftp://203.0.113.9/hook"}, "url", "url_not_allowed"),
         ({"url": "https://no-such-host.invalid/hook"}, "url", "url_not_resolvable"),
         ({"url": "not a url"}, "url", "invalid"),
-        ({"url": "https://203.0.113.9/h", "events": ["post.exploded"]}, "events", "invalid_choice"),
+        ({"url": "https://203.0.113.9/h", "events": ["post.exploded"]}, "events.0", "invalid_choice"),
         ({"url": "https://203.0.113.9/h", "events": []}, "events", "min_length"),
         ({"url": "https://203.0.113.9/h", "secret": "mine"}, "secret", "unknown_option"),
     ],

@@ -5,7 +5,8 @@ from dravo.pagination import KeysetParams
 from providers.fields import StrictSerializer
 from webhooks.models import Endpoint, EventDelivery
 
-EVENTS_HELP = "Event types to receive, or [\"*\"] for all: " + ", ".join(EVENT_TYPES) + "."
+EVENTS_HELP = 'Event types to receive, or ["*"] for all.'
+EVENT_CHOICES = ["*", *EVENT_TYPES]
 
 
 class WebhookSerializer(serializers.ModelSerializer):
@@ -32,7 +33,7 @@ class WebhookCreatedSerializer(WebhookSerializer):
 class WebhookCreateSerializer(StrictSerializer):
     url = serializers.URLField(max_length=2000, help_text="https:// URL that takes the events (POST, JSON).")
     events = serializers.ListField(
-        child=serializers.CharField(max_length=40), min_length=1, max_length=50, help_text=EVENTS_HELP
+        child=serializers.ChoiceField(choices=EVENT_CHOICES), min_length=1, max_length=50, help_text=EVENTS_HELP
     )
     description = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
@@ -40,7 +41,8 @@ class WebhookCreateSerializer(StrictSerializer):
 class WebhookUpdateSerializer(StrictSerializer):
     url = serializers.URLField(max_length=2000, required=False)
     events = serializers.ListField(
-        child=serializers.CharField(max_length=40), min_length=1, max_length=50, required=False, help_text=EVENTS_HELP
+        child=serializers.ChoiceField(choices=EVENT_CHOICES), min_length=1, max_length=50, required=False,
+        help_text=EVENTS_HELP,
     )
     description = serializers.CharField(max_length=500, required=False, allow_blank=True)
     enabled = serializers.BooleanField(required=False, help_text="false pauses it; true enables it again.")

@@ -20,7 +20,7 @@ from dravo.events import EVENT_TYPES
 from publishing.media_fetch import UrlRefused, check_url, is_public
 from webhooks.models import Endpoint, Event, EventDelivery
 from webhooks.services.outbox import endpoints_changed, event_record
-from webhooks.services.sending import webhook_send_task
+from webhooks.services.sending import webhook_send
 
 SECRET_PREFIX = "whsec_"
 
@@ -138,6 +138,6 @@ def delivery_redeliver(*, delivery: EventDelivery) -> EventDelivery:
         status=EventDelivery.Status.PENDING, attempts=0, next_attempt_at=now, dispatched_at=now, lease_until=None,
         delivered_at=None, updated_at=now,
     )
-    transaction.on_commit(lambda: webhook_send_task.delay([delivery.pk]), robust=True)
+    transaction.on_commit(lambda: webhook_send([delivery.pk]), robust=True)
     delivery.refresh_from_db()
     return delivery

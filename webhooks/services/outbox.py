@@ -18,7 +18,7 @@ from publishing.api.serializers import BulkJobSerializer, PostSerializer, result
 from publishing.api.views import series_data
 from publishing.models import Delivery, Job, Post
 from webhooks.models import Endpoint, Event, EventDelivery
-from webhooks.services.sending import webhook_send_task
+from webhooks.services.sending import webhook_send
 
 
 def _cache_key(workspace_id: str, mode: str) -> str:
@@ -90,5 +90,5 @@ def event_record(*, type: str, workspace_id: str, mode: str, subject: object, de
             [EventDelivery(endpoint=e, event=event, next_attempt_at=now, dispatched_at=now) for e in endpoints]
         )
     ids = [row.pk for row in rows]
-    transaction.on_commit(lambda: webhook_send_task.delay(ids), robust=True)
+    transaction.on_commit(lambda: webhook_send(ids), robust=True)
     return event

@@ -115,7 +115,8 @@ def _answered(delivery: EventDelivery, response, started: float, error: str = ""
     fields = {"last_status_code": code, "last_response_ms": elapsed, "response_excerpt": excerpt}
     if code is not None and 200 <= code < 300:
         _record(delivery, status=Status.SUCCEEDED, delivered_at=timezone.now(), **fields)
-        Endpoint.objects.filter(pk=delivery.endpoint_id, failing_since__isnull=False).update(failing_since=None)
+        if delivery.endpoint.failing_since is not None:  # a success ends the failing streak
+            Endpoint.objects.filter(pk=delivery.endpoint_id).update(failing_since=None)
         return
     error = error or f"HTTP {code}"
     if code == 410:
@@ -173,8 +174,14 @@ def webhook_deliveries_dispatch_due(*, batch: int = 500) -> int:
     if ids:
         EventDelivery.objects.filter(pk__in=ids).update(dispatched_at=now)
     for delivery_id in ids:  # one message each: a slow endpoint holds up only its own
-        webhook_send_task.delay([delivery_id])
+        webhook_send([delivery_id])
     return len(ids)
+
+
+def webhook_send(delivery_ids: list[str]) -> None:
+    """One message asking a worker to send these deliveries, on the events' own queue
+    (DRAVO_WEBHOOK_QUEUE), read when sent."""
+    webhook_send_task.apply_async((delivery_ids,), queue=settings.WEBHOOK_QUEUE)
 
 
 @shared_task(name="webhooks.tasks.webhook_send_task", acks_late=True, ignore_result=True)
