@@ -36,7 +36,7 @@ def test_an_endpoint_is_made_read_changed_rotated_and_deleted(dravo, local_recei
 def test_an_unknown_event_type_is_refused_on_events(dravo, local_receivers):
     with pytest.raises(errors.ValidationError) as raised:
         dravo.webhooks.create(url="http://127.0.0.1:9/", events=["post.exploded"])
-    assert [item.attr for item in raised.value.errors] == ["events"]
+    assert [item.attr for item in raised.value.errors] == ["events.0"]
 
 
 def test_listen_prints_the_verified_events_of_a_post_and_deletes_its_endpoint(
