@@ -27,8 +27,10 @@ def extend_series_task() -> None:
 
 @shared_task(ignore_result=True)
 def recover_stuck_task() -> None:
-    """Every 30 s: deliveries and jobs whose worker was lost go out again."""
+    """Every 30 s: deliveries and jobs whose worker was lost go out again, and posts whose
+    worker died before deriving their status get it."""
     services.deliveries_recover_stuck()
+    services.posts_settle_stale()
     jobs_resume_stale()
 
 

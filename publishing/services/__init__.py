@@ -8,6 +8,7 @@ from publishing.services.delivery import (  # noqa: F401
     post_refresh_status,
     posts_fan_out_missed,
     posts_release_due,
+    posts_settle_stale,
 )
 from publishing.services.posts import (  # noqa: F401
     post_cancel,

@@ -499,6 +499,24 @@ def deliveries_recover_stuck(*, batch: int = 200) -> int:
     return len(stuck)
 
 
+def posts_settle_stale(*, batch: int = 200) -> int:
+    """Posts still queued or processing although every delivery of theirs is final, for
+    longer than DRAVO_REDISPATCH_SECONDS: the worker died between recording its delivery
+    and deriving the post's status. Their status is derived now (and told). Safe to
+    repeat; a post still in delivery is not touched."""
+    stale = timezone.now() - timedelta(seconds=settings.REDISPATCH_SECONDS)
+    unfinished = Delivery.objects.filter(post=OuterRef("pk")).exclude(status__in=Delivery.FINAL)
+    rows = list(
+        Post.objects.filter(status__in=(PStatus.QUEUED, PStatus.PROCESSING), updated_at__lt=stale)
+        .filter(Exists(Delivery.objects.filter(post=OuterRef("pk"))))
+        .exclude(Exists(unfinished))
+        .values_list("pk", "workspace_id", "mode")[:batch]
+    )
+    for post_id, workspace_id, mode in rows:
+        post_refresh_status(post_id=post_id, workspace_id=workspace_id, mode=mode)
+    return len(rows)
+
+
 def _reconcile(delivery: Delivery) -> None:
     if delivery.platform_post_id:
         _finish(delivery, "delivery.published", status=DStatus.PUBLISHED)

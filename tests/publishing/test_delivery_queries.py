@@ -97,3 +97,19 @@ def test_deliveries_of_one_post_finishing_at_once_leave_the_post_status_right(sa
         assert statuses == ["failed", "published", "published", "published"]
         post.refresh_from_db()
         assert post.status == "partial" and post.finished_at is not None
+
+
+def test_a_post_left_processing_with_every_delivery_final_is_settled_by_the_sweep(sandbox, workspace, settings):
+    from datetime import timedelta
+
+    account = sandbox_account(workspace, "x")
+    post = Post.objects.create(workspace=workspace, mode="test", text="left", status="processing")
+    Delivery.objects.create(post=post, account=account, provider="x", status="published")
+    busy = Post.objects.create(workspace=workspace, mode="test", text="busy", status="processing")
+    Delivery.objects.create(post=busy, account=account, provider="x", status="pending")
+    assert services.posts_settle_stale() == 0  # too recent: its worker may be at it
+    old = timezone.now() - timedelta(seconds=settings.REDISPATCH_SECONDS + 1)
+    Post.objects.filter(pk__in=[post.pk, busy.pk]).update(updated_at=old)
+    assert services.posts_settle_stale() == 1
+    assert Post.objects.get(pk=post.pk).status == "published"
+    assert Post.objects.get(pk=busy.pk).status == "processing"  # still in delivery

@@ -132,3 +132,11 @@ def test_listen_with_json_and_count_prints_each_event_and_stops(tmp_path):
     assert listener.returncode == 0 and json.loads(out) == EVENT
     assert [call[0] for call in dravo.calls] == ["POST", "DELETE"]
     dravo.server.shutdown()
+
+
+def test_a_delivery_event_is_named_by_its_post_and_account():
+    from dravo_sdk.cli import _event_subject
+
+    assert _event_subject({"post_id": "post_1", "account_id": "acc_2", "status": "published"}) == "post_1 acc_2"
+    assert _event_subject({"id": "post_1", "status": "published"}) == "post_1"
+    assert _event_subject(None) == ""

@@ -5,7 +5,8 @@ to a real receiver, through a real worker."""
 import pytest
 from django.utils import timezone
 
-from publishing.models import Delivery
+from publishing import services
+from publishing.models import Delivery, Post
 from tests.publishing.test_delivery import sandbox_account
 from tests.worker import celery_worker, wait_for
 from webhooks.models import EventDelivery
@@ -15,7 +16,8 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
 
 def test_a_worker_killed_between_commit_and_send_still_delivers_the_event(sandbox, api_client, workspace, hook,
-                                                                           receiver, settings):
+                                                                           receiver, settings,
+                                                                           django_capture_on_commit_callbacks):
     env = {"DRAVO_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1"}
     account = sandbox_account(workspace, "x")
     with celery_worker(sandbox_url=sandbox, pool="solo", extra_env=env, include="tests.webhooks.crash_hook") as worker:
@@ -38,3 +40,11 @@ def test_a_worker_killed_between_commit_and_send_still_delivers_the_event(sandbo
     got = receiver.of_type("delivery.published")[0]
     assert got.verified and got.verified["data"]["platform_post_id"] == delivery.platform_post_id
     assert got.headers["webhook-id"] == told.event_id
+    # The worker died before deriving the post's status: the recovery sweep settles it.
+    post = Post.objects.get(pk=delivery.post_id)
+    assert post.status == "processing"
+    Post.objects.filter(pk=post.pk).update(updated_at=timezone.now().replace(year=2000))
+    with django_capture_on_commit_callbacks(execute=False):
+        assert services.posts_settle_stale() == 1
+    assert Post.objects.get(pk=post.pk).status == "published"
+    assert EventDelivery.objects.filter(event__type="post.published").count() == 1

@@ -316,7 +316,7 @@ def event_printer(as_json: bool, received: Counter) -> Callable[[dict, dict], No
                 output.print_json(event)
             else:
                 data = event.get("data") or {}
-                subject = data.get("id", "") if isinstance(data, dict) else ""
+                subject = _event_subject(data)
                 out.print(f"{time.strftime('%H:%M:%S')} [green]{event.get('type')}[/green] {subject} "
                           f"[dim]{headers.get('webhook-id', '')}[/dim]")
             received.add()
@@ -334,3 +334,13 @@ def rejection_printer(as_json: bool) -> Callable[[str, dict], None]:
 
 def main() -> None:
     app()
+
+
+def _event_subject(data: object) -> str:
+    """What an event is about, in a few words: the object's id, or for a delivery its post
+    and account."""
+    if not isinstance(data, dict):
+        return ""
+    if "id" in data:
+        return str(data["id"])
+    return " ".join(str(data[key]) for key in ("post_id", "account_id") if data.get(key))
