@@ -9,6 +9,7 @@ the listeners.
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 
@@ -34,6 +35,10 @@ EVENT_TYPES = {
 Listener = Callable[..., None]
 _listeners: list[Listener] = []
 _interests: list[Callable[[str, str], bool]] = []
+_guarded: list[Listener] = []  # the listeners that come with an `interested`
+# Set by event_transaction() to the (workspace, mode) nobody was interested in: its
+# emits skip the guarded listeners instead of asking them again.
+_unwanted: ContextVar[tuple[str, str] | None] = ContextVar("unwanted_events", default=None)
 
 
 def event_subscribe(listener: Listener, *, interested: Callable[[str, str], bool] | None = None) -> None:
@@ -46,6 +51,8 @@ def event_subscribe(listener: Listener, *, interested: Callable[[str, str], bool
         _listeners.append(listener)
     if interested is not None and interested not in _interests:
         _interests.append(interested)
+    if interested is not None and listener not in _guarded:
+        _guarded.append(listener)
 
 
 def events_wanted(*, workspace_id: str, mode: str) -> bool:
@@ -56,12 +63,17 @@ def events_wanted(*, workspace_id: str, mode: str) -> bool:
 def event_transaction(*, workspace_id: str, mode: str) -> Iterator[None]:
     """The block of a change whose event someone may want: one transaction for the change
     and the event then, none otherwise (a workspace without listeners pays no round trips
-    for BEGIN and COMMIT on the delivery path)."""
+    for BEGIN and COMMIT on the delivery path; its emits then skip the listeners that said
+    they want none, instead of asking them again)."""
     if events_wanted(workspace_id=workspace_id, mode=mode):
         with transaction.atomic():
             yield
-    else:
+        return
+    token = _unwanted.set((workspace_id, mode))
+    try:
         yield
+    finally:
+        _unwanted.reset(token)
 
 
 def event_emit(type: str, *, workspace_id: str, mode: str, subject: object, dedupe_key: str = "") -> None:
@@ -70,5 +82,8 @@ def event_emit(type: str, *, workspace_id: str, mode: str, subject: object, dedu
     `dedupe_key`, when given, makes a second emit with the same key a no-op."""
     if type not in EVENT_TYPES:
         raise ValueError(f"unknown event type {type!r}")
+    unwanted = _unwanted.get() == (workspace_id, mode)
     for listener in _listeners:
+        if unwanted and listener in _guarded:
+            continue
         listener(type=type, workspace_id=workspace_id, mode=mode, subject=subject, dedupe_key=dedupe_key)

@@ -1,6 +1,8 @@
 """Posts made from request bodies exactly as `POST /v1/posts` makes them: the same
 serializers, then the same service. The API's create, bulk jobs and CSV imports use it."""
 
+import threading
+
 from rest_framework.exceptions import ValidationError
 
 from accounts import selectors as account_selectors
@@ -17,15 +19,24 @@ from publishing.services.autoschedule import auto_window
 NOT_FOR_DRAFTS = ("draft", "recurrence", "recycle", "queue", "auto_schedule")
 
 
+# The body serializers, one instance of each per thread: DRF builds every field anew for
+# each instance (a sixth of a small create's CPU), and an instance that is only asked to
+# run_validation() keeps nothing of one body for the next.
+_serializers = threading.local()
+
+
+def _serializer(kind):
+    made = _serializers.__dict__
+    return made.get(kind) or made.setdefault(kind, kind())
+
+
 class PostMaker:
-    """Makes posts for one workspace and mode. Posts made in a row (a job's) share its
-    serializer instances (DRF builds every field anew for each instance: a third of a
-    small create's CPU) and, after `read_accounts`, one read of the accounts they target."""
+    """Makes posts for one workspace and mode; posts made in a row (a job's) share, after
+    `read_accounts`, one read of the accounts they target."""
 
     def __init__(self, *, workspace: Workspace, mode: str):
         self.workspace, self.mode = workspace, mode
         self.accounts = None
-        self._serializers = {}
 
     def read_accounts(self, bodies) -> None:
         """Read once the accounts that `bodies` target, for the posts made next."""
@@ -43,8 +54,7 @@ class PostMaker:
         naming every problem; nothing is stored then."""
         draft = isinstance(body, dict) and body.get("draft") is True
         kind = PostDraftSerializer if draft else PostCreateSerializer
-        serializer = self._serializers.get(kind) or self._serializers.setdefault(kind, kind())
-        data = serializer.run_validation(body)
+        data = _serializer(kind).run_validation(body)
         if draft:
             data = {k: v for k, v in data.items() if k not in NOT_FOR_DRAFTS}
             return services.post_create_draft(workspace=self.workspace, mode=self.mode, **data)
