@@ -16,11 +16,10 @@ class SharedClientRedisCacheClient(RedisCacheClient):
         self._clients = {}
 
     def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
-        if client is None:
-            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
-        return client
+        index = self._get_connection_pool_index(write)
+        if index not in self._clients:  # two threads may both build one: either serves
+            self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return self._clients[index]
 
 
 class SharedClientRedisCache(RedisCache):

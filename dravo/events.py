@@ -34,10 +34,9 @@ EVENT_TYPES = {
 
 Listener = Callable[..., None]
 _listeners: list[Listener] = []
-_interests: list[Callable[[str, str], bool]] = []
-_guarded: list[Listener] = []  # the listeners that come with an `interested`
+_interests: dict[Listener, Callable[[str, str], bool]] = {}  # a listener's `interested`
 # Set by event_transaction() to the (workspace, mode) nobody was interested in: its
-# emits skip the guarded listeners instead of asking them again.
+# emits skip the listeners that answered so instead of asking them again.
 _unwanted: ContextVar[tuple[str, str] | None] = ContextVar("unwanted_events", default=None)
 
 
@@ -49,14 +48,12 @@ def event_subscribe(listener: Listener, *, interested: Callable[[str, str], bool
     to the caller's transaction."""
     if listener not in _listeners:
         _listeners.append(listener)
-    if interested is not None and interested not in _interests:
-        _interests.append(interested)
-    if interested is not None and listener not in _guarded:
-        _guarded.append(listener)
+    if interested is not None:
+        _interests[listener] = interested
 
 
 def events_wanted(*, workspace_id: str, mode: str) -> bool:
-    return any(interested(workspace_id, mode) for interested in _interests)
+    return any(interested(workspace_id, mode) for interested in _interests.values())
 
 
 @contextmanager
@@ -84,6 +81,6 @@ def event_emit(type: str, *, workspace_id: str, mode: str, subject: object, dedu
         raise ValueError(f"unknown event type {type!r}")
     unwanted = _unwanted.get() == (workspace_id, mode)
     for listener in _listeners:
-        if unwanted and listener in _guarded:
+        if unwanted and listener in _interests:
             continue
         listener(type=type, workspace_id=workspace_id, mode=mode, subject=subject, dedupe_key=dedupe_key)
