@@ -17,7 +17,7 @@ class SharedClientRedisCacheClient(RedisCacheClient):
 
     def get_client(self, key=None, *, write=False):
         index = self._get_connection_pool_index(write)
-        if index not in self._clients:  # two threads may both build one: either serves
+        if index not in self._clients:  # built twice at worst: either one serves
             self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
         return self._clients[index]
 
