@@ -46,7 +46,12 @@ class ApiKeyAuthentication(BaseAuthentication):
         parsed = parse_key(raw)
         if parsed is None:
             raise exceptions.AuthenticationFailed(INVALID_KEY)
-        key = ApiKey.objects.select_related("workspace").filter(lookup=parsed.lookup).first()
+        # The workspace's accounts version with it: what a post's account check may reuse.
+        key = (
+            ApiKey.objects.select_related("workspace", "workspace__accounts_version")
+            .filter(lookup=parsed.lookup)
+            .first()
+        )
         if key is None or not hmac.compare_digest(key.key_hash, hash_key(raw)):
             raise exceptions.AuthenticationFailed(INVALID_KEY)
         if key.is_revoked:
@@ -70,7 +75,7 @@ class WorkspaceJWTAuthentication(JWTAuthentication):
         user, token = result
         workspace_id = token.get("workspace_id")
         membership = (
-            Membership.objects.select_related("workspace")
+            Membership.objects.select_related("workspace", "workspace__accounts_version")
             .filter(user=user, workspace_id=workspace_id, workspace__is_active=True)
             .first()
         )

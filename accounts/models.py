@@ -148,6 +148,30 @@ class SocialAccount(models.Model):
         return self.health in self.USABLE_HEALTH
 
 
+class AccountsVersion(models.Model):
+    """A number that changes whenever a workspace's accounts change in what a post's
+    checks read of them (one added or deleted; an id, health, network, mode or workspace
+    changed).
+    Database triggers keep it (migration 0007), so every writer is covered, QuerySet
+    updates and SQL included; nothing in Python writes it. A process may keep what it
+    read of the accounts while the number stays the same (accounts.selectors).
+
+    No foreign key constraint: a deleted account's trigger may run after its workspace's
+    row is gone, and an orphan row is harmless."""
+
+    workspace = models.OneToOneField(
+        Workspace,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="accounts_version",
+    )
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.workspace_id} accounts v{self.version}"
+
+
 def new_connect_link_id() -> str:
     return new_id("cl")
 

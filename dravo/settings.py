@@ -399,6 +399,9 @@ DELIVERY_LEASE_SECONDS = env_int("DRAVO_DELIVERY_LEASE_SECONDS", 900)
 SERIES_HORIZON_DAYS = env_int("DRAVO_SERIES_HORIZON_DAYS", 14)
 RETRY_BASE_SECONDS = env_float("DRAVO_RETRY_BASE_SECONDS", 10.0)
 REDISPATCH_SECONDS = env_int("DRAVO_REDISPATCH_SECONDS", 120)
+# A new post's fan-out message waits this long in its web process for the posts made
+# after it, and they go as one message (0: one message per post, sent at commit).
+FANOUT_LINGER_MS = env_int("DRAVO_FANOUT_LINGER_MS", 25)
 
 # Beat's periodic work has its own queue, so a release tick never waits behind a backlog
 # of deliveries (workers consume them all, in this order: `-Q scheduler,webhooks,celery`).

@@ -6,7 +6,7 @@ from celery import shared_task
 
 from dravo.idempotency import idempotency_keys_prune
 from publishing import services
-from publishing.services.delivery import deliver_task, fan_out_task, post_fan_out_task  # noqa: F401
+from publishing.services.delivery import deliver_task, fan_out_task, post_fan_out_task, posts_fan_out_task  # noqa: F401
 from publishing.services.jobs import job_run_task, jobs_resume_stale  # noqa: F401
 from publishing.services.series import series_extend_due
 

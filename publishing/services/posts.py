@@ -26,7 +26,7 @@ from publishing.services.delivery import (
     deliveries_insert,
     deliveries_rearm,
     deliveries_retarget,
-    post_fan_out_task,
+    post_fan_out_soon,
 )
 from publishing.services.queue import queue_claim, queue_free_slots, queue_release
 from publishing.services.series import recurrence_check, recycle_create, recycle_problems, series_create
@@ -96,7 +96,7 @@ def post_create(
             if scheduled_at:
                 deliveries_insert(post=post, due=None)
             else:
-                transaction.on_commit(lambda: post_fan_out_task.delay(post.pk), robust=True)
+                post_fan_out_soon(post.pk)
             recycle_create(post=post, recycle=recycle)
             _announce(post)
         return post
@@ -116,9 +116,9 @@ def post_create(
     # One row: atomic on its own, no transaction round trips unless its event is wanted.
     with event_transaction(workspace_id=workspace.pk, mode=mode):
         post.save(force_insert=True)
-        # Robust: once the row is stored the answer is 202 even if the broker is down; the
+        # Once the row is stored the answer is 202 even if the broker is down; the
         # dispatcher then does the fan-out (posts_fan_out_missed), which costs a delay only.
-        transaction.on_commit(lambda: post_fan_out_task.delay(post.pk), robust=True)
+        post_fan_out_soon(post.pk)
         _announce(post)
     return post
 
@@ -239,7 +239,7 @@ def post_publish(*, post: Post, scheduled_at: datetime | None = None, revision: 
         if when:
             deliveries_insert(post=locked, due=None)
         else:
-            transaction.on_commit(lambda: post_fan_out_task.delay(locked.pk), robust=True)
+            post_fan_out_soon(locked.pk)
         _announce(locked)
     return locked
 

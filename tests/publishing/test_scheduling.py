@@ -188,6 +188,7 @@ def test_a_broker_down_at_create_still_answers_202_and_the_dispatcher_fans_out_l
 
     # Redis cannot be stopped under the test: the send fails as kombu fails on a refused connection.
     refused = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+    settings.FANOUT_LINGER_MS = 0  # sent at commit (a batched send that fails: test_batching)
     with (
         mock.patch.object(post_fan_out_task, "delay", side_effect=refused) as send,
         django_capture_on_commit_callbacks(execute=True),
@@ -201,3 +202,53 @@ def test_a_broker_down_at_create_still_answers_202_and_the_dispatcher_fans_out_l
     with django_capture_on_commit_callbacks() as callbacks:
         assert services.posts_fan_out_missed() == 1
     assert Delivery.objects.get(post_id=post_id).account_id == account.pk and len(callbacks) == 1
+
+
+@pytest.mark.django_db
+def test_posts_queued_together_go_in_one_fan_out_message(
+    api_client, account, settings, django_capture_on_commit_callbacks
+):
+    import threading
+    from unittest import mock
+
+    from publishing.tasks import post_fan_out_task, posts_fan_out_task
+
+    settings.FANOUT_LINGER_MS = 300
+    sent = threading.Event()
+    with (
+        mock.patch.object(posts_fan_out_task, "delay", side_effect=lambda ids: sent.set()) as batch,
+        mock.patch.object(post_fan_out_task, "delay") as single,
+    ):
+        with django_capture_on_commit_callbacks(execute=True):  # each create's commit, at the end
+            ids = [
+                api_client.post("/v1/posts", {"account_ids": [account.pk], "text": f"now {n}"}, format="json").json()[
+                    "id"
+                ]
+                for n in range(3)
+            ]
+        assert not batch.called  # still lingering
+        assert sent.wait(5)
+    assert batch.call_args.args == (ids,) and not single.called
+    # The worker's side: one post that cannot be fanned out does not hold back the others.
+    with mock.patch("publishing.services.delivery.deliveries_enqueue"):
+        with mock.patch(
+            "publishing.services.delivery.post_fan_out",
+            side_effect=[RuntimeError("db hiccup"), [1], [2]],
+        ) as fan_out:
+            posts_fan_out_task(ids)
+    assert [c.kwargs["post_id"] for c in fan_out.call_args_list] == ids
+
+
+@pytest.mark.django_db
+def test_a_batch_makes_every_posts_deliveries(api_client, account, settings, django_capture_on_commit_callbacks):
+    from publishing.tasks import posts_fan_out_task
+
+    settings.FANOUT_LINGER_MS = 0
+    ids = [
+        api_client.post("/v1/posts", {"account_ids": [account.pk], "text": f"now {n}"}, format="json").json()["id"]
+        for n in range(2)
+    ]
+    with django_capture_on_commit_callbacks() as callbacks:
+        posts_fan_out_task(ids)
+    assert sorted(Delivery.objects.values_list("post_id", flat=True)) == sorted(ids)
+    assert len(callbacks) == 2  # each delivery's task, after commit
