@@ -70,7 +70,7 @@ def main() -> None:
     for i, (noop_rps, post_rps) in enumerate(rounds, 1):
         print(f"round {i}: no-op {noop_rps:7.1f} req/s, create {post_rps:7.1f} req/s, ratio {post_rps / noop_rps:.2f}")
     print(f"no-op  GET /v1/whoami : {summary(noop_lat)}")
-    print(f"create POST /v1/posts : {summary(post_lat)}  (10 accounts, one fan-out message each)")
+    print(f"create POST /v1/posts : {summary(post_lat)}  (10 accounts; fan-out messages gathered per web process)")
     ratio = statistics.median(post / noop for noop, post in rounds)
     print(f"throughput ratio posts/no-op = {ratio:.2f} (median of {ROUNDS} rounds, target >= 0.5)")
 

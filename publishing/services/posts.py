@@ -11,6 +11,7 @@ from rest_framework.exceptions import ValidationError
 
 from accounts.models import Workspace
 from dravo.events import event_emit, event_transaction
+from dravo.rows import row_insert
 from publishing.errors import (
     PostNotCancelable,
     PostNotDeletable,
@@ -109,13 +110,13 @@ def post_create(
         # One unit; in a caller's transaction (a job's chunk of posts) it joins it without a
         # savepoint of its own (two statements fewer per post): nothing here is caught.
         with transaction.atomic(savepoint=False):
-            post.save(force_insert=True)
+            row_insert(post)
             deliveries_insert(post=post, due=None)
             _announce(post)
         return post
     # One row: atomic on its own, no transaction round trips unless its event is wanted.
     with event_transaction(workspace_id=workspace.pk, mode=mode):
-        post.save(force_insert=True)
+        row_insert(post)
         # Once the row is stored the answer is 202 even if the broker is down; the
         # dispatcher then does the fan-out (posts_fan_out_missed), which costs a delay only.
         post_fan_out_soon(post.pk)
