@@ -94,6 +94,11 @@ def _usable_rows(*, workspace: Workspace, mode: str, ids: list[str]) -> dict[str
         return {row[0]: (row[0], workspace.pk, mode, row[1], row[2]) for row in cursor}
 
 
+def social_account_metadata(*, ids) -> dict[str, dict]:
+    """{account id: its metadata} for these accounts, in one query."""
+    return dict(SocialAccount.objects.filter(pk__in=list(ids)).values_list("pk", "metadata"))
+
+
 def membership_list(*, user):
     """The user's memberships in active workspaces (the dashboard's workspace switcher)."""
     return Membership.objects.filter(user=user, workspace__is_active=True).select_related("workspace")

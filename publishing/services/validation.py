@@ -130,11 +130,22 @@ def _network_problems(client, content, accounts: list[SocialAccount]) -> dict:
     once per account; the others once for all. validate() needs no credentials nor I/O."""
     if not hasattr(client, "validator"):
         return {problem: accounts for problem in client({}, endpoints={}).validate(content)}
+    metadata = _metadata_of(accounts)
     found: dict = {}
     for account in accounts:
-        for problem in client.validator(account.metadata or {}).validate(content):
+        for problem in client.validator(metadata.get(account.pk) or {}).validate(content):
             found.setdefault(problem, []).append(account)
     return found
+
+
+def _metadata_of(accounts: list[SocialAccount]) -> dict:
+    """Each account's metadata, read in one query for those loaded without it (the
+    create path reads only what every network's checks need)."""
+    metadata = {a.pk: a.metadata for a in accounts if "metadata" not in a.get_deferred_fields()}
+    deferred = [a.pk for a in accounts if a.pk not in metadata]
+    if deferred:
+        metadata.update(account_selectors.social_account_metadata(ids=deferred))
+    return metadata
 
 
 def _option_attr(problem_field: str, options: dict, provider: str, account_id: str | None) -> str:

@@ -297,3 +297,32 @@ def test_an_unknown_option_of_a_nested_option_lists_that_options_fields(api_clie
     [error] = response.json()["errors"]
     assert (error["attr"], error["code"]) == ("platform_options.x.poll.colour", "unknown_option")
     assert "Valid options: options, duration_minutes." in error["detail"]
+
+
+def _mastodon(workspace, max_characters):
+    account = factories.make_account(workspace, provider="mastodon")
+    account.metadata = {"instance": {"limits": {"max_characters": max_characters}}}
+    account.save(update_fields=["metadata"])
+    return account
+
+
+@pytest.mark.django_db
+def test_each_account_is_checked_against_its_own_instance_s_limits_in_one_query(api_client, workspace):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    small, big = _mastodon(workspace, 500), _mastodon(workspace, 1000)
+    refused = create(api_client, account_ids=[small.id, big.id], text="a" * 700)
+    assert refused.status_code == 400, refused.content
+    [error] = refused.json()["errors"]
+    assert error["attr"] == "text" and small.id in error["detail"] and big.id not in error["detail"]
+    assert create(api_client, account_ids=[big.id], text="a" * 700).status_code == 202
+
+    def queries(accounts):
+        with CaptureQueriesContext(connection) as ctx:
+            assert create(api_client, account_ids=[a.id for a in accounts], text="a" * 700).status_code == 202
+        return len(ctx)
+
+    few = queries([_mastodon(workspace, 1000)])
+    many = queries([_mastodon(workspace, 1000) for _ in range(6)])
+    assert many == few  # the instances' limits are one read, not one per account
