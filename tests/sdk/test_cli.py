@@ -191,3 +191,65 @@ def test_post_to_the_queue_takes_the_next_slot(dravo_cli, workspace, sandbox, ap
     accepted = json.loads(dravo_cli("post", "Queued", "--to", account.pk, "--queue", "--json").stdout)
     scheduled = datetime.fromisoformat(accepted["scheduled_at"].replace("Z", "+00:00"))
     assert (scheduled.weekday(), scheduled.hour, scheduled.minute) == (2, 10, 0)
+
+
+def test_show_prints_a_post_s_results_once(dravo_cli, workspace, eager_tasks, sandbox, api_key):
+    account = sandbox_account(workspace)
+    post = Dravo(sandbox, api_key).posts.create(text="Shown", account_ids=[account.pk])
+    link = Dravo(sandbox, api_key).posts.get(post.id).results[0].platform_post_url
+    table = dravo_cli("show", post.id)
+    assert table.exit_code == 0, table.output
+    assert f"{post.id}: published" in table.stdout and account.pk in table.stdout and link in table.stdout
+    body = json.loads(dravo_cli("show", post.id, "--json").stdout)
+    assert [(r["account_id"], r["status"]) for r in body["results"]] == [(account.pk, "published")]
+    missing = dravo_cli("show", "post_doesnotexist")
+    assert missing.exit_code == 1 and "HTTP 404" in missing.stderr
+
+
+def test_cancel_a_scheduled_post_and_publish_a_draft(dravo_cli, workspace, sandbox, api_key):
+    account = sandbox_account(workspace)
+    client = Dravo(sandbox, api_key)
+    scheduled = client.posts.create(text="Later", account_ids=[account.pk], scheduled_at="2030-01-01T09:00:00Z")
+    canceled = dravo_cli("cancel", scheduled.id)
+    assert canceled.exit_code == 0 and f"{scheduled.id}: canceled" in canceled.stdout
+    assert client.posts.get(scheduled.id).status == "canceled"
+    again = json.loads(dravo_cli("cancel", scheduled.id, "--json").stdout)  # a repeat changes nothing
+    assert (again["id"], again["status"]) == (scheduled.id, "canceled")
+
+    draft = client.posts.create(text="Someday", account_ids=[account.pk], draft=True)
+    published = dravo_cli("publish", draft.id, "--at", "2030-01-02 10:00", "--tz", "UTC")
+    assert published.exit_code == 0, published.output
+    assert f"{draft.id}: scheduled, for 2030-01-02 10:00 UTC" in published.stdout
+    assert client.posts.get(draft.id).scheduled_at == "2030-01-02T10:00:00Z"
+
+
+def test_retry_sends_the_failed_deliveries_again(dravo_cli, workspace, eager_tasks, sandbox, api_key):
+    from accounts.crypto import encrypt_credentials
+
+    account = sandbox_account(workspace, behavior="rejects")
+    client = Dravo(sandbox, api_key)
+    failed = client.posts.create(text="Second time lucky", account_ids=[account.pk])
+    assert client.posts.get(failed.id).status == "failed"
+    account.credentials_encrypted = encrypt_credentials({"access_token": "sbx-fixed", "sandbox": {"behavior": "ok"}})
+    account.save(update_fields=["credentials_encrypted"])
+    result = dravo_cli("retry", failed.id)
+    assert result.exit_code == 0, result.output
+    assert client.posts.get(failed.id).status == "published"
+    nothing_failed = dravo_cli("retry", failed.id)
+    assert nothing_failed.exit_code == 1 and "HTTP 409" in nothing_failed.stderr
+
+
+def test_media_upload_list_and_delete(dravo_cli, workspace, tmp_path):
+    picture = tmp_path / "cover.png"
+    picture.write_bytes(media_files.png(size=(64, 48)))
+    uploaded = dravo_cli("media", "upload", str(picture), "--json")
+    assert uploaded.exit_code == 0, uploaded.output
+    [made] = json.loads(uploaded.stdout)
+    assert made["id"].startswith("med_") and made["mime_type"] == "image/png" and made["url"]
+    table = dravo_cli("media", "list")
+    assert made["id"] in table.stdout and "image/png" in table.stdout
+    missing = dravo_cli("media", "upload", str(tmp_path / "nope.png"))
+    assert missing.exit_code == 2 and "no such file" in missing.stderr
+    deleted = dravo_cli("media", "delete", made["id"])
+    assert deleted.exit_code == 0 and f"Deleted {made['id']}" in deleted.stdout
+    assert json.loads(dravo_cli("media", "list", "--json").stdout) == []

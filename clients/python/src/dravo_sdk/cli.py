@@ -29,12 +29,14 @@ from dravo_sdk.cli_listen import EventReceiver
 from dravo_sdk.cli_time import parse_when, zone
 from dravo_sdk.client import Dravo
 from dravo_sdk.errors import DravoError
-from dravo_sdk.models import BulkJob, Post
+from dravo_sdk.models import BulkJob, Post, PostAccepted
 
 app = typer.Typer(help="Publish to every connected account from the command line.", no_args_is_help=True,
                   add_completion=False, pretty_exceptions_enable=False)
 webhooks_app = typer.Typer(help="Receive Dravo's webhook events.", no_args_is_help=True)
 app.add_typer(webhooks_app, name="webhooks")
+media_app = typer.Typer(help="Upload, list and delete media files.", no_args_is_help=True)
+app.add_typer(media_app, name="media")
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON (the API's objects) instead of tables.")]
 
@@ -139,10 +141,15 @@ def media_url(dravo: Dravo, item: str) -> str:
     """A URL as given; a file uploaded to Dravo first (its media URL)."""
     if item.startswith(("http://", "https://")):
         return item
+    return dravo.media.upload(existing_file(item)).url
+
+
+def existing_file(item: str) -> Path:
+    """The file `item` names. Raises ValueError (exit 2) when there is none."""
     path = Path(item).expanduser()
     if not path.is_file():
         raise ValueError(f"no such file: {item}")
-    return dravo.media.upload(path).url
+    return path
 
 
 def local_time(iso_time: str, tz: str | None) -> str:
@@ -196,6 +203,97 @@ def watch(ctx: typer.Context, post_id: Annotated[str, typer.Argument(help="The p
         output.error_console().print(f"still {current.status} after {timeout:g}s")
     if current.status != "published":
         raise typer.Exit(1)
+
+
+PostId = Annotated[str, typer.Argument(help="The post (post_…).")]
+
+
+@app.command()
+@handles_errors
+def show(ctx: typer.Context, post_id: PostId, as_json: JsonFlag = False) -> None:
+    """A post's status and per-account results, once (`watch` follows them)."""
+    current = client(ctx).posts.get(post_id)
+    if as_json:
+        output.print_json(current)
+    else:
+        output.console().print(output.results_table(current))
+
+
+@app.command()
+@handles_errors
+def cancel(ctx: typer.Context, post_id: PostId,
+           series: Annotated[bool, typer.Option(help="Also every later occurrence of its series.")] = False,
+           as_json: JsonFlag = False) -> None:
+    """Cancel what of a post is not sent yet (results already published stay)."""
+    print_status(client(ctx).posts.cancel(post_id, series=series or None), as_json)
+
+
+@app.command()
+@handles_errors
+def retry(ctx: typer.Context, post_id: PostId, as_json: JsonFlag = False) -> None:
+    """Send a post's failed deliveries again (`watch` it to see them end)."""
+    print_status(client(ctx).posts.retry(post_id), as_json)
+
+
+def print_status(answer: Post | PostAccepted, as_json: bool) -> None:
+    """`post_…: status` (the post as JSON with `--json`)."""
+    if as_json:
+        output.print_json(answer)
+    else:
+        output.console().print(Text(f"{answer.id}: ") + output.status_text(answer.status))
+
+
+@app.command()
+@handles_errors
+def publish(ctx: typer.Context, post_id: PostId,
+            at: Annotated[str | None, typer.Option(help="Schedule instead: ISO, 'tomorrow 9:00', 'in 2h'.")] = None,
+            tz: Annotated[str | None, typer.Option(help="The zone of --at; else this machine's.")] = None,
+            as_json: JsonFlag = False) -> None:
+    """Publish a draft now, or schedule it with --at."""
+    answer = client(ctx).posts.publish(post_id, scheduled_at=parse_when(at, tz=tz) if at else None)
+    if as_json:
+        output.print_json(answer)
+        return
+    line = Text(f"{answer.id}: ") + output.status_text(answer.status)
+    if answer.scheduled_at and answer.status == "scheduled":
+        line += Text(f", for {local_time(answer.scheduled_at, tz)}")
+    output.console().print(line)
+
+
+@media_app.command("upload")
+@handles_errors
+def media_upload(ctx: typer.Context,
+                 items: Annotated[list[str], typer.Argument(help="Files to upload, or URLs for Dravo to fetch.")],
+                 as_json: JsonFlag = False) -> None:
+    """Upload files (or have Dravo fetch URLs); prints each one's media URL for `--media`."""
+    dravo = client(ctx)
+    made = [dravo.media.from_url(item) if item.startswith(("http://", "https://")) else
+            dravo.media.upload(existing_file(item)) for item in items]
+    if as_json:
+        output.print_json(made)
+    else:
+        output.console().print(output.media_table(made))
+
+
+@media_app.command("list")
+@handles_errors
+def media_list(ctx: typer.Context,
+               limit: Annotated[int, typer.Option(help="How many to show, newest first.")] = 20,
+               as_json: JsonFlag = False) -> None:
+    """The workspace's media files, newest first."""
+    found = list(itertools.islice(client(ctx).media.list(limit=min(max(limit, 1), 100)), limit))
+    if as_json:
+        output.print_json(found)
+    else:
+        output.console().print(output.media_table(found))
+
+
+@media_app.command("delete")
+@handles_errors
+def media_delete(ctx: typer.Context, media_id: Annotated[str, typer.Argument(help="The media file (med_…).")]) -> None:
+    """Delete a media file (refused, HTTP 409, while a post still to be sent uses it)."""
+    client(ctx).media.delete(media_id)
+    output.console().print(f"Deleted {media_id}")
 
 
 def change_printer(out) -> Callable[[Post], None]:

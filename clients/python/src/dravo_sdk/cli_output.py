@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from dravo_sdk.errors import DravoError
-from dravo_sdk.models import BulkJob, Model, Post, SocialAccount
+from dravo_sdk.models import BulkJob, Media, Model, Post, SocialAccount
 
 STATUS_STYLES = {"published": "green", "completed": "green", "failed": "red", "partial": "yellow",
                  "canceled": "dim", "processing": "cyan", "pending": "cyan", "running": "cyan",
@@ -82,6 +82,16 @@ def results_table(post: Post) -> Table:
         outcome = result.platform_post_url or result.error or ""
         table.add_row(result.account_id, result.provider, status_text(result.status), str(result.attempts or 0),
                       outcome)
+    return table
+
+
+def media_table(media: Iterable[Media]) -> Table:
+    """One row per media file, with the URL to pass as `--media`."""
+    table = Table("id", "kind", "type", "size", "url")
+    for item in media:
+        size = f"{(item.size_bytes or 0) / 1_000_000:.1f} MB" if (item.size_bytes or 0) >= 100_000 else \
+            f"{(item.size_bytes or 0) / 1000:.0f} kB"
+        table.add_row(item.id, item.kind or "", item.mime_type or "", size, item.url or "")
     return table
 
 
