@@ -17,6 +17,7 @@ for the life of the process. Tool calls run on a worker thread each, where Djang
 import asyncio
 import io
 import json
+import logging
 import threading
 
 from django.core.handlers.wsgi import WSGIHandler
@@ -25,6 +26,8 @@ from drf_spectacular.renderers import OpenApiJsonRenderer
 from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.utils import extend_schema
 from rest_framework.views import APIView
+
+log = logging.getLogger(__name__)
 
 # After the answer is sent, how long a2wsgi waits for the MCP app to wind down.
 WIND_DOWN_SECONDS = 5.0
@@ -137,4 +140,21 @@ class McpView(APIView):
         return super().perform_content_negotiation(request, force=True)
 
     def post(self, request):
-        return bridge.respond(request)
+        try:
+            return bridge.respond(request)
+        except Exception:
+            log.exception("mcp: the MCP app failed")
+            return internal_error(request.body)
+
+
+def internal_error(body: bytes) -> HttpResponse:
+    """What an MCP client can read when the MCP app itself fails: a JSON-RPC error
+    (-32603, internal error) for the request's id, with HTTP 500."""
+    try:
+        message = json.loads(body)
+        request_id = message.get("id") if isinstance(message, dict) else None
+    except ValueError:
+        request_id = None
+    error = {"jsonrpc": "2.0", "id": request_id,
+             "error": {"code": -32603, "message": "Internal error: Dravo's MCP server failed; try again."}}
+    return HttpResponse(json.dumps(error), status=500, content_type="application/json")

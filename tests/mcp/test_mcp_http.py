@@ -222,3 +222,19 @@ def test_a_dashboard_user_s_test_mode_jwt_works_as_on_v1(live_server, workspace,
             return await session.call_tool("list_accounts", {})
 
     assert [item["id"] for item in payload(anyio.run(scenario))["items"]] == [account.pk]
+
+
+def test_a_failure_inside_the_mcp_app_is_a_json_rpc_error_not_a_page(live_server, api_key, monkeypatch):
+    from dravo import mcp
+
+    def broken():
+        raise RuntimeError("the MCP session manager stopped")
+
+    monkeypatch.setattr(mcp.bridge, "app", broken)
+    headers = {"Authorization": f"Bearer {api_key}", "Accept": "application/json, text/event-stream"}
+    body = {"jsonrpc": "2.0", "id": 7, "method": "tools/list", "params": {}}
+
+    response = httpx.post(f"{live_server.url}/mcp", json=body, headers=headers, timeout=10)
+
+    assert response.status_code == 500 and response.headers["content-type"] == "application/json"
+    assert response.json()["id"] == 7 and response.json()["error"]["code"] == -32603
