@@ -179,3 +179,23 @@ def test_week_and_day_grids_pass_axe_and_fit_a_phone(sandbox, page, person, work
                 assert hour["x"] >= 0 and hour["x"] < 60, hour
             page.locator("th.cal-hour").nth(8).scroll_into_view_if_needed()
             screenshot(page, f"calendar-{view}-{width}")
+
+
+def test_the_month_fits_its_width_with_a_long_unbroken_text(sandbox, page, person, workspace):  # noqa: F811
+    x = factories.make_account(workspace, provider="x", handle="@long")
+    day = timezone.localdate(timezone=PARIS) + timedelta(days=1)
+    for n in range(3):
+        post_services.post_create(
+            workspace=workspace, mode="test", account_ids=[x.id], text=f"smoke{n}-" + "1796523235291102614" * 3,
+            scheduled_at=at(day, 9 + n, 0, PARIS),
+        )  # fmt: skip
+    log_in(page, sandbox)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{sandbox}/calendar/?date={day.isoformat()}")
+        expect(page.locator(".cal-item.scheduled")).not_to_have_count(0)
+        widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert widths[0] <= widths[1], f"the month at {width}px scrolls the page sideways: {widths}"
+        item = page.locator("ul .cal-item").first.bounding_box()
+        cell = page.locator(".calendar .day.has-items").first.bounding_box()
+        assert item["x"] + item["width"] <= cell["x"] + cell["width"] + 1, (item, cell)
