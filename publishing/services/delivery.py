@@ -86,11 +86,18 @@ def post_fan_out_soon(post_id: str) -> None:
     transaction.on_commit(lambda: _fan_out_batch.add(post_id), robust=True)
 
 
+# At most this many posts per fan-out message: a burst (a job's chunk of posts, all
+# committed at once) still spreads over several workers.
+FAN_OUT_BATCH_MAX = 20
+
+
 def _fan_out_send(post_ids: list[str]) -> None:
-    if len(post_ids) == 1:
-        post_fan_out_task.delay(post_ids[0])
-    else:
-        posts_fan_out_task.delay(post_ids)
+    for start in range(0, len(post_ids), FAN_OUT_BATCH_MAX):
+        chunk = post_ids[start : start + FAN_OUT_BATCH_MAX]
+        if len(chunk) == 1:
+            post_fan_out_task.delay(chunk[0])
+        else:
+            posts_fan_out_task.delay(chunk)
 
 
 _fan_out_batch = Batcher(

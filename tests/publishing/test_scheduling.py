@@ -252,3 +252,20 @@ def test_a_batch_makes_every_posts_deliveries(api_client, account, settings, dja
         posts_fan_out_task(ids)
     assert sorted(Delivery.objects.values_list("post_id", flat=True)) == sorted(ids)
     assert len(callbacks) == 2  # each delivery's task, after commit
+
+
+def test_a_burst_is_spread_over_messages_of_at_most_the_batch_maximum(monkeypatch):
+    from unittest import mock
+
+    from publishing.services import delivery
+    from publishing.tasks import post_fan_out_task, posts_fan_out_task
+
+    monkeypatch.setattr(delivery, "FAN_OUT_BATCH_MAX", 3)
+    ids = [f"post_{n}" for n in range(7)]
+    with (
+        mock.patch.object(posts_fan_out_task, "delay") as batch,
+        mock.patch.object(post_fan_out_task, "delay") as single,
+    ):
+        delivery._fan_out_send(ids)
+    assert [c.args[0] for c in batch.call_args_list] == [ids[0:3], ids[3:6]]
+    assert [c.args[0] for c in single.call_args_list] == [ids[6]]
