@@ -1,6 +1,6 @@
 """Schedule: 10,000 posts due in the same minute, released by Celery Beat (every second)
 and one worker on the scheduler queue: lag from scheduled_at to queued, p50 and p99
-(target p99 <= 5 s)."""
+(target p99 <= 1 s)."""
 
 import sys
 import time
@@ -52,7 +52,7 @@ def main() -> None:
         purge(env, [env["DRAVO_CELERY_QUEUE"], "scheduler"])
     print(
         f"{len(lags)} of {POSTS} posts released ({left} left); lag scheduled_at -> queued: "
-        f"p50={percentile(lags, 50):.2f}s p99={percentile(lags, 99):.2f}s max={max(lags):.2f}s (target p99 <= 5 s)"
+        f"p50={percentile(lags, 50):.2f}s p99={percentile(lags, 99):.2f}s max={max(lags):.2f}s (target p99 <= 1 s)"
     )
 
 
