@@ -253,3 +253,10 @@ def test_media_upload_list_and_delete(dravo_cli, workspace, tmp_path):
     deleted = dravo_cli("media", "delete", made["id"])
     assert deleted.exit_code == 0 and f"Deleted {made['id']}" in deleted.stdout
     assert json.loads(dravo_cli("media", "list", "--json").stdout) == []
+
+
+def test_help_names_what_each_option_takes(tmp_path):
+    runner = CliRunner(env={"DRAVO_CONFIG": str(tmp_path / "none.toml"), "COLUMNS": "200"})
+    shown = runner.invoke(app, ["post", "--help"]).stdout
+    assert all(name in shown for name in ("ACCOUNT_ID", "FILE_OR_URL", "WHEN", "ZONE"))
+    assert "list[str]" not in shown

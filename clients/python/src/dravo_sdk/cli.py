@@ -39,6 +39,12 @@ media_app = typer.Typer(help="Upload, list and delete media files.", no_args_is_
 app.add_typer(media_app, name="media")
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON (the API's objects) instead of tables.")]
+When = Annotated[str | None, typer.Option(metavar="WHEN", help="When: ISO, '2027-01-04 09:00', 'tomorrow 9:00', "
+                                                               "'in 2h'.")]
+Zone = Annotated[str | None, typer.Option(metavar="ZONE", help="The zone of --at (e.g. Europe/Paris); else this "
+                                                               "machine's.")]
+PostId = Annotated[str, typer.Argument(metavar="POST_ID", help="The post (post_…).")]
+MediaId = Annotated[str, typer.Argument(metavar="MEDIA_ID", help="The media file (med_…).")]
 
 
 @dataclass
@@ -111,16 +117,17 @@ def accounts(ctx: typer.Context,
 @app.command()
 @handles_errors
 def post(ctx: typer.Context,
-         text: Annotated[str, typer.Argument(help="The post's text.")],
-         to: Annotated[list[str], typer.Option("--to", help="An account id (acc_…); repeat for more.")],
-         media: Annotated[list[str] | None, typer.Option("--media", help="A file to upload, or a URL; repeat.")] = None,
-         at: Annotated[str | None, typer.Option(help="When: ISO, '2027-01-04 09:00', 'tomorrow 9:00', 'in 2h'.")]
-         = None,
-         tz: Annotated[str | None, typer.Option(help="The zone of --at (e.g. Europe/Paris); else this machine's.")]
-         = None,
+         text: Annotated[str, typer.Argument(metavar="TEXT", help="The post's text.")],
+         to: Annotated[list[str], typer.Option("--to", metavar="ACCOUNT_ID",
+                                               help="An account id (acc_…); repeat for more.")],
+         media: Annotated[list[str] | None, typer.Option("--media", metavar="FILE_OR_URL",
+                                                         help="A file to upload, or a URL; repeat.")] = None,
+         at: When = None,
+         tz: Zone = None,
          draft: Annotated[bool, typer.Option(help="Save as a draft.")] = False,
          queue: Annotated[bool, typer.Option(help="Take the next free slot of the accounts' queue.")] = False,
-         idempotency_key: Annotated[str | None, typer.Option(help="Makes a repeat of this command safe.")] = None,
+         idempotency_key: Annotated[str | None, typer.Option(metavar="KEY",
+                                                             help="Makes a repeat of this command safe.")] = None,
          as_json: JsonFlag = False) -> None:
     """Publish (or schedule, queue, draft) a post to accounts."""
     when = parse_when(at, tz=tz) if at else None
@@ -179,7 +186,7 @@ def posts(ctx: typer.Context,
 
 @app.command()
 @handles_errors
-def watch(ctx: typer.Context, post_id: Annotated[str, typer.Argument(help="The post (post_…).")],
+def watch(ctx: typer.Context, post_id: PostId,
           interval: Annotated[float, typer.Option(help="Seconds between reads.")] = 1.0,
           timeout: Annotated[float, typer.Option(help="Give up after this many seconds.")] = 600.0,
           as_json: JsonFlag = False) -> None:
@@ -203,9 +210,6 @@ def watch(ctx: typer.Context, post_id: Annotated[str, typer.Argument(help="The p
         output.error_console().print(f"still {current.status} after {timeout:g}s")
     if current.status != "published":
         raise typer.Exit(1)
-
-
-PostId = Annotated[str, typer.Argument(help="The post (post_…).")]
 
 
 @app.command()
@@ -246,8 +250,8 @@ def print_status(answer: Post | PostAccepted, as_json: bool) -> None:
 @app.command()
 @handles_errors
 def publish(ctx: typer.Context, post_id: PostId,
-            at: Annotated[str | None, typer.Option(help="Schedule instead: ISO, 'tomorrow 9:00', 'in 2h'.")] = None,
-            tz: Annotated[str | None, typer.Option(help="The zone of --at; else this machine's.")] = None,
+            at: When = None,
+            tz: Zone = None,
             as_json: JsonFlag = False) -> None:
     """Publish a draft now, or schedule it with --at."""
     answer = client(ctx).posts.publish(post_id, scheduled_at=parse_when(at, tz=tz) if at else None)
@@ -263,7 +267,8 @@ def publish(ctx: typer.Context, post_id: PostId,
 @media_app.command("upload")
 @handles_errors
 def media_upload(ctx: typer.Context,
-                 items: Annotated[list[str], typer.Argument(help="Files to upload, or URLs for Dravo to fetch.")],
+                 items: Annotated[list[str], typer.Argument(metavar="FILE_OR_URL",
+                                                             help="Files to upload, or URLs for Dravo to fetch.")],
                  as_json: JsonFlag = False) -> None:
     """Upload files (or have Dravo fetch URLs); prints each one's media URL for `--media`."""
     dravo = client(ctx)
@@ -290,7 +295,7 @@ def media_list(ctx: typer.Context,
 
 @media_app.command("delete")
 @handles_errors
-def media_delete(ctx: typer.Context, media_id: Annotated[str, typer.Argument(help="The media file (med_…).")]) -> None:
+def media_delete(ctx: typer.Context, media_id: MediaId) -> None:
     """Delete a media file (refused, HTTP 409, while a post still to be sent uses it)."""
     client(ctx).media.delete(media_id)
     output.console().print(f"Deleted {media_id}")
