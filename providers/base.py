@@ -89,6 +89,7 @@ class PublishResult:
 class RefreshResult:
     credentials: dict  # the full new credentials (extras kept)
     expires_at: datetime | None
+    metadata: dict = field(default_factory=dict)  # merged into the account's metadata (what changed)
 
 
 @dataclass

@@ -254,8 +254,10 @@ def social_account_refresh(*, account_id: str, wait: float = 30.0) -> SocialAcco
         _release_refresh(account_id, health_reason=f"Refresh deferred: {exc}"[:2000])
         raise ProviderUnreachable(f"The network could not refresh the token right now: {exc}") from exc
     new = {**old, **{k: v for k, v in result.credentials.items() if v not in (None, "")}}
+    changed = {"metadata": {**(account.metadata or {}), **result.metadata}} if result.metadata else {}
     _release_refresh(
         account_id,
+        **changed,
         credentials_encrypted=encrypt_credentials(_without_expiry(new)),
         token_expires_at=result.expires_at,
         refreshed_at=timezone.now(),

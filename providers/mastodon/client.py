@@ -172,7 +172,8 @@ class MastodonClient(ProviderClient):
         its server). ReconnectRequired when the token was revoked. Safe to repeat."""
         profile = self.verify()
         limits = profile.extra["instance"]["limits"]
-        return RefreshResult(credentials={**self.credentials, "instance_limits": limits}, expires_at=None)
+        return RefreshResult(credentials={**self.credentials, "instance_limits": limits}, expires_at=None,
+                             metadata={"instance": profile.extra["instance"]})
 
     def fetch_metrics(self, platform_post_id: str) -> MetricsResult:
         """`favourites_count`, `reblogs_count`, `replies_count` (and `quotes_count` on 4.5+)

@@ -101,3 +101,22 @@ def test_concurrent_refreshes_of_one_account_spend_the_refresh_token_once(worksp
     account.refresh_from_db()
     assert decrypt_credentials(account.credentials_encrypted)["refresh_token"] == "r2"
     assert SocialAccount.objects.get(pk=account.pk).refresh_lease_until is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refresh_brings_the_instance_s_new_limits_to_the_create_check(sandbox, workspace, api_client):
+    """A Mastodon server whose limit changed (the sandbox's is 500 characters): after the
+    account's refresh, a create is checked against the new limit, which the check reads
+    from the account's metadata."""
+    account = factories.make_account(workspace, provider="mastodon", credentials={
+        "access_token": "sbx-mastodon-limits", "sandbox": {"behavior": "ok"}})
+    account.metadata = {"instance": {"limits": {"max_characters": 300}}, "note": "kept"}
+    account.save(update_fields=["metadata"])
+    body = {"account_ids": [account.pk], "text": "a" * 400}
+    assert api_client.post("/v1/posts", body, format="json").status_code == 400
+
+    services.social_account_refresh(account_id=account.pk)
+
+    account.refresh_from_db()
+    assert account.metadata["instance"]["limits"]["max_characters"] == 500 and account.metadata["note"] == "kept"
+    assert api_client.post("/v1/posts", body, format="json").status_code == 202
