@@ -407,6 +407,7 @@ FANOUT_LINGER_MS = env_int("DRAVO_FANOUT_LINGER_MS", 25)
 # of deliveries (workers consume them all, in this order: `-Q scheduler,webhooks,celery`).
 CELERY_TASK_ROUTES = {
     "publishing.tasks.dispatch_due_task": {"queue": "scheduler"},
+    "publishing.tasks.release_due_task": {"queue": "scheduler"},
     "publishing.tasks.recover_stuck_task": {"queue": "scheduler"},
     "publishing.tasks.extend_series_task": {"queue": "scheduler"},
     "publishing.tasks.prune_idempotency_keys_task": {"queue": "scheduler"},

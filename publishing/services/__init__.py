@@ -6,6 +6,7 @@ from publishing.services.delivery import (  # noqa: F401
     delivery_attempt,
     post_fan_out,
     post_refresh_status,
+    posts_due_within,
     posts_fan_out_missed,
     posts_release_due,
     posts_settle_stale,

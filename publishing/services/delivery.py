@@ -453,6 +453,12 @@ def posts_release_due(*, batch: int = 1000, max_batches: int = 50) -> int:
     return released
 
 
+def posts_due_within(*, seconds: float) -> bool:
+    """Whether a scheduled post falls due within `seconds` (by the database's clock)."""
+    soon = Now() + timedelta(seconds=seconds)
+    return Post.objects.filter(status=PStatus.SCHEDULED, scheduled_at__lte=soon).exists()
+
+
 @transaction.atomic
 def _release_batch(batch: int) -> int:
     rows = list(

@@ -269,3 +269,28 @@ def test_a_burst_is_spread_over_messages_of_at_most_the_batch_maximum(monkeypatc
         delivery._fan_out_send(ids)
     assert [c.args[0] for c in batch.call_args_list] == [ids[0:3], ids[3:6]]
     assert [c.args[0] for c in single.call_args_list] == [ids[6]]
+
+
+@pytest.mark.django_db
+def test_a_post_due_before_the_next_half_tick_gets_a_release_then(account):
+    from unittest import mock
+
+    from publishing.tasks import HALF_TICK_SECONDS, dispatch_due_task, release_due_task
+
+    def ticks() -> list:
+        with mock.patch.object(release_due_task, "apply_async") as later:
+            dispatch_due_task()
+        return [call.kwargs["countdown"] for call in later.call_args_list]
+
+    far = services.post_create(workspace=account.workspace, mode="test", account_ids=[account.pk], text="far",
+                               scheduled_at=timezone.now() + timedelta(minutes=5))
+    assert ticks() == []  # nothing due soon: no extra release
+    soon = services.post_create(workspace=account.workspace, mode="test", account_ids=[account.pk], text="soon",
+                                scheduled_at=timezone.now() + timedelta(seconds=30))
+    Post.objects.filter(pk=soon.pk).update(scheduled_at=timezone.now() + timedelta(seconds=HALF_TICK_SECONDS / 2))
+    assert ticks() == [HALF_TICK_SECONDS]
+    assert Post.objects.get(pk=soon.pk).status == Post.Status.SCHEDULED  # not yet due at the tick
+    Post.objects.filter(pk=soon.pk).update(scheduled_at=timezone.now() - timedelta(milliseconds=1))
+    release_due_task()  # half a tick later
+    assert Post.objects.get(pk=soon.pk).status == Post.Status.QUEUED
+    assert Post.objects.get(pk=far.pk).status == Post.Status.SCHEDULED
