@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 
 from django.utils import timezone
 
+from dravo import media_fetch
+from dravo.media_inspect import MediaRejected
 from providers import http
 from providers.base import (
     Content,
@@ -49,8 +51,6 @@ from providers.errors import (
     Rejected,
     TokenExpired,
 )
-from publishing import media_fetch
-from publishing.media_inspect import MediaRejected
 
 POST = "app.bsky.feed.post"
 SESSION_LIFETIME = timedelta(hours=2)  # when the access JWT carries no readable `exp`

@@ -33,6 +33,7 @@ from accounts.models import SocialAccount
 from dravo.batching import Batcher
 from dravo.events import event_emit, event_transaction
 from dravo.leases import lease_claim
+from dravo.media_inspect import MediaRejected
 from providers import registry
 from providers.base import Content, Media, PublishResult
 from providers.errors import (
@@ -42,7 +43,6 @@ from providers.errors import (
     ReconnectRequired,
 )
 from publishing.content import content_for, dravo_media, media_for
-from publishing.media_inspect import MediaRejected
 from publishing.media_serve import media_id_in
 from publishing.models import Delivery, Post
 from publishing.services.media import media_from_source

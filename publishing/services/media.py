@@ -21,10 +21,10 @@ from django.db import transaction
 from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
 
 from accounts.models import Workspace
+from dravo import media_fetch
 from dravo.errors import Conflict
 from dravo.idempotency import idempotent, request_fingerprint
-from publishing import media_fetch
-from publishing.media_inspect import HEAD_BYTES, Inspected, MediaRejected, inspect, sniff_kind, unsupported
+from dravo.media_inspect import HEAD_BYTES, Inspected, MediaRejected, inspect, sniff_kind, unsupported
 from publishing.media_serve import media_id_in
 from publishing.models import Media, Post, new_media_id
 

@@ -17,7 +17,7 @@ from rest_framework.exceptions import ValidationError
 from accounts.crypto import encrypt_credentials
 from accounts.models import Workspace
 from dravo.events import EVENT_TYPES
-from publishing.media_fetch import UrlRefused, check_url, is_public
+from dravo.media_fetch import UrlRefused, check_url, is_public
 from webhooks.models import Endpoint, Event, EventDelivery
 from webhooks.services.outbox import endpoints_changed, event_record
 from webhooks.services.sending import webhook_send

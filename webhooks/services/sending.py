@@ -25,7 +25,7 @@ from standardwebhooks.webhooks import Webhook
 
 from accounts.crypto import decrypt_credentials
 from dravo.leases import lease_claim, lease_free
-from publishing.media_fetch import GuardedAdapter, UrlRefused
+from dravo.media_fetch import GuardedAdapter, UrlRefused
 from webhooks.models import Endpoint, EventDelivery
 
 logger = logging.getLogger(__name__)

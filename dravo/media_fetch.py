@@ -27,7 +27,7 @@ from requests_hardened import Config, HTTPSession
 from requests_hardened.ip_filter import InvalidIPAddress
 from requests_hardened.ip_filter_adapter import IPFilterAdapter
 
-from publishing.media_inspect import HEAD_BYTES, MediaRejected, sniff_kind, unsupported
+from dravo.media_inspect import HEAD_BYTES, MediaRejected, sniff_kind, unsupported
 
 USER_AGENT = "Dravo-Media/1.0 (+https://dravo.dev)"
 CHUNK = 64 * 1024
