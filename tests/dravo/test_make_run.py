@@ -187,13 +187,16 @@ def scheduler_messages(data: Path) -> tuple[int, int]:
 
 def test_beats_per_second_ticks_stay_out_of_the_output(make_run):
     sent, consumed = scheduler_messages(make_run.data)
+    lines = len(make_run.output().splitlines())
     time.sleep(5)
     sent_after, consumed_after = scheduler_messages(make_run.data)
     assert sent_after - sent >= 3 and consumed_after - consumed >= 3  # Beat ticks, the worker runs them...
     out = make_run.output()
     assert "dispatch_due_task" not in out and "Sending due task" not in out  # ... and neither logs it
     assert "deliver_task" in out  # while the deliveries' own lines are there
-    assert len(out[out.index("Test API key:"):].splitlines()) < 200
+    # Five idle seconds add next to nothing (an analytics refresh of the posts just made, at most).
+    added = out.splitlines()[lines:]
+    assert len(added) < 10, "\n".join(added)
 
 
 def test_readme_commands_work_in_a_plain_shell_after_make_run(make_run):
