@@ -2,6 +2,7 @@
 workspace and mode pages."""
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -23,6 +24,7 @@ from accounts.forms import ApiKeyForm, ByokForm, LoginForm
 from accounts.models import ConnectLink, Membership, Mode, Provider, SocialAccount
 from accounts.oauth import BACKENDS, no_oauth_reason
 from dravo.errors import DomainError, error_text
+from providers import registry
 from providers.oauth import SESSION_LINK, SESSION_MODE
 
 
@@ -146,12 +148,21 @@ def _accounts_context(request, byok_form=None):
     accounts = selectors.social_account_list(workspace=request.workspace, mode=request.mode).order_by(
         "provider", "-created_at"
     )
+    live = request.mode == "live"
+    for account in accounts:  # what its Reconnect asks first, as its network's Connect does
+        account.connect_params = registry.network(account.provider).connect_params if live else ()
     return {
         "accounts": [a for a in accounts if a.health != SocialAccount.Health.DISCONNECTED],
         "disconnected": [a for a in accounts if a.health == SocialAccount.Health.DISCONNECTED],
         "providers": Provider.choices,
         # Networks with a hosted (OAuth) connect; the others connect with the form below.
         "hosted": set(BACKENDS),
+        # The Connect buttons: (network, label, what a live connect asks first).
+        "connectors": [
+            (key, label, registry.network(key).connect_params if live else ())
+            for key, label in Provider.choices
+            if key in BACKENDS
+        ],
         "byok_form": byok_form or ByokForm(mode=request.mode),
         "now": timezone.now(),
     }
@@ -189,13 +200,20 @@ def account_connect(request, provider: str):
     if reason := no_oauth_reason(provider):
         messages.error(request, reason)
         return redirect("accounts")
+    params = {}
+    if request.mode == "live":
+        for param in registry.network(provider).connect_params:
+            if not (value := request.POST.get(param.name, "").strip()):
+                messages.error(request, f"{param.label}: enter it to connect a {Provider(provider).label} account.")
+                return redirect("accounts")
+            params[param.name] = value
     _, url = services.connect_link_create(
         workspace=request.workspace,
         mode=request.mode,
         provider=provider,
         redirect_uri=request.build_absolute_uri(reverse("account-connected")),
     )
-    return HttpResponseRedirect(url)
+    return HttpResponseRedirect(f"{url}?{urlencode(params)}" if params else url)
 
 
 @dashboard_view

@@ -134,6 +134,9 @@ class Network:
     content_kinds: tuple[str, ...] = ()
     option_hints: dict[tuple[str, ...], str] = field(default_factory=dict)
     connect_hint: str = ""  # how to connect an account when there is no oauth_backend
+    # What a live hosted connect must be told first, added to the connect link's query
+    # (a server of a federated network). Test mode uses the sandbox and needs none.
+    connect_params: tuple[Credential, ...] = ()
     destinations: DestinationKind | None = None  # places inside an account a post goes to
     # The network refuses a post whose text repeats one of the account's recent posts
     # (so a recycled post needs variations there).

@@ -31,6 +31,7 @@ NETWORK = Network(
             "The account's server, e.g. https://mastodon.social (https, a public host).",
         ),
     ),
+    connect_params=(Credential("instance", "Your Mastodon server", "For example mastodon.social."),),
     content_kinds=tuple(CAPABILITIES["content_kinds"]),
     option_hints={
         ("visibility",): "public, unlisted, private (followers only) or direct (mentioned people only).",

@@ -117,6 +117,25 @@ def test_a_connect_button_starts_a_connect_link_that_returns_to_the_dashboard(br
 
 
 @pytest.mark.django_db
+def test_a_live_mastodon_connect_asks_for_the_server_and_passes_it_to_the_link(browser_client, workspace, settings):
+    assert 'name="instance"' not in browser_client.get("/accounts/").content.decode()  # test mode: the sandbox
+    browser_client.post("/mode", {"mode": "live"})
+    factories.make_account(workspace, provider="mastodon", mode="live", health="requires_reconnect")
+    page = browser_client.get("/accounts/").content.decode()
+    assert page.count('name="instance"') == 2  # Connect, and the Reconnect of the account that needs it
+    assert "Your Mastodon server" in page
+
+    refused = browser_client.post("/accounts/connect/mastodon", {"instance": "  "}, follow=True)
+    assert "Your Mastodon server: enter it" in refused.content.decode() and not ConnectLink.objects.exists()
+
+    response = browser_client.post("/accounts/connect/mastodon", {"instance": "mastodon.social"})
+    link = ConnectLink.objects.get()
+    assert (link.mode, link.provider) == ("live", "mastodon")
+    assert response["Location"].startswith(f"{settings.BASE_URL}/connect/")
+    assert response["Location"].endswith("?instance=mastodon.social")
+
+
+@pytest.mark.django_db
 def test_a_denied_connection_is_reported_on_the_accounts_page(browser_client):
     response = browser_client.get("/accounts/connected?error=access_denied", follow=True)
     assert "you declined the consent" in response.content.decode()
