@@ -42,11 +42,12 @@ def connect_open(request, token: str):
     try:
         return do_auth(backend)  # a redirect to the network's (or the sandbox's) consent page
     except SocialAuthBaseException as exc:  # e.g. the link names no usable server for the network
-        services.connect_link_fail(link=link, error=str(exc))
+        services.connect_link_fail(link=link, error=auth_error_text(exc))
         target = services.redirect_target(link, error=exc.__class__.__name__)
         if target:
             return HttpResponseRedirect(target)
-        return render(request, "connect/result.html", {"error": f"The connection failed: {exc}"}, status=400)
+        context = {"error": f"The connection failed: {auth_error_text(exc)}"}
+        return render(request, "connect/result.html", context, status=400)
 
 
 @never_cache
@@ -59,11 +60,19 @@ def connect_complete(request, backend: str, *args, **kwargs):
         link = ConnectLink.objects.filter(pk=request.session.get(SESSION_LINK)).first()
         code = "access_denied" if isinstance(exc, AuthCanceled) else exc.__class__.__name__
         if link is not None:
-            services.connect_link_fail(link=link, error=str(exc))
+            services.connect_link_fail(link=link, error=auth_error_text(exc))
             target = services.redirect_target(link, error=code)
             if target:
                 return HttpResponseRedirect(target)
-        return render(request, "connect/result.html", {"error": f"The connection failed: {exc}"}, status=400)
+        context = {"error": f"The connection failed: {auth_error_text(exc)}"}
+        return render(request, "connect/result.html", context, status=400)
+
+
+def auth_error_text(exc: SocialAuthBaseException) -> str:
+    """The reason a connect failed: the backend's own words (social-auth keeps them in
+    `detail`; its message is a generic sentence), else that sentence."""
+    detail = getattr(exc, "detail", "")
+    return str(detail).strip() if detail and str(detail).strip() else str(exc)
 
 
 # --- Dashboard ---------------------------------------------------------------------------
@@ -88,6 +97,7 @@ class LoginView(auth_views.LoginView):
 
 SESSION_WORKSPACE = "dashboard_workspace"
 SESSION_DASHBOARD_MODE = "dashboard_mode"
+SESSION_DASHBOARD_LINK = "dashboard_connect_link"  # the last Connect started here
 KEY_MANAGERS = (Membership.Role.OWNER, Membership.Role.ADMIN)
 
 
@@ -207,12 +217,13 @@ def account_connect(request, provider: str):
                 messages.error(request, f"{param.label}: enter it to connect a {Provider(provider).label} account.")
                 return redirect("accounts")
             params[param.name] = value
-    _, url = services.connect_link_create(
+    link, url = services.connect_link_create(
         workspace=request.workspace,
         mode=request.mode,
         provider=provider,
         redirect_uri=request.build_absolute_uri(reverse("account-connected")),
     )
+    request.session[SESSION_DASHBOARD_LINK] = link.pk  # so the return page can say why it failed
     return HttpResponseRedirect(f"{url}?{urlencode(params)}" if params else url)
 
 
@@ -228,6 +239,10 @@ def account_connected(request):
         )
     if error or account is None:
         reason = "you declined the consent" if error == "access_denied" else (error or "no account was granted")
+        link_id = request.session.pop(SESSION_DASHBOARD_LINK, None)
+        failed = ConnectLink.objects.filter(pk=link_id, workspace=request.workspace).exclude(error="").first()
+        if failed is not None and error != "access_denied":
+            reason = failed.error
         messages.error(request, f"The connection did not complete: {reason}.")
     else:
         messages.success(request, f"Connected {account.get_provider_display()} account {account.handle}.")

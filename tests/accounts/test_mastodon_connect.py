@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from accounts.crypto import decrypt_credentials
-from accounts.models import SocialAccount
+from accounts.models import ConnectLink, SocialAccount
 from sandbox.models import SandboxRecord
 from tests.accounts.test_oauth_connect import CUSTOMER, consent, finish, open_link, start
 from tests.conftest import client_for
@@ -41,3 +41,5 @@ def test_a_live_link_without_a_public_instance_fails_with_a_reason(sandbox, work
     if response.status_code == 302:
         assert "error=" in response["Location"]
     assert SocialAccount.objects.count() == 0
+    reason = ConnectLink.objects.get().error  # the backend's own words, not social-auth's generic sentence
+    assert any(word in reason for word in ("instance", "https", "public")) and "could not be completed" not in reason

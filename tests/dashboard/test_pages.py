@@ -1,6 +1,7 @@
 """The dashboard's pages with Django's test client: login, workspace and mode scoping, the
 forms calling the API's services, and the markup an accessibility check relies on."""
 
+import html
 import io
 import re
 from datetime import UTC, datetime, timedelta
@@ -544,3 +545,18 @@ def test_the_mode_is_visible_on_every_page(browser_client):
     browser_client.session[SESSION_DASHBOARD_MODE] = "test"
     for path in PAGES:
         assert 'class="mode-banner test"' in browser_client.get(path).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_connect_that_fails_says_why_on_the_accounts_page(browser_client, workspace):
+    browser_client.post("/mode", {"mode": "live"})
+    started = browser_client.post("/accounts/connect/mastodon", {"instance": "http://127.0.0.1"})
+    opened = browser_client.get(urlsplit(started["Location"]).path + "?" + urlsplit(started["Location"]).query)
+    assert opened.status_code == 302 and "/accounts/connected?error=" in opened["Location"]
+    page = browser_client.get(opened["Location"], follow=True).content.decode()
+    reason = ConnectLink.objects.get().error
+    assert "https://" in reason  # the backend's own words: the server must be https
+    assert f"The connection did not complete: {reason}" in html.unescape(page)
+    # A return page reached by hand names no other link's failure.
+    assert "did not complete: no account was granted" in browser_client.get("/accounts/connected", follow=True
+                                                                            ).content.decode()
