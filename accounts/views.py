@@ -42,12 +42,7 @@ def connect_open(request, token: str):
     try:
         return do_auth(backend)  # a redirect to the network's (or the sandbox's) consent page
     except SocialAuthBaseException as exc:  # e.g. the link names no usable server for the network
-        services.connect_link_fail(link=link, error=auth_error_text(exc))
-        target = services.redirect_target(link, error=exc.__class__.__name__)
-        if target:
-            return HttpResponseRedirect(target)
-        context = {"error": f"The connection failed: {auth_error_text(exc)}"}
-        return render(request, "connect/result.html", context, status=400)
+        return _connect_failed(request, link, exc, code=exc.__class__.__name__)
 
 
 @never_cache
@@ -59,20 +54,24 @@ def connect_complete(request, backend: str, *args, **kwargs):
     except SocialAuthBaseException as exc:
         link = ConnectLink.objects.filter(pk=request.session.get(SESSION_LINK)).first()
         code = "access_denied" if isinstance(exc, AuthCanceled) else exc.__class__.__name__
-        if link is not None:
-            services.connect_link_fail(link=link, error=auth_error_text(exc))
-            target = services.redirect_target(link, error=code)
-            if target:
-                return HttpResponseRedirect(target)
-        context = {"error": f"The connection failed: {auth_error_text(exc)}"}
-        return render(request, "connect/result.html", context, status=400)
+        return _connect_failed(request, link, exc, code=code)
+
+
+def _connect_failed(request, link: ConnectLink | None, exc: SocialAuthBaseException, *, code: str):
+    """Record why the link failed, then send the customer back with `?error=code`, or
+    say it on a page when the link has no redirect_uri."""
+    reason = auth_error_text(exc)
+    if link is not None:
+        services.connect_link_fail(link=link, error=reason)
+        if target := services.redirect_target(link, error=code):
+            return HttpResponseRedirect(target)
+    return render(request, "connect/result.html", {"error": f"The connection failed: {reason}"}, status=400)
 
 
 def auth_error_text(exc: SocialAuthBaseException) -> str:
     """The reason a connect failed: the backend's own words (social-auth keeps them in
     `detail`; its message is a generic sentence), else that sentence."""
-    detail = getattr(exc, "detail", "")
-    return str(detail).strip() if detail and str(detail).strip() else str(exc)
+    return str(getattr(exc, "detail", "") or "").strip() or str(exc)
 
 
 # --- Dashboard ---------------------------------------------------------------------------

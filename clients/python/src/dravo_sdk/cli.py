@@ -108,10 +108,7 @@ def accounts(ctx: typer.Context,
              as_json: JsonFlag = False) -> None:
     """List the connected accounts (`acc_…`)."""
     found = list(client(ctx).accounts.list(provider=network))
-    if as_json:
-        output.print_json(found)
-    else:
-        output.console().print(output.accounts_table(found))
+    output.show(found, as_json=as_json, render=output.accounts_table)
 
 
 @app.command()
@@ -178,10 +175,7 @@ def posts(ctx: typer.Context,
     """List posts, newest first."""
     listing = client(ctx).posts.list(status=status, account_id=account, q=search, limit=min(max(limit, 1), 100))
     found = list(itertools.islice(listing, limit))
-    if as_json:
-        output.print_json(found)
-    else:
-        output.console().print(output.posts_table(found))
+    output.show(found, as_json=as_json, render=output.posts_table)
 
 
 @app.command()
@@ -216,11 +210,7 @@ def watch(ctx: typer.Context, post_id: PostId,
 @handles_errors
 def show(ctx: typer.Context, post_id: PostId, as_json: JsonFlag = False) -> None:
     """A post's status and per-account results, once (`watch` follows them)."""
-    current = client(ctx).posts.get(post_id)
-    if as_json:
-        output.print_json(current)
-    else:
-        output.console().print(output.results_table(current))
+    output.show(client(ctx).posts.get(post_id), as_json=as_json, render=output.results_table)
 
 
 @app.command()
@@ -241,10 +231,7 @@ def retry(ctx: typer.Context, post_id: PostId, as_json: JsonFlag = False) -> Non
 
 def print_status(answer: Post | PostAccepted, as_json: bool) -> None:
     """`post_…: status` (the post as JSON with `--json`)."""
-    if as_json:
-        output.print_json(answer)
-    else:
-        output.console().print(Text(f"{answer.id}: ") + output.status_text(answer.status))
+    output.show(answer, as_json=as_json, render=lambda post: Text(f"{post.id}: ") + output.status_text(post.status))
 
 
 @app.command()
@@ -274,10 +261,7 @@ def media_upload(ctx: typer.Context,
     dravo = client(ctx)
     made = [dravo.media.from_url(item) if item.startswith(("http://", "https://")) else
             dravo.media.upload(existing_file(item)) for item in items]
-    if as_json:
-        output.print_json(made)
-    else:
-        output.console().print(output.media_table(made))
+    output.show(made, as_json=as_json, render=output.media_table)
 
 
 @media_app.command("list")
@@ -287,10 +271,7 @@ def media_list(ctx: typer.Context,
                as_json: JsonFlag = False) -> None:
     """The workspace's media files, newest first."""
     found = list(itertools.islice(client(ctx).media.list(limit=min(max(limit, 1), 100)), limit))
-    if as_json:
-        output.print_json(found)
-    else:
-        output.console().print(output.media_table(found))
+    output.show(found, as_json=as_json, render=output.media_table)
 
 
 @media_app.command("delete")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from rich.console import Console
@@ -39,6 +39,14 @@ def plain(value: Any) -> Any:
 
 def print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(plain(value), indent=2, ensure_ascii=False) + "\n")
+
+
+def show(value: Any, *, as_json: bool, render: Callable[[Any], Any]) -> None:
+    """`value` as JSON for scripts, else what `render(value)` makes of it for people."""
+    if as_json:
+        print_json(value)
+    else:
+        console().print(render(value))
 
 
 def status_text(status: str | None) -> Text:
